@@ -1,0 +1,173 @@
+"""The import rules of ARCHITECTURE.md hold, and the check that enforces them can fail.
+
+The rules are the import-linter contracts in pyproject.toml. The generated packages exist only
+after `nox -s generate`, so the check drops root packages that are not importable yet, together
+with the contracts whose sources they are. Importing a not-yet-generated package is still
+reported: import-linter records it as an external import.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+GENERATED_DISTRIBUTIONS = {
+    "chargeover_client": REPO_ROOT / "generated" / "chargeover_client",
+    "chargeover_models": REPO_ROOT / "generated" / "chargeover_models",
+}
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def pyproject_config() -> dict[str, Any]:
+    """The `[tool.importlinter]` table of pyproject.toml."""
+    with (REPO_ROOT / "pyproject.toml").open("rb") as file:
+        config: dict[str, Any] = tomllib.load(file)["tool"]["importlinter"]
+    return config
+
+
+def restricted_to(config: Mapping[str, Any], present: Iterable[str]) -> dict[str, Any]:
+    """The config with absent root packages and the contracts about them left out."""
+    present = set(present)
+
+    def about_present_packages(contract: Mapping[str, Any]) -> bool:
+        subjects = contract.get("source_modules", []) + contract.get("modules", [])
+        return all(subject.split(".")[0] in present for subject in subjects)
+
+    return {
+        **config,
+        "root_packages": [name for name in config["root_packages"] if name in present],
+        "contracts": [c for c in config["contracts"] if about_present_packages(c)],
+    }
+
+
+def write_config(config: Mapping[str, Any], path: Path) -> Path:
+    """Write an import-linter config as a `[tool.importlinter]` TOML file."""
+
+    def value(item: object) -> str:
+        # JSON scalars and arrays of strings are valid TOML
+        return json.dumps(item)
+
+    lines = ["[tool.importlinter]"]
+    lines += [f"{key} = {value(item)}" for key, item in config.items() if key != "contracts"]
+    for contract in config["contracts"]:
+        lines += ["", "[[tool.importlinter.contracts]]"]
+        lines += [f"{key} = {value(item)}" for key, item in contract.items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def lint_imports(
+    config: Path, cwd: Path, pythonpath: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the `lint-imports` CLI; a fresh process so that `pythonpath` shadows installed code."""
+    env = {**os.environ, "COLUMNS": "200"}  # keep contract names on one line
+    if pythonpath is not None:
+        env["PYTHONPATH"] = str(pythonpath)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(config), "--no-cache", "--no-logo"],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def contract_named(contract_id: str) -> str:
+    (contract,) = (c for c in pyproject_config()["contracts"] if c["id"] == contract_id)
+    name: str = contract["name"]
+    return name
+
+
+def test_generated_packages_are_installed_once_generated() -> None:
+    for package, distribution in GENERATED_DISTRIBUTIONS.items():
+        if (distribution / "pyproject.toml").exists():
+            assert importlib.util.find_spec(package) is not None, (
+                f"{distribution} exists but {package} is not installed: "
+                "run the tests with `nox -s tests`, which installs it"
+            )
+
+
+def test_the_code_base_keeps_the_import_rules(tmp_path: Path) -> None:
+    config = pyproject_config()
+    present = [name for name in config["root_packages"] if importlib.util.find_spec(name)]
+    assert {"chargeover_emulator", "contracts"} <= set(present)
+    result = lint_imports(
+        write_config(restricted_to(config, present), tmp_path / "il.toml"), REPO_ROOT
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- proof that the check can fail ---------------------------------------------------------
+
+
+def make_package_tree(root: Path, imports: Mapping[str, Iterable[str]]) -> Path:
+    """Create top-level packages under `root`, each `__init__` importing the given modules."""
+    for package, imported in imports.items():
+        (root / package).mkdir(parents=True)
+        body = "".join(f"import {module}\n" for module in imported)
+        (root / package / "__init__.py").write_text(body, encoding="utf-8")
+    return root
+
+
+def lint_package_tree(
+    root: Path, imports: Mapping[str, Iterable[str]]
+) -> subprocess.CompletedProcess[str]:
+    tree = make_package_tree(root / "src", imports)
+    config = write_config(restricted_to(pyproject_config(), imports), root / "il.toml")
+    return lint_imports(config, cwd=tree, pythonpath=tree)
+
+
+ALLOWED_IMPORTS: dict[str, list[str]] = {
+    "chargeover_client": ["json"],
+    "chargeover_models": ["json"],
+    "chargeover_emulator": ["json"],
+    "contracts": ["chargeover_emulator", "chargeover_client"],
+}
+
+
+def test_a_tree_with_only_allowed_imports_passes(tmp_path: Path) -> None:
+    result = lint_package_tree(tmp_path, ALLOWED_IMPORTS)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported", "contract_id"),
+    [
+        ("chargeover_emulator", "contracts", "emulator-below-contracts"),
+        ("chargeover_emulator", "chargeover_client", "emulator-below-contracts"),
+        ("chargeover_emulator", "chargeover_models", "emulator-below-contracts"),
+        ("contracts", "chargeover_models", "contracts-oracle-is-spec"),
+        ("chargeover_client", "chargeover_emulator", "generated-is-bottom"),
+        ("chargeover_models", "contracts", "generated-is-bottom"),
+        ("chargeover_client", "chargeover_models", "generated-independent"),
+    ],
+)
+def test_an_upward_import_is_reported(
+    tmp_path: Path, importer: str, imported: str, contract_id: str
+) -> None:
+    imports = {**ALLOWED_IMPORTS, importer: [*ALLOWED_IMPORTS[importer], imported]}
+    result = lint_package_tree(tmp_path, imports)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{contract_named(contract_id)} BROKEN" in result.stdout
+    assert f"{importer} -> {imported}" in result.stdout
+
+
+def test_importing_a_not_yet_generated_package_is_reported(tmp_path: Path) -> None:
+    result = lint_package_tree(
+        tmp_path, {"chargeover_emulator": ["chargeover_client"], "contracts": ["json"]}
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{contract_named('emulator-below-contracts')} BROKEN" in result.stdout
