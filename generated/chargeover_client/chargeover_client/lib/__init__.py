@@ -1,0 +1,53 @@
+# copied from codegen/client_lib by nox -s generate - edit there
+"""Hand-written helpers shipped inside chargeover_client (the generator never writes here).
+
+The public surface is what `__all__` lists; modules are implementation detail and may change.
+"""
+
+from .auth import BasicAuth, SignatureAuth, signature_v1
+from .connect import connect
+from .envelope import unwrap
+from .errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ChargeOverError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    UnexpectedStatusError,
+)
+from .pagination import MAX_PAGE_SIZE, apaginate, paginate
+from .query import Operator, Order, Where, escape
+from .retry import RetryPolicy
+from .transport import AsyncChargeOverTransport, ChargeOverTransport
+
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncChargeOverTransport",
+    "AuthenticationError",
+    "BadRequestError",
+    "BasicAuth",
+    "ChargeOverError",
+    "ChargeOverTransport",
+    "NotFoundError",
+    "Operator",
+    "Order",
+    "RateLimitError",
+    "RetryPolicy",
+    "ServerError",
+    "SignatureAuth",
+    "UnexpectedStatusError",
+    "Where",
+    "apaginate",
+    "connect",
+    "escape",
+    "paginate",
+    "signature_v1",
+    "unwrap",
+]
