@@ -1,0 +1,107 @@
+"""Emulator settings: explicit arguments, then CHARGEOVER_* environment variables, then defaults."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from chargeover_emulator.errors import ConfigError
+
+__all__ = ["DEFAULT_PASSWORD", "DEFAULT_USERNAME", "RateLimit", "Settings"]
+
+# The credentials printed in the vendor docs' examples, so that the documented curl calls
+# (`curl -u PjID...:xgEW... .../api/v3/teapot`) work against a default emulator.
+DEFAULT_USERNAME = "PjID8u5VOCfJk3iYKzTMo7emstRLnEp9"
+DEFAULT_PASSWORD = "xgEWspuItV7A2D6miwZFk94dTrBLSKQO"
+
+_PERIODS = {"s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0, "h": 3600.0, "hour": 3600.0}
+
+
+@dataclasses.dataclass(frozen=True)
+class RateLimit:
+    """At most `requests` per `period_seconds` per credential; `requests == 0` disables it."""
+
+    requests: int
+    period_seconds: float
+
+    @classmethod
+    def parse(cls, text: str) -> RateLimit:
+        """Parse `250/min`, `10/s`, `1000/hour` or `off`."""
+        cleaned = text.strip().lower()
+        if cleaned in {"off", "none", "0", "false", "no"}:
+            return cls(0, 60.0)
+        count, _, period = cleaned.partition("/")
+        if not count.isdigit() or period not in _PERIODS:
+            raise ConfigError(f"rate limit must look like 250/min or off, got {text!r}")
+        return cls(int(count), _PERIODS[period])
+
+    @property
+    def enabled(self) -> bool:
+        """Whether requests are limited at all."""
+        return self.requests > 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Everything the emulator can be told; built once at the edge and passed down."""
+
+    db: str = "chargeover-emulator.sqlite3"
+    spec_path: Path | None = None
+    username: str = DEFAULT_USERNAME
+    password: str = DEFAULT_PASSWORD
+    rate_limit: RateLimit = RateLimit(250, 60.0)
+    signature_window_seconds: int = 300
+    max_body_bytes: int = 1024 * 1024
+    limit_overflow: Literal["clamp", "reject"] = "clamp"
+    unknown_item_ids: Literal["reject", "accept"] = "reject"
+    where_case_sensitive: bool = False
+    seed: int | None = None
+    seed_count: int = 0
+    enable_reset: bool = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **explicit: Any) -> Settings:
+        """Merge explicit values (None means unset) over CHARGEOVER_* variables over defaults."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for field in dataclasses.fields(cls):
+            raw = env.get(f"CHARGEOVER_{field.name.upper()}")
+            if raw is not None and raw != "":
+                values[field.name] = _coerce(field.name, raw)
+        for name, value in explicit.items():
+            if name not in {f.name for f in dataclasses.fields(cls)}:
+                raise ConfigError(f"unknown setting {name!r}")
+            if value is not None:
+                values[name] = _coerce(name, value) if isinstance(value, str) else value
+        return cls(**values).validated()
+
+    def validated(self) -> Settings:
+        """Return self after checking cross-field rules."""
+        if self.limit_overflow not in {"clamp", "reject"}:
+            raise ConfigError("limit_overflow must be clamp or reject")
+        if self.unknown_item_ids not in {"reject", "accept"}:
+            raise ConfigError("unknown_item_ids must be reject or accept")
+        if self.max_body_bytes <= 0 or self.signature_window_seconds <= 0:
+            raise ConfigError("max_body_bytes and signature_window_seconds must be positive")
+        if self.seed_count < 0:
+            raise ConfigError("seed_count must not be negative")
+        return self
+
+
+def _coerce(name: str, raw: str) -> Any:
+    """Turn one textual setting (CLI or environment) into its typed value."""
+    try:
+        if name == "rate_limit":
+            return RateLimit.parse(raw)
+        if name == "spec_path":
+            return Path(raw)
+        if name in {"signature_window_seconds", "max_body_bytes", "seed", "seed_count"}:
+            return int(raw)
+        if name in {"where_case_sensitive", "enable_reset"}:
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+    except ValueError as exc:
+        raise ConfigError(f"invalid value for {name}: {raw!r}") from exc
+    return raw

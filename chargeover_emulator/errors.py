@@ -1,0 +1,85 @@
+"""One rooted error tree; HTTP errors are data rendered into the envelope by a single handler.
+
+```
+EmulatorError
+ +-- ConfigError            bad settings or an unusable spec, raised at start-up
+ +-- ApiError               carries (status, message, response); rendered as an envelope
+      +-- BadRequest        400, response false
+      +-- Unauthorized      401, response false
+      +-- NotFound          404, response null
+      +-- TooManyRequests   429, response false
+      +-- ServerError       500, response false (the catch-all; tests assert it never happens)
+```
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+__all__ = [
+    "ApiError",
+    "BadRequest",
+    "ConfigError",
+    "EmulatorError",
+    "NotFound",
+    "ServerError",
+    "TooManyRequests",
+    "Unauthorized",
+]
+
+
+class EmulatorError(Exception):
+    """Root of every error the emulator raises on purpose."""
+
+
+class ConfigError(EmulatorError):
+    """Settings or the spec cannot be used."""
+
+
+class ApiError(EmulatorError):
+    """An error response: status code, message and the envelope's `response` value."""
+
+    status_code: ClassVar[int] = 400
+    response: ClassVar[Any] = False
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+
+class BadRequest(ApiError):
+    """The request is malformed, invalid or not supported."""
+
+    status_code = 400
+
+
+class Unauthorized(ApiError):
+    """Credentials are missing, malformed or wrong."""
+
+    status_code = 401
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"Invalid or incorrect authorization [{reason}]")
+
+
+class NotFound(ApiError):
+    """The addressed object does not exist; ChargeOver answers `response: null`."""
+
+    status_code = 404
+    response = None
+
+
+class TooManyRequests(ApiError):
+    """The credential exceeded its rate limit."""
+
+    status_code = 429
+
+    def __init__(self) -> None:
+        super().__init__("Rate limit exceeded")
+
+
+class ServerError(ApiError):
+    """An unexpected fault; rendered as an envelope so clients never see a bare 500 page."""
+
+    status_code = 500

@@ -1,0 +1,1 @@
+"""ChargeOver wire rules shared by every endpoint: envelope, where/order grammar, paging."""

@@ -1,0 +1,212 @@
+"""Generic resource behaviour driven by the spec: lookup, list/count, CRUD, revisions, actions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from chargeover_emulator.errors import BadRequest, NotFound
+from chargeover_emulator.protocol.order import compile_order, parse_order
+from chargeover_emulator.protocol.paging import parse_page
+from chargeover_emulator.protocol.where import FieldTarget, Relation, compile_where, parse_where
+from chargeover_emulator.resources.context import RequestContext
+from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
+from chargeover_emulator.storage.tables import Table
+
+__all__ = ["Action", "ResourceService"]
+
+Action = Callable[[RequestContext, int, Mapping[str, Any]], Any]
+_ID = re.compile(r"[0-9]+")
+
+
+class ResourceService:
+    """Behaviour shared by customers, users and invoices; subclasses add their domain rules."""
+
+    #: extra columns the domain needs beyond the read schema (name -> kind)
+    internal_columns: ClassVar[dict[str, str]] = {}
+    #: dotted-filter prefix -> (child table, child column pointing back at this resource)
+    relation_tables: ClassVar[dict[str, tuple[str, str]]] = {}
+    #: child tables' column kinds, for typing dotted filter values
+    relation_kinds: ClassVar[dict[str, dict[str, str]]] = {}
+
+    def __init__(self, spec: ResourceSpec, document: SpecDocument) -> None:
+        self.spec = spec
+        self.document = document
+        columns = {name: prop.kind for name, prop in spec.properties.items() if prop.kind != "object"}
+        columns.update(self.internal_columns)
+        self.table = Table(spec.name, spec.primary_key, columns)
+        self.title = spec.name.capitalize()
+        self.actions: dict[str, Action] = {}
+        #: every service by resource name, filled in by the registry (cross-resource rules)
+        self.services: dict[str, ResourceService] = {}
+
+    # -- schema -------------------------------------------------------------------------
+    def ddl(self) -> list[str]:
+        """Statements that create this resource's tables and indexes."""
+        name = self.spec.name
+        statements = [self.table.ddl()]
+        for column in ("external_key", "token"):
+            if column in self.table.columns:
+                statements.append(f'CREATE INDEX IF NOT EXISTS "ix_{name}_{column}" ON "{name}" ("{column}")')
+        return statements
+
+    # -- identifiers --------------------------------------------------------------------
+    def resolve(self, ctx: RequestContext, ident: str) -> int:
+        """Primary key for `123`, `external_key:v` or `token:v`; NotFound otherwise."""
+        key: int | None = None
+        if _ID.fullmatch(ident):
+            key = int(ident) if self.table.get(ctx.conn, int(ident)) is not None else None
+        else:
+            prefix, colon, value = ident.partition(":")
+            if colon and prefix in self.spec.lookup_keys and value != "":
+                key = self.table.find_key(ctx.conn, prefix, value)
+        if key is None:
+            raise NotFound(self.spec.not_found_message)
+        return key
+
+    # -- queries ------------------------------------------------------------------------
+    def _target(self, field: str) -> FieldTarget | None:
+        """Whitelist lookup for a `where` field: only the spec's filterable fields."""
+        if field not in self.spec.filterable:
+            return None
+        prefix, dot, column = field.partition(".")
+        if dot:
+            table, foreign_key = self.relation_tables.get(prefix, (None, self.spec.primary_key))
+            kinds = self.relation_kinds.get(prefix, {})
+            leaf = column.rsplit(".", 1)[-1]
+            relation = Relation(table if "." not in column else None, foreign_key, self.spec.primary_key)
+            return FieldTarget(leaf, kinds.get(leaf, "string"), relation)  # type: ignore[arg-type]
+        kind = self.table.columns.get(field)
+        if kind is None or kind in {"array", "object"}:
+            return None
+        return FieldTarget(field, kind)  # type: ignore[arg-type]
+
+    def _where(self, ctx: RequestContext, wheres: list[str]) -> tuple[str, list[Any]]:
+        """Compile every `where` parameter (several are ANDed)."""
+        conditions = [c for text in wheres for c in parse_where(text)]
+        return compile_where(conditions, self._target, case_sensitive=ctx.settings.where_case_sensitive)
+
+    def list(self, ctx: RequestContext, query: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """GET /{resource}: where, order, limit, offset."""
+        where, params = self._where(ctx, query.get("where", []))
+        order = compile_order(
+            parse_order(",".join(query.get("order", []))),
+            self.spec.scalar_kind,
+            self.spec.primary_key,
+            case_sensitive=ctx.settings.where_case_sensitive,
+        )
+        page = parse_page(query.get("limit"), query.get("offset"), overflow=ctx.settings.limit_overflow)
+        rows = self.table.select(ctx.conn, where, params, order, page.limit, page.offset)
+        return [self.render(ctx, row, full=False) for row in rows]
+
+    def count(self, ctx: RequestContext, query: Mapping[str, Any]) -> int:
+        """GET /{resource}/_count honouring where."""
+        where, params = self._where(ctx, query.get("where", []))
+        return self.table.count(ctx.conn, where, params)
+
+    def get(self, ctx: RequestContext, key: int) -> dict[str, Any]:
+        """One object with every documented field."""
+        row = self.table.get(ctx.conn, key)
+        if row is None:
+            raise NotFound(self.spec.not_found_message)
+        return self.render(ctx, row, full=True)
+
+    def render(self, ctx: RequestContext, row: Mapping[str, Any], *, full: bool) -> dict[str, Any]:
+        """Every read-schema property (null when unset); list items leave out list-omits."""
+        out: dict[str, Any] = {}
+        for name, prop in self.spec.properties.items():
+            if not full and name in self.spec.list_omits:
+                continue
+            value = row.get(name)
+            if value is None and prop.kind == "array" and not prop.nullable:
+                value = []
+            out[name] = value
+        out.update(self.render_children(ctx, row, full=full))
+        return out
+
+    def refresh(self, ctx: RequestContext, key: int) -> None:
+        """Recompute derived columns; subclasses override."""
+
+    def render_children(self, ctx: RequestContext, row: Mapping[str, Any], *, full: bool) -> dict[str, Any]:
+        """Array properties kept in child tables; subclasses override."""
+        return {}
+
+    # -- writes -------------------------------------------------------------------------
+    def check_external_key(self, ctx: RequestContext, value: Any, own_key: int | None = None) -> None:
+        """external_key is unique per resource and never reusable, even after a delete."""
+        if value is None or value == "":
+            return
+        used = ctx.conn.execute(
+            "SELECT owner_id FROM used_external_key WHERE resource = ? AND value = ?",
+            [self.spec.name, value],
+        ).fetchone()
+        if used is not None and used[0] != own_key:
+            raise BadRequest(self.spec.duplicate_message.replace("{value}", str(value)))
+
+    def remember_external_key(self, ctx: RequestContext, value: Any, key: int) -> None:
+        """Reserve an external_key for this object forever."""
+        if value is None or value == "":
+            return
+        ctx.conn.execute(
+            "INSERT OR IGNORE INTO used_external_key (resource, value, owner_id) VALUES (?, ?, ?)",
+            [self.spec.name, value, key],
+        )
+
+    def stamp(self, ctx: RequestContext, *, created: bool) -> dict[str, Any]:
+        """write_*/mod_* datetime and client address."""
+        values = {"mod_datetime": ctx.timestamp, "mod_ipaddr": ctx.ipaddr}
+        if created:
+            values.update({"write_datetime": ctx.timestamp, "write_ipaddr": ctx.ipaddr})
+        return values
+
+    def create(self, ctx: RequestContext, body: Mapping[str, Any]) -> int:
+        """POST /{resource}: returns the new primary key."""
+        raise BadRequest(f"The command requested is not supported: create({self.spec.name})")
+
+    def update(self, ctx: RequestContext, key: int, body: Mapping[str, Any]) -> None:
+        """PUT /{resource}/{id}: partial update."""
+        raise BadRequest(f"The command requested is not supported: modify({self.spec.name}, {key})")
+
+    def delete(self, ctx: RequestContext, key: int) -> None:
+        """DELETE /{resource}/{id}."""
+        raise BadRequest(f"The command requested is not supported: delete({self.spec.name}, {key})")
+
+    def action(self, ctx: RequestContext, key: int, name: str, body: Mapping[str, Any]) -> Any:
+        """POST /{resource}/{id}/_action/{name}: run a domain action and record a revision."""
+        handler = self.actions.get(name)
+        if handler is None:
+            raise BadRequest(f"The command requested is not supported: {name}({self.spec.name}, {key})")
+        result = handler(ctx, key, body)
+        self.revise(ctx, key, f"{self.title} action: {name}")
+        return result
+
+    # -- revisions ----------------------------------------------------------------------
+    def revise(self, ctx: RequestContext, key: int, note: str) -> None:
+        """Append one revision entry for this object."""
+        ctx.conn.execute(
+            "INSERT INTO revision (context_str, context_id, revision_datetime, revision_ipaddr, revision_note)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [self.spec.name, key, ctx.timestamp, ctx.ipaddr, note],
+        )
+
+    def revisions(self, ctx: RequestContext, key: int, query: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """The most recent revisions, newest first; ?limit=1..10."""
+        page = parse_page(query.get("limit"), None, default_limit=10, max_limit=10)
+        rows = ctx.conn.execute(
+            "SELECT context_str, context_id, admin_id, admin_name, user_id, user_name, integration_id,"
+            " revision_datetime, revision_ipaddr, revision_note FROM revision"
+            " WHERE context_str = ? AND context_id = ? ORDER BY revision_id DESC LIMIT ?",
+            [self.spec.name, key, page.limit],
+        ).fetchall()
+        return [dict(row) for row in rows]
+
+    def writable(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Body fields that are stored as they are (not read-only, present as a column)."""
+        return {
+            name: value
+            for name, value in body.items()
+            if name in self.table.columns
+            and name != self.spec.primary_key
+            and not (name in self.spec.properties and self.spec.properties[name].read_only)
+        }

@@ -1,0 +1,45 @@
+"""What a resource operation needs to know about the request it serves."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+import sqlite3
+import string
+
+from chargeover_emulator.config import Settings
+
+__all__ = ["RequestContext", "TOKEN_ALPHABET"]
+
+TOKEN_ALPHABET = string.digits + string.ascii_lowercase
+
+
+@dataclasses.dataclass
+class RequestContext:
+    """Connection (inside the request's transaction), clock reading, client address and base URL."""
+
+    conn: sqlite3.Connection
+    now: dt.datetime
+    ipaddr: str
+    base_url: str
+    settings: Settings
+    rng: random.Random
+
+    @property
+    def timestamp(self) -> str:
+        """`YYYY-MM-DD HH:MM:SS`, the form every example and recording shows."""
+        return self.now.strftime("%Y-%m-%d %H:%M:%S")
+
+    @property
+    def today(self) -> dt.date:
+        """The current date."""
+        return self.now.date()
+
+    def token(self, length: int = 12) -> str:
+        """A random object token of [0-9a-z], 12 characters like `fozdqj169569`."""
+        return "".join(self.rng.choice(TOKEN_ALPHABET) for _ in range(length))
+
+    def api_url(self, resource: str, key: int) -> str:
+        """Absolute API URL of an object (the Location header)."""
+        return f"{self.base_url}/api/v3/{resource}/{key}"

@@ -1,0 +1,53 @@
+"""A fake payment gateway for the invoice `pay` action: card and ACH checks, no money moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from chargeover_emulator.errors import BadRequest
+
+__all__ = ["DECLINED_CARD", "charge"]
+
+# A card number the gateway always declines, for tests of the failure path.
+DECLINED_CARD = "4000000000000002"
+
+
+def _luhn_ok(number: str) -> bool:
+    """Card number checksum."""
+    digits = [int(d) for d in number][::-1]
+    total = sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits))
+    return total % 10 == 0
+
+
+def charge(body: Mapping[str, Any], today: dt.date) -> str | None:
+    """Return the pay method code used, None when nothing could be applied, or raise 400."""
+    if body.get("use_customer_balance"):
+        # The emulator keeps no credits or overpayments, so no open customer balance exists.
+        return None
+    number = str(body.get("number") or "").replace(" ", "")
+    if not number:
+        raise BadRequest("A required parameter was missing: use_customer_balance, or card/ACH number.")
+    if not number.isdigit():
+        raise BadRequest("This transaction could not be processed: Invalid account number.")
+    if body.get("routing") is not None:
+        routing = str(body["routing"])
+        if not (routing.isdigit() and len(routing) == 9):
+            raise BadRequest("This transaction could not be processed: Invalid routing number.")
+        if body.get("type", "chec") not in {"chec", "busi", "savi"}:
+            raise BadRequest("This transaction could not be processed: Invalid account type.")
+        return "ach"
+    if not _luhn_ok(number):
+        raise BadRequest("This transaction could not be processed: Invalid card number.")
+    try:
+        year, month = int(body.get("expdate_year") or 0), int(body.get("expdate_month") or 0)
+    except (TypeError, ValueError):
+        raise BadRequest("This transaction could not be processed: Invalid expiration date.") from None
+    if year < 100:
+        year += 2000
+    if not 1 <= month <= 12 or (year, month) < (today.year, today.month):
+        raise BadRequest("This transaction could not be processed: Your card has expired.")
+    if number == DECLINED_CARD:
+        raise BadRequest("This transaction could not be processed: Your card was declined.")
+    return "crd"

@@ -1,0 +1,269 @@
+"""The OpenAPI document: located, loaded once, and exposed as resources, operations and validators."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.resources
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import yaml
+
+from chargeover_emulator.errors import BadRequest, ConfigError
+
+__all__ = ["Operation", "Property", "ResourceSpec", "SpecDocument", "locate_spec"]
+
+_REPO_SPEC = Path(__file__).resolve().parent.parent / "spec" / "chargeover.openapi.yaml"
+_SCALARS = {"integer", "number", "boolean", "string"}
+_METHODS = ("get", "post", "put", "delete", "patch")
+
+
+def locate_spec(explicit: Path | None = None) -> Path:
+    """Explicit path, else the copy packaged in the wheel, else the repository's spec/."""
+    if explicit is not None:
+        return explicit
+    packaged = importlib.resources.files("chargeover_emulator") / "_spec" / "chargeover.openapi.yaml"
+    if packaged.is_file():
+        return Path(str(packaged))
+    return _REPO_SPEC
+
+
+@dataclasses.dataclass(frozen=True)
+class Property:
+    """One read-schema property, reduced to what storage and rendering need."""
+
+    name: str
+    kind: str
+    nullable: bool
+    read_only: bool
+    item_schema: dict[str, Any] | None = None
+
+    @property
+    def scalar(self) -> bool:
+        """Whether the value is stored in a column (not an array or object)."""
+        return self.kind in _SCALARS
+
+
+@dataclasses.dataclass
+class Operation:
+    """One documented operation, classified by its operationId."""
+
+    operation_id: str
+    method: str
+    path: str
+    kind: str
+    resource: str | None
+    action: str | None = None
+    aliases: tuple[str, ...] = ()
+    validator: jsonschema_rs.Validator | None = None
+    body_required: bool = False
+
+
+@dataclasses.dataclass
+class ResourceSpec:
+    """A resource as declared by `x-chargeover-resource` on its read schema."""
+
+    name: str
+    schema_name: str
+    primary_key: str
+    lookup_keys: tuple[str, ...]
+    filterable: tuple[str, ...]
+    list_omits: frozenset[str]
+    not_found_message: str
+    duplicate_message: str
+    properties: dict[str, Property]
+    operations: dict[str, Operation] = dataclasses.field(default_factory=dict)
+    actions: dict[str, Operation] = dataclasses.field(default_factory=dict)
+
+    def scalar_kind(self, field: str) -> str | None:
+        """The value kind of a scalar read property, or None (the `order` whitelist)."""
+        prop = self.properties.get(field)
+        return prop.kind if prop is not None and prop.scalar else None
+
+
+class SpecDocument:
+    """The parsed spec plus everything derived from it."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        try:
+            loaded = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"spec is not valid YAML: {exc}") from exc
+        if not isinstance(loaded, dict):
+            raise ConfigError("spec is not an OpenAPI mapping")
+        self.document: dict[str, Any] = loaded
+        self.schemas: dict[str, Any] = loaded.get("components", {}).get("schemas", {})
+        self.resources: dict[str, ResourceSpec] = {}
+        self.operations: dict[str, Operation] = {}
+        for schema_name, schema in self.schemas.items():
+            if isinstance(schema, dict) and "x-chargeover-resource" in schema:
+                resource = self._resource(schema_name, schema)
+                self.resources[resource.name] = resource
+        self._read_operations()
+
+    @classmethod
+    def load(cls, path: Path) -> SpecDocument:
+        """Read and parse the spec file."""
+        try:
+            return cls(path.read_bytes())
+        except OSError as exc:
+            raise ConfigError(f"cannot read spec {path}: {exc}") from exc
+
+    def resolve(self, schema: Any) -> dict[str, Any]:
+        """Follow local `$ref`s until a schema object is reached."""
+        seen = 0
+        while isinstance(schema, dict) and "$ref" in schema and seen < 32:
+            pointer = schema["$ref"]
+            if not pointer.startswith("#/"):
+                raise ConfigError(f"only local $refs are supported, got {pointer}")
+            target: Any = self.document
+            for part in pointer[2:].split("/"):
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            schema, seen = target, seen + 1
+        return schema if isinstance(schema, dict) else {}
+
+    def flat_properties(self, schema: Any) -> dict[str, Property]:
+        """Properties of an object schema, merging allOf members."""
+        resolved = self.resolve(schema)
+        properties: dict[str, Property] = {}
+        for member in resolved.get("allOf", []):
+            properties.update(self.flat_properties(member))
+        for name, prop_schema in resolved.get("properties", {}).items():
+            kind, nullable, item = self._kind(prop_schema)
+            read_only = bool(self.resolve(prop_schema).get("readOnly") or prop_schema.get("readOnly"))
+            properties[name] = Property(name, kind, nullable, read_only, item)
+        return properties
+
+    def _kind(self, schema: Any) -> tuple[str, bool, dict[str, Any] | None]:
+        """(kind, nullable, array item schema) of a property schema in any 3.1 spelling."""
+        resolved = self.resolve(schema)
+        declared = resolved.get("type")
+        types = set(declared) if isinstance(declared, list) else ({declared} if declared else set())
+        for key in ("anyOf", "oneOf", "allOf"):
+            for member in resolved.get(key, []):
+                kind, nullable, item = self._kind(member)
+                types.add(kind)
+                if nullable:
+                    types.add("null")
+                if item is not None:
+                    return "array", True, item
+        nullable = "null" in types or bool(resolved.get("nullable"))
+        types.discard("null")
+        types.discard("any")
+        if "array" in types:
+            return "array", nullable, self.resolve(resolved.get("items", {}))
+        # Tolerant-reader unions (LegacyInteger = integer|numeric string, LegacyFlag = boolean|"0"/"1")
+        # store as their first, precise type; the emulator writes that type.
+        for kind in ("object", "integer", "number", "boolean", "string"):
+            if kind in types:
+                return kind, nullable, None
+        return "string", True, None
+
+    def validator(self, schema: Any) -> jsonschema_rs.Validator:
+        """A Draft 2020-12 validator whose root embeds the components so `$ref`s resolve."""
+        root = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "components": self.document.get("components", {}),
+        }
+        root.update(schema if "$ref" not in schema else {"$ref": schema["$ref"]})
+        return jsonschema_rs.validator_for(root)
+
+    def _resource(self, schema_name: str, schema: dict[str, Any]) -> ResourceSpec:
+        """Build a ResourceSpec from a read schema's x-chargeover-resource block."""
+        ext = schema["x-chargeover-resource"]
+        try:
+            name = ext["name"]
+            return ResourceSpec(
+                name=name,
+                schema_name=schema_name,
+                primary_key=ext["primary-key"],
+                lookup_keys=tuple(ext.get("lookup-keys", ())),
+                filterable=tuple(ext.get("filterable", ())),
+                list_omits=frozenset(ext.get("list-omits", ())),
+                not_found_message=ext.get("not-found-message", f"This {name} does not exist."),
+                duplicate_message=ext.get(
+                    "duplicate-external-key-message",
+                    f'A {name} already exists with the external_key value "{{value}}"',
+                ),
+                properties=self.flat_properties(schema),
+            )
+        except KeyError as exc:
+            raise ConfigError(f"{schema_name}: x-chargeover-resource lacks {exc}") from exc
+
+    def _read_operations(self) -> None:
+        """Classify every operation by operationId and attach its request validator."""
+        titles = {res.schema_name: res.name for res in self.resources.values()}
+        for path, item in self.document.get("paths", {}).items():
+            segment = path.strip("/").split("/")[0]
+            resource = segment if segment in self.resources else None
+            for method in _METHODS:
+                op = item.get(method) if isinstance(item, dict) else None
+                if not isinstance(op, dict) or "operationId" not in op:
+                    continue
+                operation = self._operation(path, method, op, resource, titles)
+                self.operations[operation.operation_id] = operation
+                if resource is None:
+                    continue
+                res = self.resources[resource]
+                if operation.kind == "action" and operation.action is not None:
+                    for name in (operation.action, *operation.aliases):
+                        res.actions[name] = operation
+                else:
+                    res.operations[operation.kind] = operation
+
+    def _operation(
+        self, path: str, method: str, op: dict[str, Any], resource: str | None, titles: dict[str, str]
+    ) -> Operation:
+        """Classify one operation."""
+        operation_id = op["operationId"]
+        action = op.get("x-chargeover-action")
+        kind = operation_id
+        if isinstance(action, dict):
+            kind = "action"
+        elif resource is not None:
+            title = next((t for t, n in titles.items() if n == resource), resource.title())
+            patterns = {
+                "list": rf"list{title}s?",
+                "count": rf"count{title}s?",
+                "create": rf"create{title}",
+                "get": rf"get{title}",
+                "get_by_external_key": rf"get{title}ByExternalKey",
+                "get_by_token": rf"get{title}ByToken",
+                "update": rf"update{title}",
+                "delete": rf"delete{title}",
+                "revisions": rf"list{title}Revisions?",
+            }
+            kind = next((k for k, p in patterns.items() if re.fullmatch(p, operation_id)), operation_id)
+        body = op.get("requestBody")
+        validator = None
+        required = False
+        if isinstance(body, dict):
+            body = self.resolve(body)
+            required = bool(body.get("required"))
+            media = body.get("content", {}).get("application/json", {})
+            if "schema" in media:
+                validator = self.validator(media["schema"])
+        return Operation(
+            operation_id=operation_id,
+            method=method.upper(),
+            path=path,
+            kind=kind,
+            resource=resource,
+            action=action.get("name") if isinstance(action, dict) else None,
+            aliases=tuple(action.get("aliases", ())) if isinstance(action, dict) else (),
+            validator=validator,
+            body_required=required,
+        )
+
+
+def validate_body(operation: Operation, body: Any) -> None:
+    """Reject a body the operation's schema does not accept, naming the first problem."""
+    if operation.validator is None:
+        return
+    for error in operation.validator.iter_errors(body):
+        where = "/".join(str(part) for part in error.instance_path)
+        location = f" at /{where}" if where else ""
+        raise BadRequest(f"Missing or invalid parameter{location}: {error.message}")

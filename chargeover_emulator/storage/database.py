@@ -1,0 +1,57 @@
+"""The SQLite connection: WAL journal, one transaction per request, savepoints for bulk items."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import sqlite3
+import threading
+from collections.abc import Iterator
+
+__all__ = ["Database"]
+
+
+class Database:
+    """One connection shared by the event loop; a lock serialises the rare off-loop users."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        # isolation_level=None: transactions are explicit (BEGIN/COMMIT) so one request = one.
+        self.connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.connection.row_factory = sqlite3.Row
+        if path != ":memory:":
+            self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.connection.execute("PRAGMA foreign_keys=ON")
+        self.lock = threading.RLock()
+        self._savepoints = itertools.count(1)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run the body in one IMMEDIATE transaction; any exception rolls everything back."""
+        with self.lock:
+            self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.connection
+            except BaseException:
+                self.connection.execute("ROLLBACK")
+                raise
+            self.connection.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[sqlite3.Connection]:
+        """A nested all-or-nothing step inside the current transaction (one bulk item)."""
+        name = f"sp{next(self._savepoints)}"
+        self.connection.execute(f"SAVEPOINT {name}")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute(f"ROLLBACK TO {name}")
+            self.connection.execute(f"RELEASE {name}")
+            raise
+        self.connection.execute(f"RELEASE {name}")
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self.lock:
+            self.connection.close()
