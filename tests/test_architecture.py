@@ -37,17 +37,28 @@ def pyproject_config() -> dict[str, Any]:
 
 
 def restricted_to(config: Mapping[str, Any], present: Iterable[str]) -> dict[str, Any]:
-    """The config with absent root packages and the contracts about them left out."""
+    """The config without absent root packages; contracts keep only their present subjects."""
     present = set(present)
 
-    def about_present_packages(contract: Mapping[str, Any]) -> bool:
-        subjects = contract.get("source_modules", []) + contract.get("modules", [])
-        return all(subject.split(".")[0] in present for subject in subjects)
+    def is_present(module: str) -> bool:
+        return module.split(".")[0] in present
 
+    contracts = []
+    for contract in config["contracts"]:
+        contract = dict(contract)
+        if "source_modules" in contract:  # forbidden: absent sources import nothing
+            contract["source_modules"] = [m for m in contract["source_modules"] if is_present(m)]
+            if not contract["source_modules"]:
+                continue
+        if "modules" in contract:  # independence: needs two present modules
+            contract["modules"] = [m for m in contract["modules"] if is_present(m)]
+            if len(contract["modules"]) < 2:
+                continue
+        contracts.append(contract)
     return {
         **config,
         "root_packages": [name for name in config["root_packages"] if name in present],
-        "contracts": [c for c in config["contracts"] if about_present_packages(c)],
+        "contracts": contracts,
     }
 
 
@@ -171,3 +182,12 @@ def test_importing_a_not_yet_generated_package_is_reported(tmp_path: Path) -> No
     )
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"{contract_named('emulator-below-contracts')} BROKEN" in result.stdout
+
+
+def test_a_generated_package_is_checked_while_the_other_is_not_generated(tmp_path: Path) -> None:
+    result = lint_package_tree(
+        tmp_path,
+        {"chargeover_client": ["chargeover_emulator"], "chargeover_emulator": [], "contracts": []},
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{contract_named('generated-is-bottom')} BROKEN" in result.stdout
