@@ -18,6 +18,7 @@ __all__ = ["Operation", "Property", "ResourceSpec", "SpecDocument", "locate_spec
 _REPO_SPEC = Path(__file__).resolve().parent.parent / "spec" / "chargeover.openapi.yaml"
 _SCALARS = {"integer", "number", "boolean", "string"}
 _METHODS = ("get", "post", "put", "delete", "patch")
+_CACHE: dict[bytes, SpecDocument] = {}
 
 
 def locate_spec(explicit: Path | None = None) -> Path:
@@ -106,11 +107,16 @@ class SpecDocument:
 
     @classmethod
     def load(cls, path: Path) -> SpecDocument:
-        """Read and parse the spec file."""
+        """Read and parse the spec file; the same bytes are parsed once per process."""
         try:
-            return cls(path.read_bytes())
+            raw = path.read_bytes()
         except OSError as exc:
             raise ConfigError(f"cannot read spec {path}: {exc}") from exc
+        # The document is immutable after construction, so tests that build many apps share it.
+        if raw not in _CACHE:
+            _CACHE.clear()
+            _CACHE[raw] = cls(raw)
+        return _CACHE[raw]
 
     def resolve(self, schema: Any) -> dict[str, Any]:
         """Follow local `$ref`s until a schema object is reached."""
