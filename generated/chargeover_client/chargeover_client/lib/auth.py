@@ -20,16 +20,32 @@ import httpx
 _NONCE_ALPHABET = string.ascii_lowercase + string.digits
 
 
+class _Secret:
+    """A string that prints as *** (repr, str, vars() dumps, tracebacks with locals)."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+    __str__ = __repr__
+
+
 class BasicAuth(httpx.Auth):
     """HTTP Basic: username = public key, password = private key (fact sheet §2.1)."""
 
     def __init__(self, username: str, password: str) -> None:
         token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
-        # Only the header value is kept; name-mangled to stay out of vars()-based dumps by accident.
-        self.__header = f"Basic {token}"
+        self._header = _Secret(f"Basic {token}")
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self.__header
+        request.headers["Authorization"] = self._header.reveal()
         yield request
 
     def __repr__(self) -> str:
@@ -74,8 +90,8 @@ class SignatureAuth(httpx.Auth):
         clock: Callable[[], float] = time.time,
         nonce: Callable[[], str] = new_nonce,
     ) -> None:
-        self.__public_key = public_key
-        self.__private_key = private_key
+        self._public_key = _Secret(public_key)
+        self._private_key = _Secret(private_key)
         self._clock = clock
         self._nonce = nonce
 
@@ -83,15 +99,15 @@ class SignatureAuth(httpx.Auth):
         nonce = self._nonce()
         timestamp = int(self._clock())
         signature = signature_v1(
-            public_key=self.__public_key,
-            private_key=self.__private_key,
+            public_key=self._public_key.reveal(),
+            private_key=self._private_key.reveal(),
             url=str(request.url),
             nonce=nonce,
             timestamp=timestamp,
             body=request.content,
         )
         request.headers["Authorization"] = (
-            f'ChargeOver co_public_key="{self.__public_key}" co_nonce="{nonce}" '
+            f'ChargeOver co_public_key="{self._public_key.reveal()}" co_nonce="{nonce}" '
             f'co_timestamp="{timestamp}" co_signature_method="HMAC-SHA256" co_version="1.0" '
             f'co_signature="{signature}"'
         )
