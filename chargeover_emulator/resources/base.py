@@ -38,6 +38,9 @@ class ResourceService:
         self.table = Table(spec.name, spec.primary_key, columns)
         self.title = spec.name.capitalize()
         self.actions: dict[str, Action] = {}
+        self._full_fields = list(spec.properties)
+        self._list_fields = [name for name in spec.properties if name not in spec.list_omits]
+        self._non_null_arrays = [n for n, p in spec.properties.items() if p.kind == "array" and not p.nullable]
         #: every service by resource name, filled in by the registry (cross-resource rules)
         self.services: dict[str, ResourceService] = {}
 
@@ -114,14 +117,11 @@ class ResourceService:
 
     def render(self, ctx: RequestContext, row: Mapping[str, Any], *, full: bool) -> dict[str, Any]:
         """Every read-schema property (null when unset); list items leave out list-omits."""
-        out: dict[str, Any] = {}
-        for name, prop in self.spec.properties.items():
-            if not full and name in self.spec.list_omits:
-                continue
-            value = row.get(name)
-            if value is None and prop.kind == "array" and not prop.nullable:
-                value = []
-            out[name] = value
+        names = self._full_fields if full else self._list_fields
+        out = {name: row.get(name) for name in names}
+        for name in self._non_null_arrays:
+            if name in out and out[name] is None:
+                out[name] = []
         out.update(self.render_children(ctx, row, full=full))
         return out
 

@@ -20,6 +20,9 @@ class Table:
         self.primary_key = primary_key
         self.columns = dict(columns)
         self.columns.setdefault(primary_key, "integer")
+        self._json_columns = [c for c, k in self.columns.items() if k in {"array", "object"}]
+        self._bool_columns = [c for c, k in self.columns.items() if k == "boolean"]
+        self._number_columns = [c for c, k in self.columns.items() if k == "number"]
 
     def ddl(self, extra: Iterable[str] = ()) -> str:
         """CREATE TABLE statement; ids are AUTOINCREMENT so a deleted id is never handed out again."""
@@ -42,20 +45,21 @@ class Table:
         return value
 
     def decode(self, row: sqlite3.Row | Mapping[str, Any]) -> dict[str, Any]:
-        """SQLite row -> JSON-ready dict."""
-        out: dict[str, Any] = {}
-        for column in row.keys():
-            value = row[column]
-            kind = self.columns.get(column, "string")
+        """SQLite row -> JSON-ready dict (only booleans, numbers and JSON columns need work)."""
+        out = dict(zip(row.keys(), tuple(row), strict=True)) if isinstance(row, sqlite3.Row) else dict(row)
+        for column in self._json_columns:
+            value = out.get(column)
             if value is not None:
-                if kind in {"array", "object"}:
-                    value = json.loads(value)
-                elif kind == "boolean":
-                    value = bool(value)
-                elif kind == "number" and isinstance(value, float) and value.is_integer():
-                    # Whole amounts arrive as JSON integers in real responses (`"total": 99`).
-                    value = int(value)
-            out[column] = value
+                out[column] = json.loads(value)
+        for column in self._bool_columns:
+            value = out.get(column)
+            if value is not None:
+                out[column] = bool(value)
+        for column in self._number_columns:
+            value = out.get(column)
+            # Whole amounts arrive as JSON integers in real responses (`"total": 99`).
+            if isinstance(value, float) and value.is_integer():
+                out[column] = int(value)
         return out
 
     def insert(self, conn: sqlite3.Connection, values: Mapping[str, Any]) -> int:
