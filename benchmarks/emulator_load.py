@@ -30,7 +30,11 @@ AUTH = (DEFAULT_USERNAME, DEFAULT_PASSWORD)
 SCENARIOS: dict[str, tuple[str, str, Any]] = {
     "get_by_id": ("GET", "/api/v3/customer/{n}", None),
     "list_limit_500": ("GET", "/api/v3/customer?limit=500", None),
-    "where_query": ("GET", "/api/v3/customer?where=bill_country:EQUALS:Canada,company:CONTAINS:Inc&limit=50", None),
+    "where_query": (
+        "GET",
+        "/api/v3/customer?where=bill_country:EQUALS:Canada,company:CONTAINS:Inc&limit=50",
+        None,
+    ),
     "create_customer": ("POST", "/api/v3/customer", {"company": "Bench Co", "bill_country": "USA"}),
 }
 
@@ -100,7 +104,15 @@ def run(args: argparse.Namespace) -> dict[str, dict[str, float]]:
                 queue: Any = multiprocessing.Queue()
                 procs = [
                     multiprocessing.Process(
-                        target=_worker, args=(base, scenario, args.seconds, args.concurrency, args.seed_count, queue)
+                        target=_worker,
+                        args=(
+                            base,
+                            scenario,
+                            args.seconds,
+                            args.concurrency,
+                            args.seed_count,
+                            queue,
+                        ),
                     )
                     for _ in range(args.workers)
                 ]
@@ -133,14 +145,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=2, help="load generator processes")
-    parser.add_argument("--concurrency", type=int, default=4, help="closed-loop clients per process")
+    parser.add_argument(
+        "--concurrency", type=int, default=4, help="closed-loop clients per process"
+    )
     parser.add_argument("--seed-count", type=int, default=1000, help="seeded customers")
     parser.add_argument("--output", type=Path, help="write the figures as JSON here")
     args = parser.parse_args()
     results = run(args)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps({"settings": vars(args) | {"output": str(args.output)}, "results": results}, indent=2) + "\n")
+        args.output.write_text(
+            json.dumps(
+                {"settings": vars(args) | {"output": str(args.output)}, "results": results},
+                indent=2,
+            )
+            + "\n"
+        )
 
 
 if __name__ == "__main__":

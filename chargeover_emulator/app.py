@@ -93,7 +93,9 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
         except ApiError as error:
             return _envelope(error)
         headers = {"Location": result.location} if result.location else None
-        return JSONResponse(ok_body(result.status, result.response), status_code=result.status, headers=headers)
+        return JSONResponse(
+            ok_body(result.status, result.response), status_code=result.status, headers=headers
+        )
 
     async def openapi(request: Request) -> Response:
         """The spec, byte for byte."""

@@ -76,13 +76,17 @@ class Authenticator:
 
     def _signature(self, credentials: str, url: str, body: bytes) -> str:
         """Validate a `ChargeOver co_public_key=... co_signature=...` header."""
-        params = dict(_SIGNATURE_PARAM.findall(credentials))
+        params: dict[str, str] = dict(_SIGNATURE_PARAM.findall(credentials))
         if any(name not in params for name in _REQUIRED):
             raise Unauthorized("Malformed (ChargeOver) authorization header.")
         method = params.get("co_signature_method", "HMAC-SHA256")
         if method.upper() != "HMAC-SHA256":
             raise Unauthorized(f"Unsupported signature method ({method}).")
-        public_key, nonce, timestamp = params["co_public_key"], params["co_nonce"], params["co_timestamp"]
+        public_key, nonce, timestamp = (
+            params["co_public_key"],
+            params["co_nonce"],
+            params["co_timestamp"],
+        )
         if not hmac.compare_digest(public_key.encode(), self._username.encode()):
             raise Unauthorized("Invalid API public key.")
         if not timestamp.isdigit():
@@ -90,7 +94,9 @@ class Authenticator:
         now = self._clock()
         if abs(now - int(timestamp)) > self._window:
             raise Unauthorized("Request timestamp is outside the allowed window.")
-        expected = signature_for(self._password, string_to_sign(public_key, url, nonce, timestamp, body))
+        expected = signature_for(
+            self._password, string_to_sign(public_key, url, nonce, timestamp, body)
+        )
         if not hmac.compare_digest(expected, params["co_signature"].lower()):
             raise Unauthorized("Invalid request signature.")
         with self._lock:

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from jsonpath_ng import parse as parse_jsonpath
 from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
+from jsonpath_ng.parser import parse as parse_jsonpath
 
 from chargeover_emulator.errors import ApiError, BadRequest
 from chargeover_emulator.protocol.envelope import error_body, ok_body
@@ -42,13 +42,15 @@ class BulkRunner:
     def check(self, items: list[Any]) -> None:
         """The batch-level rules, checked before the spec's schema so the message is specific."""
         if len(items) > MAX_BULK_REQUESTS:
-            raise BadRequest(f"Too many requests in one bulk call: {len(items)} (the maximum is {MAX_BULK_REQUESTS}).")
+            raise BadRequest(
+                f"Too many requests in one bulk call: {len(items)} (the maximum is {MAX_BULK_REQUESTS})."
+            )
         if not items:
             raise BadRequest("A required parameter was missing: No data.")
 
     def __call__(self, ctx: RequestContext, items: list[Any]) -> list[dict[str, Any]]:
         """One `{code, status, message, response}` per request, in request order."""
-        from chargeover_emulator.dispatcher import ApiRequest  # noqa: PLC0415 (import cycle)
+        from chargeover_emulator.dispatcher import ApiRequest
 
         results: list[dict[str, Any]] = []
         labelled: dict[str, dict[str, Any]] = {}
@@ -73,7 +75,9 @@ class BulkRunner:
         method = item.get("request_method")
         uri = item.get("uri")
         if not isinstance(method, str) or method.upper() not in _METHODS:
-            raise BadRequest(f"Bulk request #{index + 1}: request_method must be one of GET, POST, PUT, DELETE.")
+            raise BadRequest(
+                f"Bulk request #{index + 1}: request_method must be one of GET, POST, PUT, DELETE."
+            )
         if not isinstance(uri, str) or not uri.startswith(_API_PREFIX + "/"):
             raise BadRequest(f"Bulk request #{index + 1}: uri must start with {_API_PREFIX}/.")
         parts = urlsplit(uri)
@@ -106,7 +110,11 @@ def _resolve(key: str, reference: str, labelled: dict[str, dict[str, Any]]) -> A
         raise BadRequest(f'Invalid {key} "{reference}": no earlier request is labelled "{label}".')
     try:
         matches = parse_jsonpath(expression).find(labelled[label])
-    except (JsonPathLexerError, JsonPathParserError, Exception) as exc:  # jsonpath-ng raises bare Exception
+    except (
+        JsonPathLexerError,
+        JsonPathParserError,
+        Exception,
+    ) as exc:  # jsonpath-ng raises bare Exception
         raise BadRequest(f'Invalid {key} "{reference}": {exc}') from None
     if not matches or matches[0].value in (None, False):
         raise BadRequest(f'Invalid {key} "{reference}": the path matched nothing.')

@@ -14,20 +14,32 @@ __all__ = ["main"]
 
 def _parser() -> argparse.ArgumentParser:
     """Command-line options; unset options fall back to CHARGEOVER_* variables, then defaults."""
-    parser = argparse.ArgumentParser(prog="chargeover-emulator", description="A stateful ChargeOver REST API v3 emulator.")
+    parser = argparse.ArgumentParser(
+        prog="chargeover-emulator", description="A stateful ChargeOver REST API v3 emulator."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
-    serve.add_argument("--db", help="SQLite file, or :memory: (default chargeover-emulator.sqlite3)")
-    serve.add_argument("--spec", dest="spec_path", help="OpenAPI document to serve (default: packaged/repo spec)")
+    serve.add_argument(
+        "--db", help="SQLite file, or :memory: (default chargeover-emulator.sqlite3)"
+    )
+    serve.add_argument(
+        "--spec", dest="spec_path", help="OpenAPI document to serve (default: packaged/repo spec)"
+    )
     serve.add_argument("--username", help="API username (public key)")
     serve.add_argument("--password", help="API password (private key)")
     serve.add_argument("--seed", type=int, help="seed number for deterministic demo data")
     serve.add_argument("--seed-count", type=int, help="customers to create with --seed (default 0)")
     serve.add_argument("--rate-limit", help="N/min, N/s or off (default 250/min)")
-    serve.add_argument("--limit-overflow", choices=["clamp", "reject"], help="limit > 500 (default clamp)")
-    serve.add_argument("--unknown-item-ids", choices=["reject", "accept"], help="unknown line item_id (default reject)")
+    serve.add_argument(
+        "--limit-overflow", choices=["clamp", "reject"], help="limit > 500 (default clamp)"
+    )
+    serve.add_argument(
+        "--unknown-item-ids",
+        choices=["reject", "accept"],
+        help="unknown line item_id (default reject)",
+    )
     serve.add_argument("--log-level", default="warning")
     return parser
 
@@ -47,19 +59,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             limit_overflow=args.limit_overflow,
             unknown_item_ids=args.unknown_item_ids,
         )
-        import uvicorn  # noqa: PLC0415 (only the serve command needs it)
+        import uvicorn
 
-        from chargeover_emulator.app import create_app  # noqa: PLC0415
-        from chargeover_emulator.emulator import Emulator  # noqa: PLC0415
-        from chargeover_emulator.seeding import seed  # noqa: PLC0415
+        from chargeover_emulator.app import create_app
+        from chargeover_emulator.emulator import Emulator
+        from chargeover_emulator.seeding import seed
 
         emulator = Emulator(settings)
         if settings.seed is not None and settings.seed_count > 0:
-            seed(emulator, settings.seed, settings.seed_count, progress=sys.stderr.isatty() or settings.seed_count >= 1000)
+            seed(
+                emulator,
+                settings.seed,
+                settings.seed_count,
+                progress=sys.stderr.isatty() or settings.seed_count >= 1000,
+            )
         app = create_app(emulator=emulator)
     except ConfigError as exc:
         print(f"chargeover-emulator: {exc}", file=sys.stderr)
         return 2
-    print(f"chargeover-emulator: serving http://{args.host}:{args.port}/api/v3 (db {settings.db})", file=sys.stderr, flush=True)
+    print(
+        f"chargeover-emulator: serving http://{args.host}:{args.port}/api/v3 (db {settings.db})",
+        file=sys.stderr,
+        flush=True,
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0

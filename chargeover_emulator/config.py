@@ -17,7 +17,15 @@ __all__ = ["DEFAULT_PASSWORD", "DEFAULT_USERNAME", "RateLimit", "Settings"]
 DEFAULT_USERNAME = "PjID8u5VOCfJk3iYKzTMo7emstRLnEp9"
 DEFAULT_PASSWORD = "xgEWspuItV7A2D6miwZFk94dTrBLSKQO"
 
-_PERIODS = {"s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0, "h": 3600.0, "hour": 3600.0}
+_PERIODS = {
+    "s": 1.0,
+    "sec": 1.0,
+    "second": 1.0,
+    "min": 60.0,
+    "minute": 60.0,
+    "h": 3600.0,
+    "hour": 3600.0,
+}
 
 
 @dataclasses.dataclass(frozen=True)

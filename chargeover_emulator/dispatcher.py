@@ -12,7 +12,7 @@ from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.specdoc import Operation, ResourceSpec, SpecDocument, validate_body
 
-__all__ = ["ApiRequest", "ApiResult", "Dispatcher", "NO_BODY"]
+__all__ = ["NO_BODY", "ApiRequest", "ApiResult", "Dispatcher"]
 
 NO_BODY: Any = object()
 
@@ -57,7 +57,11 @@ class Dispatcher:
 
     def dispatch(self, ctx: RequestContext, request: ApiRequest) -> ApiResult:
         """Run one request inside the caller's transaction."""
-        segments = [unquote(s) for s in request.path.strip("/").split("/")] if request.path.strip("/") else []
+        segments = (
+            [unquote(s) for s in request.path.strip("/").split("/")]
+            if request.path.strip("/")
+            else []
+        )
         method = request.method.upper()
         if segments == ["teapot"] and method == "GET" and "teapot" in self.document.operations:
             return ApiResult(200, True)
@@ -92,12 +96,16 @@ class Dispatcher:
             return self._object(ctx, service, ident, request)
         if rest[1:] == ["_revision"] and method == "GET":
             self._operation(res, "revisions", request)
-            return ApiResult(200, service.revisions(ctx, service.resolve(ctx, ident), request.query))
+            return ApiResult(
+                200, service.revisions(ctx, service.resolve(ctx, ident), request.query)
+            )
         if len(rest) == 3 and rest[1] == "_action" and method == "POST":
             return self._action(ctx, service, ident, rest[2], request)
         raise self._unsupported(method, request.path)
 
-    def _object(self, ctx: RequestContext, service: ResourceService, ident: str, request: ApiRequest) -> ApiResult:
+    def _object(
+        self, ctx: RequestContext, service: ResourceService, ident: str, request: ApiRequest
+    ) -> ApiResult:
         """GET / PUT / DELETE / POST?action= on one object."""
         res = service.spec
         method = request.method.upper()
@@ -127,7 +135,12 @@ class Dispatcher:
         raise self._unsupported(method, request.path)
 
     def _action(
-        self, ctx: RequestContext, service: ResourceService, ident: str, name: str, request: ApiRequest
+        self,
+        ctx: RequestContext,
+        service: ResourceService,
+        ident: str,
+        name: str,
+        request: ApiRequest,
     ) -> ApiResult:
         """An action in either URL style; the name may be an alias the spec lists."""
         operation = service.spec.actions.get(name)

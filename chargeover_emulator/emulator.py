@@ -42,13 +42,17 @@ _COMMON_DDL = (
 class Emulator:
     """Everything one running emulator holds; built once by the app factory."""
 
-    def __init__(self, settings: Settings, *, clock: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Callable[[], dt.datetime] | None = None
+    ) -> None:
         self.settings = settings
         self.spec_path = locate_spec(settings.spec_path)
         self.spec = SpecDocument.load(self.spec_path)
         missing = {"customer", "user"} - set(self.spec.resources)
         if missing:
-            raise ConfigError(f"{self.spec_path}: no x-chargeover-resource for {', '.join(sorted(missing))}")
+            raise ConfigError(
+                f"{self.spec_path}: no x-chargeover-resource for {', '.join(sorted(missing))}"
+            )
         self.services: dict[str, ResourceService] = {
             name: cls(self.spec.resources[name], self.spec)
             for name, cls in _SERVICES.items()
@@ -56,7 +60,9 @@ class Emulator:
         }
         for service in self.services.values():
             service.services = self.services
-        self.clock: Callable[[], dt.datetime] = clock or (lambda: dt.datetime.now().replace(microsecond=0))
+        self.clock: Callable[[], dt.datetime] = clock or (
+            lambda: dt.datetime.now().replace(microsecond=0)
+        )
         self.rng = random.SystemRandom()
         self.database = Database(settings.db)
         self.dispatcher = Dispatcher(self.spec, self.services)
@@ -78,7 +84,9 @@ class Emulator:
                 for statement in service.ddl():
                     conn.execute(statement)
 
-    def context(self, conn: Any, *, ipaddr: str, base_url: str, rng: random.Random | None = None) -> RequestContext:
+    def context(
+        self, conn: Any, *, ipaddr: str, base_url: str, rng: random.Random | None = None
+    ) -> RequestContext:
         """A RequestContext for one request (or one seeding run)."""
         return RequestContext(conn, self.clock(), ipaddr, base_url, self.settings, rng or self.rng)
 
@@ -103,7 +111,9 @@ class Emulator:
         with self.database.transaction() as conn:
             tables = [
                 row[0]
-                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                )
             ]
             for table in tables:
                 conn.execute(f'DROP TABLE IF EXISTS "{table}"')
@@ -119,4 +129,7 @@ class Emulator:
 
 def _has_sequence(conn: Any) -> bool:
     """Whether SQLite's AUTOINCREMENT bookkeeping table exists."""
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone()
+        is not None
+    )

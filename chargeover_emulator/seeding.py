@@ -12,11 +12,26 @@ from chargeover_emulator.resources.catalogue import ITEMS
 
 __all__ = ["seed"]
 
-_COMPANIES = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell", "Cyberdyne")
+_COMPANIES = (
+    "Acme",
+    "Globex",
+    "Initech",
+    "Umbrella",
+    "Hooli",
+    "Stark",
+    "Wayne",
+    "Wonka",
+    "Tyrell",
+    "Cyberdyne",
+)
 _SUFFIXES = ("Inc", "LLC", "Ltd", "Co", "Group")
 _FIRST = ("Karli", "John", "Jane", "Keith", "David", "Maria", "Wei", "Amara", "Lars", "Priya")
 _LAST = ("Marie", "Doe", "Palmer", "Smith", "Garcia", "Chen", "Okafor", "Berg", "Patel", "Rossi")
-_PLACES = (("Storrs", "CT", "United States"), ("Minneapolis", "MN", "USA"), ("Toronto", "ON", "Canada"))
+_PLACES = (
+    ("Storrs", "CT", "United States"),
+    ("Minneapolis", "MN", "USA"),
+    ("Toronto", "ON", "Canada"),
+)
 
 
 def _customer(rng: random.Random, index: int) -> dict[str, Any]:
@@ -44,7 +59,11 @@ def _invoice(rng: random.Random, customer_id: int) -> dict[str, Any]:
         {"item_id": item_id, "line_rate": price, "line_quantity": rng.randint(1, 12)}
         for item_id, _name, _key, price in rng.sample(ITEMS, rng.randint(1, 3))
     ]
-    return {"customer_id": customer_id, "date": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "line_items": lines}
+    return {
+        "customer_id": customer_id,
+        "date": f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        "line_items": lines,
+    }
 
 
 def seed(emulator: Emulator, seed_number: int, count: int, *, progress: bool = False) -> None:
@@ -54,7 +73,9 @@ def seed(emulator: Emulator, seed_number: int, count: int, *, progress: bool = F
     invoices = emulator.services.get("invoice")
     with emulator.database.transaction() as conn:
         ctx = emulator.context(conn, ipaddr="127.0.0.1", base_url="http://127.0.0.1", rng=rng)
-        for index in tqdm(range(1, count + 1), desc="seeding", unit="customer", disable=not progress):
+        for index in tqdm(
+            range(1, count + 1), desc="seeding", unit="customer", disable=not progress
+        ):
             customer_id = customers.create(ctx, _customer(rng, index))
             for _ in range(rng.randint(0, 3) if invoices is not None else 0):
                 assert invoices is not None

@@ -25,7 +25,9 @@ def locate_spec(explicit: Path | None = None) -> Path:
     """Explicit path, else the copy packaged in the wheel, else the repository's spec/."""
     if explicit is not None:
         return explicit
-    packaged = importlib.resources.files("chargeover_emulator") / "_spec" / "chargeover.openapi.yaml"
+    packaged = (
+        importlib.resources.files("chargeover_emulator") / "_spec" / "chargeover.openapi.yaml"
+    )
     if packaged.is_file():
         return Path(str(packaged))
     return _REPO_SPEC
@@ -139,7 +141,9 @@ class SpecDocument:
             properties.update(self.flat_properties(member))
         for name, prop_schema in resolved.get("properties", {}).items():
             kind, nullable, item = self._kind(prop_schema)
-            read_only = bool(self.resolve(prop_schema).get("readOnly") or prop_schema.get("readOnly"))
+            read_only = bool(
+                self.resolve(prop_schema).get("readOnly") or prop_schema.get("readOnly")
+            )
             properties[name] = Property(name, kind, nullable, read_only, item)
         return properties
 
@@ -221,7 +225,12 @@ class SpecDocument:
                     res.operations[operation.kind] = operation
 
     def _operation(
-        self, path: str, method: str, op: dict[str, Any], resource: str | None, titles: dict[str, str]
+        self,
+        path: str,
+        method: str,
+        op: dict[str, Any],
+        resource: str | None,
+        titles: dict[str, str],
     ) -> Operation:
         """Classify one operation."""
         operation_id = op["operationId"]
@@ -242,7 +251,9 @@ class SpecDocument:
                 "delete": rf"delete{title}",
                 "revisions": rf"list{title}Revisions?",
             }
-            kind = next((k for k, p in patterns.items() if re.fullmatch(p, operation_id)), operation_id)
+            kind = next(
+                (k for k, p in patterns.items() if re.fullmatch(p, operation_id)), operation_id
+            )
         body = op.get("requestBody")
         validator = None
         required = False

@@ -48,6 +48,8 @@ def parse_page(
         parsed_limit = default_limit
     if parsed_limit > max_limit:
         if overflow == "reject":
-            raise BadRequest(f"Invalid limit {parsed_limit}: at most {max_limit} records per request.")
+            raise BadRequest(
+                f"Invalid limit {parsed_limit}: at most {max_limit} records per request."
+            )
         parsed_limit = max_limit
     return Page(parsed_limit, parsed_offset)

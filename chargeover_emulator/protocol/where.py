@@ -106,7 +106,9 @@ def parse_where(text: str) -> list[Condition]:
             )
         if operator in {"IS", "ISNOT"}:
             if value != "NULL":
-                raise BadRequest(f'Invalid where condition "{raw}": {operator} must be followed by NULL.')
+                raise BadRequest(
+                    f'Invalid where condition "{raw}": {operator} must be followed by NULL.'
+                )
             conditions.append(Condition(field, operator, None, raw))
         else:
             conditions.append(Condition(field, operator, value, raw))
@@ -131,7 +133,9 @@ def _coerce(condition: Condition, kind: ValueKind) -> int | float | str:
             return 1
         if lowered in {"0", "false"}:
             return 0
-        raise BadRequest(f'Invalid where condition "{condition.source}": "{value}" is not a boolean.')
+        raise BadRequest(
+            f'Invalid where condition "{condition.source}": "{value}" is not a boolean.'
+        )
     return value
 
 

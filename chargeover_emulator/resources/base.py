@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
@@ -28,19 +29,23 @@ class ResourceService:
     #: dotted-filter prefix -> (child table, child column pointing back at this resource)
     relation_tables: ClassVar[dict[str, tuple[str, str]]] = {}
     #: child tables' column kinds, for typing dotted filter values
-    relation_kinds: ClassVar[dict[str, dict[str, str]]] = {}
+    relation_kinds: dict[str, dict[str, str]] = {}  # noqa: RUF012 (set per instance by invoices)
 
     def __init__(self, spec: ResourceSpec, document: SpecDocument) -> None:
         self.spec = spec
         self.document = document
-        columns = {name: prop.kind for name, prop in spec.properties.items() if prop.kind != "object"}
+        columns = {
+            name: prop.kind for name, prop in spec.properties.items() if prop.kind != "object"
+        }
         columns.update(self.internal_columns)
         self.table = Table(spec.name, spec.primary_key, columns)
         self.title = spec.name.capitalize()
         self.actions: dict[str, Action] = {}
         self._full_fields = list(spec.properties)
         self._list_fields = [name for name in spec.properties if name not in spec.list_omits]
-        self._non_null_arrays = [n for n, p in spec.properties.items() if p.kind == "array" and not p.nullable]
+        self._non_null_arrays = [
+            n for n, p in spec.properties.items() if p.kind == "array" and not p.nullable
+        ]
         #: every service by resource name, filled in by the registry (cross-resource rules)
         self.services: dict[str, ResourceService] = {}
 
@@ -51,7 +56,9 @@ class ResourceService:
         statements = [self.table.ddl()]
         for column in ("external_key", "token"):
             if column in self.table.columns:
-                statements.append(f'CREATE INDEX IF NOT EXISTS "ix_{name}_{column}" ON "{name}" ("{column}")')
+                statements.append(
+                    f'CREATE INDEX IF NOT EXISTS "ix_{name}_{column}" ON "{name}" ("{column}")'
+                )
         return statements
 
     # -- identifiers --------------------------------------------------------------------
@@ -78,7 +85,9 @@ class ResourceService:
             table, foreign_key = self.relation_tables.get(prefix, (None, self.spec.primary_key))
             kinds = self.relation_kinds.get(prefix, {})
             leaf = column.rsplit(".", 1)[-1]
-            relation = Relation(table if "." not in column else None, foreign_key, self.spec.primary_key)
+            relation = Relation(
+                table if "." not in column else None, foreign_key, self.spec.primary_key
+            )
             return FieldTarget(leaf, kinds.get(leaf, "string"), relation)  # type: ignore[arg-type]
         kind = self.table.columns.get(field)
         if kind is None or kind in {"array", "object"}:
@@ -88,7 +97,9 @@ class ResourceService:
     def _where(self, ctx: RequestContext, wheres: list[str]) -> tuple[str, list[Any]]:
         """Compile every `where` parameter (several are ANDed)."""
         conditions = [c for text in wheres for c in parse_where(text)]
-        return compile_where(conditions, self._target, case_sensitive=ctx.settings.where_case_sensitive)
+        return compile_where(
+            conditions, self._target, case_sensitive=ctx.settings.where_case_sensitive
+        )
 
     def list(self, ctx: RequestContext, query: Mapping[str, Any]) -> list[dict[str, Any]]:
         """GET /{resource}: where, order, limit, offset."""
@@ -99,7 +110,9 @@ class ResourceService:
             self.spec.primary_key,
             case_sensitive=ctx.settings.where_case_sensitive,
         )
-        page = parse_page(query.get("limit"), query.get("offset"), overflow=ctx.settings.limit_overflow)
+        page = parse_page(
+            query.get("limit"), query.get("offset"), overflow=ctx.settings.limit_overflow
+        )
         rows = self.table.select(ctx.conn, where, params, order, page.limit, page.offset)
         return [self.render(ctx, row, full=False) for row in rows]
 
@@ -128,12 +141,16 @@ class ResourceService:
     def refresh(self, ctx: RequestContext, key: int) -> None:
         """Recompute derived columns; subclasses override."""
 
-    def render_children(self, ctx: RequestContext, row: Mapping[str, Any], *, full: bool) -> dict[str, Any]:
+    def render_children(
+        self, ctx: RequestContext, row: Mapping[str, Any], *, full: bool
+    ) -> dict[str, Any]:
         """Array properties kept in child tables; subclasses override."""
         return {}
 
     # -- writes -------------------------------------------------------------------------
-    def check_external_key(self, ctx: RequestContext, value: Any, own_key: int | None = None) -> None:
+    def check_external_key(
+        self, ctx: RequestContext, value: Any, own_key: int | None = None
+    ) -> None:
         """external_key is unique per resource and never reusable, even after a delete."""
         if value is None or value == "":
             return
@@ -176,7 +193,9 @@ class ResourceService:
         """POST /{resource}/{id}/_action/{name}: run a domain action and record a revision."""
         handler = self.actions.get(name)
         if handler is None:
-            raise BadRequest(f"The command requested is not supported: {name}({self.spec.name}, {key})")
+            raise BadRequest(
+                f"The command requested is not supported: {name}({self.spec.name}, {key})"
+            )
         result = handler(ctx, key, body)
         self.revise(ctx, key, f"{self.title} action: {name}")
         return result
@@ -190,7 +209,9 @@ class ResourceService:
             [self.spec.name, key, ctx.timestamp, ctx.ipaddr, note],
         )
 
-    def revisions(self, ctx: RequestContext, key: int, query: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def revisions(
+        self, ctx: RequestContext, key: int, query: Mapping[str, Any]
+    ) -> builtins.list[dict[str, Any]]:
         """The most recent revisions, newest first; ?limit=1..10."""
         page = parse_page(query.get("limit"), None, default_limit=10, max_limit=10)
         rows = ctx.conn.execute(

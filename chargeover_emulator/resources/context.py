@@ -10,7 +10,7 @@ import string
 
 from chargeover_emulator.config import Settings
 
-__all__ = ["RequestContext", "TOKEN_ALPHABET"]
+__all__ = ["TOKEN_ALPHABET", "RequestContext"]
 
 TOKEN_ALPHABET = string.digits + string.ascii_lowercase
 

@@ -8,7 +8,12 @@ from typing import Any, ClassVar
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.addresses import address_block
 from chargeover_emulator.resources.base import ResourceService
-from chargeover_emulator.resources.catalogue import CURRENCIES, CUSTOMER_STATUSES, DEFAULT_TERMS_ID, TERMS
+from chargeover_emulator.resources.catalogue import (
+    CURRENCIES,
+    CUSTOMER_STATUSES,
+    DEFAULT_TERMS_ID,
+    TERMS,
+)
 from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 
@@ -75,7 +80,11 @@ class CustomerService(ResourceService):
         values["token"] = ctx.token()
         self._check_refs(values)
         key = self.table.insert(ctx.conn, values)
-        contact = {field: body[name] for name, field in SUPERUSER_FIELDS.items() if body.get(name) is not None}
+        contact = {
+            field: body[name]
+            for name, field in SUPERUSER_FIELDS.items()
+            if body.get(name) is not None
+        }
         if contact:
             users = self.services["user"]
             user_id = users.create_contact(ctx, contact, customer_id=key)  # type: ignore[attr-defined]
@@ -126,7 +135,8 @@ class CustomerService(ResourceService):
         """Refuse while invoices are open; otherwise remove the customer, its invoices and contacts."""
         if "invoice" in self.services:
             open_count = ctx.conn.execute(
-                "SELECT COUNT(*) FROM invoice WHERE customer_id = ? AND invoice_status_state = 'o'", [key]
+                "SELECT COUNT(*) FROM invoice WHERE customer_id = ? AND invoice_status_state = 'o'",
+                [key],
             ).fetchone()[0]
             if open_count:
                 raise BadRequest(
@@ -134,7 +144,9 @@ class CustomerService(ResourceService):
                 )
             ctx.conn.execute("DELETE FROM invoice WHERE customer_id = ?", [key])
         self.services["user"].forget_customer(ctx, key)  # type: ignore[attr-defined]
-        ctx.conn.execute("UPDATE customer SET parent_customer_id = NULL WHERE parent_customer_id = ?", [key])
+        ctx.conn.execute(
+            "UPDATE customer SET parent_customer_id = NULL WHERE parent_customer_id = ?", [key]
+        )
         self.table.delete(ctx.conn, key)
 
     # -- computed fields ----------------------------------------------------------------
@@ -144,7 +156,9 @@ class CustomerService(ResourceService):
         if row is None:
             return
         iso, symbol = CURRENCIES.get(row.get("currency_id") or 1, ("USD", "$"))
-        terms_name, terms_days = TERMS.get(row.get("terms_id") or DEFAULT_TERMS_ID, TERMS[DEFAULT_TERMS_ID])
+        terms_name, terms_days = TERMS.get(
+            row.get("terms_id") or DEFAULT_TERMS_ID, TERMS[DEFAULT_TERMS_ID]
+        )
         token = row.get("token")
         values: dict[str, Any] = {
             "display_as": row.get("company"),
@@ -170,8 +184,15 @@ class CustomerService(ResourceService):
                 " FROM invoice WHERE customer_id = ? AND COALESCE(is_void, 0) = 0",
                 [key],
             ).fetchone()
-            total, balance, paid, overdue = float(sums[0]), float(sums[1]), float(sums[2]), bool(sums[3])
-        values.update({"total": round(total, 2), "balance": round(balance, 2), "paid": round(paid, 2)})
+            total, balance, paid, overdue = (
+                float(sums[0]),
+                float(sums[1]),
+                float(sums[2]),
+                bool(sums[3]),
+            )
+        values.update(
+            {"total": round(total, 2), "balance": round(balance, 2), "paid": round(paid, 2)}
+        )
         if row.get("inactive_manual"):
             status = "inactive-manual"
         else:
@@ -189,7 +210,9 @@ class CustomerService(ResourceService):
 
     def _contact_fields(self, ctx: RequestContext, user_id: Any) -> dict[str, Any]:
         """superuser_* mirrored from the primary contact."""
-        user = self.services["user"].table.get(ctx.conn, int(user_id)) if user_id is not None else None
+        user = (
+            self.services["user"].table.get(ctx.conn, int(user_id)) if user_id is not None else None
+        )
         user = user or {}
         out = {name: user.get(field) for name, field in SUPERUSER_FIELDS.items()}
         out["superuser_token"] = user.get("token")
@@ -198,13 +221,17 @@ class CustomerService(ResourceService):
     # -- actions ------------------------------------------------------------------------
     def _set_active(self, ctx: RequestContext, key: int, body: Mapping[str, Any]) -> bool:
         """Clear the manual inactive flag."""
-        self.table.update(ctx.conn, key, {"inactive_manual": False, **self.stamp(ctx, created=False)})
+        self.table.update(
+            ctx.conn, key, {"inactive_manual": False, **self.stamp(ctx, created=False)}
+        )
         self.refresh(ctx, key)
         return True
 
     def _set_inactive(self, ctx: RequestContext, key: int, body: Mapping[str, Any]) -> bool:
         """Mark the customer inactive-manual."""
-        self.table.update(ctx.conn, key, {"inactive_manual": True, **self.stamp(ctx, created=False)})
+        self.table.update(
+            ctx.conn, key, {"inactive_manual": True, **self.stamp(ctx, created=False)}
+        )
         self.refresh(ctx, key)
         return True
 
@@ -212,7 +239,9 @@ class CustomerService(ResourceService):
         """Set default_paymethod (+ default_creditcard_id / default_ach_id)."""
         paymethod = body.get("paymethod")
         if paymethod not in _PAYMETHODS:
-            raise BadRequest(f"Invalid paymethod: expected one of {', '.join(sorted(_PAYMETHODS))}.")
+            raise BadRequest(
+                f"Invalid paymethod: expected one of {', '.join(sorted(_PAYMETHODS))}."
+            )
         values: dict[str, Any] = {"default_paymethod": paymethod}
         if paymethod == "crd":
             if body.get("creditcard_id") is None:
@@ -229,5 +258,7 @@ class CustomerService(ResourceService):
 
     def _disconnect_parent(self, ctx: RequestContext, key: int, body: Mapping[str, Any]) -> bool:
         """Remove the parent link."""
-        self.table.update(ctx.conn, key, {"parent_customer_id": None, **self.stamp(ctx, created=False)})
+        self.table.update(
+            ctx.conn, key, {"parent_customer_id": None, **self.stamp(ctx, created=False)}
+        )
         return True

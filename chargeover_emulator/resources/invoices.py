@@ -9,7 +9,12 @@ from typing import Any, ClassVar
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.addresses import address_block
 from chargeover_emulator.resources.base import ResourceService
-from chargeover_emulator.resources.catalogue import CURRENCIES, DEFAULT_TERMS_ID, INVOICE_STATUSES, TERMS
+from chargeover_emulator.resources.catalogue import (
+    CURRENCIES,
+    DEFAULT_TERMS_ID,
+    INVOICE_STATUSES,
+    TERMS,
+)
 from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.resources.payments import charge
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
@@ -18,21 +23,40 @@ from chargeover_emulator.storage.tables import Table
 __all__ = ["InvoiceService"]
 
 _ADDRESS = ("addr1", "addr2", "addr3", "city", "state", "postcode", "country")
-_LINE_DEFAULTS = {"is_base": False, "is_free": False, "is_setup": False, "is_usage": False, "is_recurring": False}
+_LINE_DEFAULTS = {
+    "is_base": False,
+    "is_free": False,
+    "is_setup": False,
+    "is_usage": False,
+    "is_recurring": False,
+}
 
 
 class InvoiceService(ResourceService):
     """The `invoice` resource."""
 
     internal_columns: ClassVar[dict[str, str]] = {"customer_id": "integer"}
-    relation_tables: ClassVar[dict[str, tuple[str, str]]] = {"line_items": ("line_item", "invoice_id")}
+    relation_tables: ClassVar[dict[str, tuple[str, str]]] = {
+        "line_items": ("line_item", "invoice_id")
+    }
 
     def __init__(self, spec: ResourceSpec, document: SpecDocument) -> None:
         super().__init__(spec, document)
         line_prop = spec.properties.get("line_items")
-        line_props = document.flat_properties(line_prop.item_schema) if line_prop and line_prop.item_schema else {}
+        line_props = (
+            document.flat_properties(line_prop.item_schema)
+            if line_prop and line_prop.item_schema
+            else {}
+        )
         columns = {n: p.kind for n, p in line_props.items() if p.scalar}
-        columns.update({"invoice_id": "integer", "item_id": "integer", "line_rate": "number", "line_quantity": "number"})
+        columns.update(
+            {
+                "invoice_id": "integer",
+                "item_id": "integer",
+                "line_rate": "number",
+                "line_quantity": "number",
+            }
+        )
         self.line_props = line_props
         self.lines = Table("line_item", "line_item_id", columns)
         self.relation_kinds = {"line_items": dict(columns)}
@@ -61,21 +85,33 @@ class InvoiceService(ResourceService):
     def _customer(self, ctx: RequestContext, body: Mapping[str, Any]) -> int:
         """customer_id, customer_token or customer_external_key (bulk rewrites customer_jsonpath)."""
         customers = self.services["customer"]
-        refs = [("customer_id", "customer_id"), ("customer_token", "token"), ("customer_external_key", "external_key")]
+        refs = [
+            ("customer_id", "customer_id"),
+            ("customer_token", "token"),
+            ("customer_external_key", "external_key"),
+        ]
         for field, column in refs:
             if body.get(field) is not None:
                 key = customers.table.find_key(ctx.conn, column, body[field])
                 if key is None:
                     raise BadRequest(f'Invalid {field}: no customer matches "{body[field]}".')
                 return key
-        raise BadRequest("A required parameter was missing: customer_id, customer_token or customer_external_key.")
+        raise BadRequest(
+            "A required parameter was missing: customer_id, customer_token or customer_external_key."
+        )
 
     def _item(self, ctx: RequestContext, item_id: Any) -> dict[str, Any]:
         """A catalogue item; unknown ids are refused unless the setting accepts them."""
         row = ctx.conn.execute("SELECT * FROM item WHERE item_id = ?", [item_id]).fetchone()
         if row is None:
             if ctx.settings.unknown_item_ids == "accept":
-                return {"item_id": item_id, "name": None, "external_key": None, "token": None, "price": 0}
+                return {
+                    "item_id": item_id,
+                    "name": None,
+                    "external_key": None,
+                    "token": None,
+                    "price": 0,
+                }
             raise BadRequest(f"Invalid item_id: item {item_id} does not exist.")
         return dict(row)
 
@@ -89,7 +125,9 @@ class InvoiceService(ResourceService):
             if existing is not None:
                 row = self.lines.get(ctx.conn, int(existing))
                 if row is None or row.get("invoice_id") != key:
-                    raise BadRequest(f"Invalid line_item_id: {existing} is not a line of invoice {key}.")
+                    raise BadRequest(
+                        f"Invalid line_item_id: {existing} is not a line of invoice {key}."
+                    )
                 keep[int(existing)] = row
         ctx.conn.execute("DELETE FROM line_item WHERE invoice_id = ?", [key])
         for line in lines:
@@ -99,7 +137,11 @@ class InvoiceService(ResourceService):
                 raise BadRequest("A required parameter was missing: line_items item_id.")
             base.update({k: v for k, v in line.items() if k in self.lines.columns})
             item = self._item(ctx, base["item_id"])
-            values: dict[str, Any] = {**_LINE_DEFAULTS, "line_quantity": 1, "line_rate": item["price"]}
+            values: dict[str, Any] = {
+                **_LINE_DEFAULTS,
+                "line_quantity": 1,
+                "line_rate": item["price"],
+            }
             values.update(base)
             values.update(
                 {
@@ -107,14 +149,18 @@ class InvoiceService(ResourceService):
                     "item_name": item["name"],
                     "item_external_key": item["external_key"],
                     "item_token": item["token"],
-                    "item_accounting_sku": item["accounting_sku"] if "accounting_sku" in item else None,
+                    "item_accounting_sku": item["accounting_sku"]
+                    if "accounting_sku" in item
+                    else None,
                     "line_usage": values.get("line_usage") or 0,
                     "is_taxed": bool(values.get("is_taxed")),
                 }
             )
             if values.get("descrip") is None:
                 values["descrip"] = item["name"]
-            values["line_total"] = round(float(values["line_rate"]) * float(values["line_quantity"]), 2)
+            values["line_total"] = round(
+                float(values["line_rate"]) * float(values["line_quantity"]), 2
+            )
             values["line_subtotal"] = values["line_total"]
             self.lines.insert(ctx.conn, values)
 
@@ -135,7 +181,9 @@ class InvoiceService(ResourceService):
         }
         if not any(body.get(f"{p}_{a}") is not None for p in ("bill", "ship") for a in _ADDRESS):
             # The invoice copies the customer's addresses unless the request gives its own.
-            values.update({f"{p}_{a}": customer.get(f"{p}_{a}") for p in ("bill", "ship") for a in _ADDRESS})
+            values.update(
+                {f"{p}_{a}": customer.get(f"{p}_{a}") for p in ("bill", "ship") for a in _ADDRESS}
+            )
         values.update(self.writable(body))
         values.pop("line_items", None)
         if values.get("terms_id") not in TERMS:
@@ -155,7 +203,9 @@ class InvoiceService(ResourceService):
         """Partial update; line_items replaces the set; a void invoice cannot change."""
         row = self.table.get(ctx.conn, key) or {}
         if row.get("is_void"):
-            raise BadRequest(f"The command requested is not supported: modify(invoice, {key}) on a void invoice.")
+            raise BadRequest(
+                f"The command requested is not supported: modify(invoice, {key}) on a void invoice."
+            )
         if "external_key" in body:
             self.check_external_key(ctx, body["external_key"], own_key=key)
         values = self.writable(body)
@@ -173,7 +223,9 @@ class InvoiceService(ResourceService):
 
     def delete(self, ctx: RequestContext, key: int) -> None:
         """Only an invoice without payments can be deleted (UNCONFIRMED rule)."""
-        paid = ctx.conn.execute("SELECT COUNT(*) FROM payment WHERE invoice_id = ?", [key]).fetchone()[0]
+        paid = ctx.conn.execute(
+            "SELECT COUNT(*) FROM payment WHERE invoice_id = ?", [key]
+        ).fetchone()[0]
         if paid:
             raise BadRequest("This invoice cannot be deleted: payments have been applied to it.")
         customer_id = (self.table.get(ctx.conn, key) or {}).get("customer_id")
@@ -196,9 +248,13 @@ class InvoiceService(ResourceService):
             ).fetchone()[0]
         )
         payments = float(
-            ctx.conn.execute("SELECT COALESCE(SUM(amount), 0) FROM payment WHERE invoice_id = ?", [key]).fetchone()[0]
+            ctx.conn.execute(
+                "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE invoice_id = ?", [key]
+            ).fetchone()[0]
         )
-        terms_name, terms_days = TERMS.get(row.get("terms_id") or DEFAULT_TERMS_ID, TERMS[DEFAULT_TERMS_ID])
+        terms_name, terms_days = TERMS.get(
+            row.get("terms_id") or DEFAULT_TERMS_ID, TERMS[DEFAULT_TERMS_ID]
+        )
         invoice_date = dt.date.fromisoformat(str(row.get("date") or ctx.today.isoformat())[:10])
         due = invoice_date + dt.timedelta(days=terms_days)
         total = round(subtotal, 2)
@@ -262,15 +318,22 @@ class InvoiceService(ResourceService):
         ).fetchall():
             self.refresh(ctx, int(key))
 
-    def render_children(self, ctx: RequestContext, row: Mapping[str, Any], *, full: bool) -> dict[str, Any]:
+    def render_children(
+        self, ctx: RequestContext, row: Mapping[str, Any], *, full: bool
+    ) -> dict[str, Any]:
         """line_items on GET one only (list-omits)."""
-        if "line_items" not in self.spec.properties or (not full and "line_items" in self.spec.list_omits):
+        if "line_items" not in self.spec.properties or (
+            not full and "line_items" in self.spec.list_omits
+        ):
             return {}
         rows = ctx.conn.execute(
-            "SELECT * FROM line_item WHERE invoice_id = ? ORDER BY line_item_id", [row[self.spec.primary_key]]
+            "SELECT * FROM line_item WHERE invoice_id = ? ORDER BY line_item_id",
+            [row[self.spec.primary_key]],
         ).fetchall()
         lines = [self.lines.decode(r) for r in rows]
-        return {"line_items": [{name: line.get(name) for name in self.line_props} for line in lines]}
+        return {
+            "line_items": [{name: line.get(name) for name in self.line_props} for line in lines]
+        }
 
     # -- actions ------------------------------------------------------------------------
     def _void(self, ctx: RequestContext, key: int, body: Mapping[str, Any]) -> bool:
@@ -281,7 +344,9 @@ class InvoiceService(ResourceService):
         if (row.get("payments") or 0) > 0:
             raise BadRequest(f"Invoice {key} has payments applied and cannot be voided.")
         self.table.update(
-            ctx.conn, key, {"is_void": True, "void_datetime": ctx.timestamp, **self.stamp(ctx, created=False)}
+            ctx.conn,
+            key,
+            {"is_void": True, "void_datetime": ctx.timestamp, **self.stamp(ctx, created=False)},
         )
         self.refresh(ctx, key)
         return True
@@ -317,6 +382,11 @@ class InvoiceService(ResourceService):
                 raise BadRequest("Each schedule entry needs a date.")
             ctx.conn.execute(
                 "INSERT INTO scheduled_payment (invoice_id, date, amount, paymethod) VALUES (?, ?, ?, ?)",
-                [key, str(entry["date"]), entry.get("amount"), str(entry.get("paymethod") or "any")],
+                [
+                    key,
+                    str(entry["date"]),
+                    entry.get("amount"),
+                    str(entry.get("paymethod") or "any"),
+                ],
             )
         return True

@@ -17,7 +17,9 @@ DECLINED_CARD = "4000000000000002"
 def _luhn_ok(number: str) -> bool:
     """Card number checksum."""
     digits = [int(d) for d in number][::-1]
-    total = sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits))
+    total = sum(
+        d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits)
+    )
     return total % 10 == 0
 
 
@@ -28,7 +30,9 @@ def charge(body: Mapping[str, Any], today: dt.date) -> str | None:
         return None
     number = str(body.get("number") or "").replace(" ", "")
     if not number:
-        raise BadRequest("A required parameter was missing: use_customer_balance, or card/ACH number.")
+        raise BadRequest(
+            "A required parameter was missing: use_customer_balance, or card/ACH number."
+        )
     if not number.isdigit():
         raise BadRequest("This transaction could not be processed: Invalid account number.")
     if body.get("routing") is not None:
@@ -43,7 +47,9 @@ def charge(body: Mapping[str, Any], today: dt.date) -> str | None:
     try:
         year, month = int(body.get("expdate_year") or 0), int(body.get("expdate_month") or 0)
     except (TypeError, ValueError):
-        raise BadRequest("This transaction could not be processed: Invalid expiration date.") from None
+        raise BadRequest(
+            "This transaction could not be processed: Invalid expiration date."
+        ) from None
     if year < 100:
         year += 2000
     if not 1 <= month <= 12 or (year, month) < (today.year, today.month):

@@ -32,9 +32,14 @@ _DESTINATIONS = {
 class UserService(ResourceService):
     """The `user` resource (customer contacts)."""
 
-    internal_columns: ClassVar[dict[str, str]] = {"customer_id": "integer", "password_hash": "string"}
-    relation_tables: ClassVar[dict[str, tuple[str, str]]] = {"customers": ("user_customer", "user_id")}
-    relation_kinds: ClassVar[dict[str, dict[str, str]]] = {"customers": {"customer_id": "integer"}}
+    internal_columns: ClassVar[dict[str, str]] = {
+        "customer_id": "integer",
+        "password_hash": "string",
+    }
+    relation_tables: ClassVar[dict[str, tuple[str, str]]] = {
+        "customers": ("user_customer", "user_id")
+    }
+    relation_kinds = {"customers": {"customer_id": "integer"}}  # noqa: RUF012
 
     def __init__(self, spec: ResourceSpec, document: SpecDocument) -> None:
         super().__init__(spec, document)
@@ -75,7 +80,9 @@ class UserService(ResourceService):
             },
         )
 
-    def create_contact(self, ctx: RequestContext, body: Mapping[str, Any], *, customer_id: int | None) -> int:
+    def create_contact(
+        self, ctx: RequestContext, body: Mapping[str, Any], *, customer_id: int | None
+    ) -> int:
         """Insert a contact (used by POST /user and by customer superuser_* fields)."""
         self.check_external_key(ctx, body.get("external_key"))
         values: dict[str, Any] = {"user_type_id": 1, "title": ""}
@@ -113,7 +120,10 @@ class UserService(ResourceService):
         if not body:
             raise BadRequest("A required parameter was missing: No data.")
         customer_id = body.get("customer_id")
-        if customer_id is not None and self.services["customer"].table.get(ctx.conn, int(customer_id)) is None:
+        if (
+            customer_id is not None
+            and self.services["customer"].table.get(ctx.conn, int(customer_id)) is None
+        ):
             raise BadRequest(f"Invalid customer_id: customer {customer_id} does not exist.")
         return self.create_contact(ctx, body, customer_id=customer_id)
 
@@ -139,7 +149,9 @@ class UserService(ResourceService):
 
     def delete(self, ctx: RequestContext, key: int) -> None:
         """A customer's primary contact cannot be deleted (the UI rule)."""
-        primary = ctx.conn.execute("SELECT customer_id FROM customer WHERE superuser_id = ? LIMIT 1", [key]).fetchone()
+        primary = ctx.conn.execute(
+            "SELECT customer_id FROM customer WHERE superuser_id = ? LIMIT 1", [key]
+        ).fetchone()
         if primary is not None:
             raise BadRequest(
                 f"This user is the primary contact for customer {primary[0]} and cannot be deleted."
@@ -151,10 +163,12 @@ class UserService(ResourceService):
     def link(self, ctx: RequestContext, user_id: int, customer_id: int) -> None:
         """Attach a contact to a customer."""
         ctx.conn.execute(
-            "INSERT OR IGNORE INTO user_customer (user_id, customer_id) VALUES (?, ?)", [user_id, customer_id]
+            "INSERT OR IGNORE INTO user_customer (user_id, customer_id) VALUES (?, ?)",
+            [user_id, customer_id],
         )
         ctx.conn.execute(
-            "UPDATE user SET customer_id = ? WHERE user_id = ? AND customer_id IS NULL", [customer_id, user_id]
+            "UPDATE user SET customer_id = ? WHERE user_id = ? AND customer_id IS NULL",
+            [customer_id, user_id],
         )
 
     def forget_customer(self, ctx: RequestContext, customer_id: int) -> None:
@@ -175,12 +189,18 @@ class UserService(ResourceService):
     def _refresh_customers(self, ctx: RequestContext, key: int) -> None:
         """Customers mirror their primary contact in superuser_*."""
         customers = self.services["customer"]
-        for (customer_id,) in ctx.conn.execute("SELECT customer_id FROM customer WHERE superuser_id = ?", [key]).fetchall():
+        for (customer_id,) in ctx.conn.execute(
+            "SELECT customer_id FROM customer WHERE superuser_id = ?", [key]
+        ).fetchall():
             customers.refresh(ctx, int(customer_id))
 
-    def render_children(self, ctx: RequestContext, row: Mapping[str, Any], *, full: bool) -> dict[str, Any]:
+    def render_children(
+        self, ctx: RequestContext, row: Mapping[str, Any], *, full: bool
+    ) -> dict[str, Any]:
         """`customers: [{customer_id, company}]` when the spec documents it (REC one_contact)."""
-        if "customers" not in self.spec.properties or (not full and "customers" in self.spec.list_omits):
+        if "customers" not in self.spec.properties or (
+            not full and "customers" in self.spec.list_omits
+        ):
             return {}
         linked = ctx.conn.execute(
             "SELECT c.customer_id, c.company FROM user_customer uc JOIN customer c USING (customer_id)"
@@ -200,7 +220,9 @@ class UserService(ResourceService):
         """A one-time portal login URL, the string the SDKs redirect to."""
         destination = body.get("destination")
         if destination is not None and destination not in _DESTINATIONS:
-            raise BadRequest(f"Invalid destination: expected one of {', '.join(sorted(_DESTINATIONS))}.")
+            raise BadRequest(
+                f"Invalid destination: expected one of {', '.join(sorted(_DESTINATIONS))}."
+            )
         url = f"{ctx.base_url}/r/login/{ctx.token(32)}"
         return f"{url}?destination={destination}" if destination else url
 

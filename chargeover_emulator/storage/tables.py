@@ -46,7 +46,11 @@ class Table:
 
     def decode(self, row: sqlite3.Row | Mapping[str, Any]) -> dict[str, Any]:
         """SQLite row -> JSON-ready dict (only booleans, numbers and JSON columns need work)."""
-        out = dict(zip(row.keys(), tuple(row), strict=True)) if isinstance(row, sqlite3.Row) else dict(row)
+        out = (
+            dict(zip(row.keys(), tuple(row), strict=True))
+            if isinstance(row, sqlite3.Row)
+            else dict(row)
+        )
         for column in self._json_columns:
             value = out.get(column)
             if value is not None:
@@ -86,7 +90,9 @@ class Table:
 
     def get(self, conn: sqlite3.Connection, key: int) -> dict[str, Any] | None:
         """One row by primary key, decoded."""
-        row = conn.execute(f'SELECT * FROM "{self.name}" WHERE "{self.primary_key}" = ?', [key]).fetchone()
+        row = conn.execute(
+            f'SELECT * FROM "{self.name}" WHERE "{self.primary_key}" = ?', [key]
+        ).fetchone()
         return None if row is None else self.decode(row)
 
     def find_key(self, conn: sqlite3.Connection, column: str, value: Any) -> int | None:
@@ -99,7 +105,13 @@ class Table:
         return None if row is None else int(row[0])
 
     def select(
-        self, conn: sqlite3.Connection, where: str, params: list[Any], order: str, limit: int, offset: int
+        self,
+        conn: sqlite3.Connection,
+        where: str,
+        params: list[Any],
+        order: str,
+        limit: int,
+        offset: int,
     ) -> list[dict[str, Any]]:
         """Rows matching a compiled where clause, ordered and paged."""
         sql = f'SELECT * FROM "{self.name}" WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?'
@@ -107,7 +119,9 @@ class Table:
 
     def count(self, conn: sqlite3.Connection, where: str, params: list[Any]) -> int:
         """Number of rows matching a compiled where clause."""
-        return int(conn.execute(f'SELECT COUNT(*) FROM "{self.name}" WHERE {where}', params).fetchone()[0])
+        return int(
+            conn.execute(f'SELECT COUNT(*) FROM "{self.name}" WHERE {where}', params).fetchone()[0]
+        )
 
     def delete(self, conn: sqlite3.Connection, key: int) -> None:
         """Delete one row."""

@@ -24,7 +24,9 @@ def _header(nonce: str, ts: str, sig: str) -> str:
 
 def test_fact_sheet_vector() -> None:
     empty = signature_for(PRIV, string_to_sign(PUB, URL, "k3x9q2ma", "1700000000", b""))
-    body = signature_for(PRIV, string_to_sign(PUB, URL, "k3x9q2ma", "1700000000", b'{"company":"Test"}'))
+    body = signature_for(
+        PRIV, string_to_sign(PUB, URL, "k3x9q2ma", "1700000000", b'{"company":"Test"}')
+    )
     assert empty == "e16b50167adc1fb9c5b758f5d6d2fcee48aa3bd53990086da58aecd4ccb34a6c"
     assert body == "29e88c1e089b3441e0c01ddc0349a4201423728cf1924eafd13af932327b3afc"
 
@@ -55,8 +57,14 @@ def test_signature_rejections() -> None:
         (None, "Missing (basic) authorization header."),
         ("", "Missing (basic) authorization header."),
         ("Basic !!!notbase64", "Malformed (basic) authorization header."),
-        ("Basic " + base64.b64encode(b"nocolon").decode(), "Malformed (basic) authorization header."),
-        ("Basic " + base64.b64encode(f"{PUB}:wrong".encode()).decode(), "Invalid API username or password."),
+        (
+            "Basic " + base64.b64encode(b"nocolon").decode(),
+            "Malformed (basic) authorization header.",
+        ),
+        (
+            "Basic " + base64.b64encode(f"{PUB}:wrong".encode()).decode(),
+            "Invalid API username or password.",
+        ),
         ("Bearer abc", "Unsupported authorization scheme (Bearer)."),
     ],
 )

@@ -30,7 +30,17 @@ def _serve(db: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
     """Start the server and wait until /api/v3/teapot answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CHARGEOVER_")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "chargeover_emulator", "serve", "--port", str(port), "--db", str(db), *extra],
+        [
+            sys.executable,
+            "-m",
+            "chargeover_emulator",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(db),
+            *extra,
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -38,7 +48,12 @@ def _serve(db: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v3/teapot", auth=AUTH, timeout=1).status_code == 200:
+            if (
+                httpx.get(
+                    f"http://127.0.0.1:{port}/api/v3/teapot", auth=AUTH, timeout=1
+                ).status_code
+                == 200
+            ):
                 return proc
         except httpx.TransportError:
             time.sleep(0.1)
@@ -64,13 +79,23 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 def test_crud_over_http_and_data_survives_restart(server: tuple[str, Path], tmp_path: Path) -> None:
     base, db = server
     with httpx.Client(base_url=base, auth=AUTH) as client:
-        created = client.post("/api/v3/customer", json={"company": "Over HTTP", "external_key": "http-1"})
-        assert created.status_code == 201 and created.headers["location"] == f"{base}/api/v3/customer/1"
+        created = client.post(
+            "/api/v3/customer", json={"company": "Over HTTP", "external_key": "http-1"}
+        )
+        assert (
+            created.status_code == 201
+            and created.headers["location"] == f"{base}/api/v3/customer/1"
+        )
         assert created.headers["content-type"] == "application/json"
         customer = client.get("/api/v3/customer/external_key:http-1").json()["response"]
         assert customer["write_ipaddr"] == "127.0.0.1" and customer["url_self"].startswith(base)
         spec = client.get("/openapi.yaml")
-        assert spec.content == (Path(__file__).resolve().parents[2] / "spec" / "chargeover.openapi.yaml").read_bytes()
+        assert (
+            spec.content
+            == (
+                Path(__file__).resolve().parents[2] / "spec" / "chargeover.openapi.yaml"
+            ).read_bytes()
+        )
     missing = httpx.get(f"{base}/api/v3/customer")
     assert missing.status_code == 401 and missing.json()["response"] is False
     port = _free_port()
@@ -103,9 +128,14 @@ def test_signature_auth_over_http(server: tuple[str, Path]) -> None:
 
 def test_rate_limit_over_http(tmp_path: Path) -> None:
     port = _free_port()
-    proc = _serve(tmp_path / "rl.sqlite3", port, "--rate-limit", "5/min", "--seed", "3", "--seed-count", "5")
+    proc = _serve(
+        tmp_path / "rl.sqlite3", port, "--rate-limit", "5/min", "--seed", "3", "--seed-count", "5"
+    )
     try:
-        codes = [httpx.get(f"http://127.0.0.1:{port}/api/v3/customer/_count", auth=AUTH).status_code for _ in range(6)]
+        codes = [
+            httpx.get(f"http://127.0.0.1:{port}/api/v3/customer/_count", auth=AUTH).status_code
+            for _ in range(6)
+        ]
         # the readiness probe used one request of the five
         assert codes[:4] == [200] * 4 and codes[4:] == [429, 429]
         body = httpx.get(f"http://127.0.0.1:{port}/api/v3/teapot", auth=AUTH).json()

@@ -13,16 +13,28 @@ from chargeover_emulator.protocol.order import compile_order, parse_order
 from chargeover_emulator.protocol.paging import parse_page
 from chargeover_emulator.protocol.where import Condition, FieldTarget, compile_where, parse_where
 
-FIELDS = {"company": FieldTarget("company", "string"), "customer_id": FieldTarget("customer_id", "integer")}
+FIELDS = {
+    "company": FieldTarget("company", "string"),
+    "customer_id": FieldTarget("customer_id", "integer"),
+}
 
 
 def test_parse_where_all_operators() -> None:
-    text = "a:EQUALS:1,b:NOTEQUALS:2,c:GT:3,d:LT:4,e:GTE:5,f:LTE:6,g:CONTAINS:x,h:IS:NULL,i:ISNOT:NULL"
+    text = (
+        "a:EQUALS:1,b:NOTEQUALS:2,c:GT:3,d:LT:4,e:GTE:5,f:LTE:6,g:CONTAINS:x,h:IS:NULL,i:ISNOT:NULL"
+    )
     ops = [(c.field, c.operator, c.value) for c in parse_where(text)]
     assert ops == [
-        ("a", "EQUALS", "1"), ("b", "NOTEQUALS", "2"), ("c", "GT", "3"), ("d", "LT", "4"),
-        ("e", "GTE", "5"), ("f", "LTE", "6"), ("g", "CONTAINS", "x"), ("h", "IS", None), ("i", "ISNOT", None),
-    ]  # fmt: skip
+        ("a", "EQUALS", "1"),
+        ("b", "NOTEQUALS", "2"),
+        ("c", "GT", "3"),
+        ("d", "LT", "4"),
+        ("e", "GTE", "5"),
+        ("f", "LTE", "6"),
+        ("g", "CONTAINS", "x"),
+        ("h", "IS", None),
+        ("i", "ISNOT", None),
+    ]
 
 
 def test_parse_where_escapes_colon_and_comma() -> None:
@@ -35,7 +47,9 @@ def test_unescaped_colon_stays_in_value() -> None:
     assert cond.value == "2015-02-01 10:00:00"
 
 
-@pytest.mark.parametrize("bad", ["company", "company:EQUALS", ":EQUALS:x", "company:LIKE:x", "a:IS:x", "a:equals:x"])
+@pytest.mark.parametrize(
+    "bad", ["company", "company:EQUALS", ":EQUALS:x", "company:LIKE:x", "a:IS:x", "a:equals:x"]
+)
 def test_parse_where_rejects_bad_grammar(bad: str) -> None:
     with pytest.raises(BadRequest):
         parse_where(bad)
@@ -66,7 +80,10 @@ def test_any_value_round_trips_through_sqlite(value: str) -> None:
 def test_order_parse_and_compile() -> None:
     keys = parse_order("company:DESC,customer_id:asc")
     kinds = {"company": "string", "customer_id": "integer"}
-    assert compile_order(keys, kinds.get, "customer_id") == '"company" COLLATE NOCASE DESC, "customer_id" ASC'
+    assert (
+        compile_order(keys, kinds.get, "customer_id")
+        == '"company" COLLATE NOCASE DESC, "customer_id" ASC'
+    )
     assert compile_order(parse_order(""), kinds.get, "customer_id") == '"customer_id" ASC'
     with pytest.raises(BadRequest):
         parse_order("company:UP")
@@ -76,14 +93,22 @@ def test_order_parse_and_compile() -> None:
 
 @pytest.mark.parametrize(
     ("limit", "offset", "expected"),
-    [(None, None, (10, 0)), ("0", "3", (10, 3)), ("2", "8", (2, 8)), ("501", None, (500, 0)), ("", "", (10, 0))],
+    [
+        (None, None, (10, 0)),
+        ("0", "3", (10, 3)),
+        ("2", "8", (2, 8)),
+        ("501", None, (500, 0)),
+        ("", "", (10, 0)),
+    ],
 )
 def test_paging(limit: str | None, offset: str | None, expected: tuple[int, int]) -> None:
     page = parse_page(limit, offset)
     assert (page.limit, page.offset) == expected
 
 
-@pytest.mark.parametrize(("limit", "offset"), [("-1", None), ("abc", None), ("1.5", None), (None, "-2")])
+@pytest.mark.parametrize(
+    ("limit", "offset"), [("-1", None), ("abc", None), ("1.5", None), (None, "-2")]
+)
 def test_paging_rejects(limit: str | None, offset: str | None) -> None:
     with pytest.raises(BadRequest):
         parse_page(limit, offset)
