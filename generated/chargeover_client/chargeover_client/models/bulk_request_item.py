@@ -95,14 +95,7 @@ class BulkRequestItem:
 
         payload = _parse_payload(d.pop("payload", UNSET))
 
-        def _parse_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        id = _parse_id(d.pop("id", UNSET))
+        id: None | str | Unset = d.pop("id", UNSET)
 
         bulk_request_item = cls(
             request_method=request_method,

@@ -83,17 +83,9 @@ class CountEnvelope:
 
         status = CountEnvelopeStatus(d.pop("status"))
 
-        def _parse_message(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        message: None | str = d.pop("message")
 
-        message = _parse_message(d.pop("message"))
-
-        def _parse_response(data: object) -> int | str:
-            return cast(int | str, data)
-
-        response = _parse_response(d.pop("response"))
+        response: int | str = d.pop("response")
 
         def _parse_details(data: object) -> CountEnvelopeDetailsType0 | None | Unset:
             if data is None:

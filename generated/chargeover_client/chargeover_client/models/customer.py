@@ -952,670 +952,153 @@ class Customer:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        customer_id: int | str | Unset = d.pop("customer_id", UNSET)
 
-        def _parse_customer_id(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        customer_id = _parse_customer_id(d.pop("customer_id", UNSET))
-
-        def _parse_parent_customer_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        parent_customer_id = _parse_parent_customer_id(d.pop("parent_customer_id", UNSET))
-
-        def _parse_token(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        token = _parse_token(d.pop("token", UNSET))
-
-        def _parse_superuser_id(data: object) -> int | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | str | Unset, data)
-
-        superuser_id = _parse_superuser_id(d.pop("superuser_id", UNSET))
-
-        def _parse_external_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        external_key = _parse_external_key(d.pop("external_key", UNSET))
-
-        def _parse_display_as(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        display_as = _parse_display_as(d.pop("display_as", UNSET))
-
-        def _parse_company(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        company = _parse_company(d.pop("company", UNSET))
-
-        def _parse_language_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        language_id = _parse_language_id(d.pop("language_id", UNSET))
-
-        def _parse_currency_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        currency_id = _parse_currency_id(d.pop("currency_id", UNSET))
-
-        def _parse_currency_iso4217(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        currency_iso4217 = _parse_currency_iso4217(d.pop("currency_iso4217", UNSET))
-
-        def _parse_currency_symbol(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        currency_symbol = _parse_currency_symbol(d.pop("currency_symbol", UNSET))
-
-        def _parse_class_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        class_id = _parse_class_id(d.pop("class_id", UNSET))
-
-        def _parse_admin_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        admin_id = _parse_admin_id(d.pop("admin_id", UNSET))
-
-        def _parse_campaign_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        campaign_id = _parse_campaign_id(d.pop("campaign_id", UNSET))
-
-        def _parse_superuser_username(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        superuser_username = _parse_superuser_username(d.pop("superuser_username", UNSET))
-
-        def _parse_superuser_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        superuser_email = _parse_superuser_email(d.pop("superuser_email", UNSET))
-
-        def _parse_superuser_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        superuser_name = _parse_superuser_name(d.pop("superuser_name", UNSET))
-
-        def _parse_superuser_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        superuser_first_name = _parse_superuser_first_name(d.pop("superuser_first_name", UNSET))
-
-        def _parse_superuser_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        superuser_last_name = _parse_superuser_last_name(d.pop("superuser_last_name", UNSET))
-
-        def _parse_superuser_phone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        superuser_phone = _parse_superuser_phone(d.pop("superuser_phone", UNSET))
-
-        def _parse_superuser_token(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        superuser_token = _parse_superuser_token(d.pop("superuser_token", UNSET))
-
-        def _parse_superuser_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        superuser_title = _parse_superuser_title(d.pop("superuser_title", UNSET))
-
-        def _parse_bill_addr1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_addr1 = _parse_bill_addr1(d.pop("bill_addr1", UNSET))
-
-        def _parse_bill_addr2(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_addr2 = _parse_bill_addr2(d.pop("bill_addr2", UNSET))
-
-        def _parse_bill_addr3(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_addr3 = _parse_bill_addr3(d.pop("bill_addr3", UNSET))
-
-        def _parse_bill_city(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_city = _parse_bill_city(d.pop("bill_city", UNSET))
-
-        def _parse_bill_state(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_state = _parse_bill_state(d.pop("bill_state", UNSET))
-
-        def _parse_bill_postcode(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_postcode = _parse_bill_postcode(d.pop("bill_postcode", UNSET))
-
-        def _parse_bill_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_country = _parse_bill_country(d.pop("bill_country", UNSET))
-
-        def _parse_bill_block(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_block = _parse_bill_block(d.pop("bill_block", UNSET))
-
-        def _parse_ship_addr1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_addr1 = _parse_ship_addr1(d.pop("ship_addr1", UNSET))
-
-        def _parse_ship_addr2(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_addr2 = _parse_ship_addr2(d.pop("ship_addr2", UNSET))
-
-        def _parse_ship_addr3(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_addr3 = _parse_ship_addr3(d.pop("ship_addr3", UNSET))
-
-        def _parse_ship_city(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_city = _parse_ship_city(d.pop("ship_city", UNSET))
-
-        def _parse_ship_state(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_state = _parse_ship_state(d.pop("ship_state", UNSET))
-
-        def _parse_ship_postcode(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_postcode = _parse_ship_postcode(d.pop("ship_postcode", UNSET))
-
-        def _parse_ship_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_country = _parse_ship_country(d.pop("ship_country", UNSET))
-
-        def _parse_ship_block(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_block = _parse_ship_block(d.pop("ship_block", UNSET))
-
-        def _parse_custom_1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_1 = _parse_custom_1(d.pop("custom_1", UNSET))
-
-        def _parse_custom_2(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_2 = _parse_custom_2(d.pop("custom_2", UNSET))
-
-        def _parse_custom_3(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_3 = _parse_custom_3(d.pop("custom_3", UNSET))
-
-        def _parse_custom_4(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_4 = _parse_custom_4(d.pop("custom_4", UNSET))
-
-        def _parse_custom_5(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_5 = _parse_custom_5(d.pop("custom_5", UNSET))
-
-        def _parse_custom_6(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_6 = _parse_custom_6(d.pop("custom_6", UNSET))
-
-        def _parse_custom_7(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_7 = _parse_custom_7(d.pop("custom_7", UNSET))
-
-        def _parse_custom_8(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_8 = _parse_custom_8(d.pop("custom_8", UNSET))
-
-        def _parse_custom_9(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_9 = _parse_custom_9(d.pop("custom_9", UNSET))
-
-        def _parse_custom_10(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_10 = _parse_custom_10(d.pop("custom_10", UNSET))
-
-        def _parse_custom_11(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_11 = _parse_custom_11(d.pop("custom_11", UNSET))
-
-        def _parse_custom_12(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_12 = _parse_custom_12(d.pop("custom_12", UNSET))
-
-        def _parse_custom_13(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_13 = _parse_custom_13(d.pop("custom_13", UNSET))
-
-        def _parse_custom_14(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_14 = _parse_custom_14(d.pop("custom_14", UNSET))
-
-        def _parse_custom_15(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_15 = _parse_custom_15(d.pop("custom_15", UNSET))
-
-        def _parse_custom_16(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_16 = _parse_custom_16(d.pop("custom_16", UNSET))
-
-        def _parse_custom_17(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_17 = _parse_custom_17(d.pop("custom_17", UNSET))
-
-        def _parse_custom_18(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_18 = _parse_custom_18(d.pop("custom_18", UNSET))
-
-        def _parse_custom_19(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_19 = _parse_custom_19(d.pop("custom_19", UNSET))
-
-        def _parse_custom_20(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_20 = _parse_custom_20(d.pop("custom_20", UNSET))
-
-        def _parse_write_datetime(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        write_datetime = _parse_write_datetime(d.pop("write_datetime", UNSET))
-
-        def _parse_write_ipaddr(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        write_ipaddr = _parse_write_ipaddr(d.pop("write_ipaddr", UNSET))
-
-        def _parse_mod_datetime(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        mod_datetime = _parse_mod_datetime(d.pop("mod_datetime", UNSET))
-
-        def _parse_mod_ipaddr(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        mod_ipaddr = _parse_mod_ipaddr(d.pop("mod_ipaddr", UNSET))
-
-        def _parse_brand_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        brand_id = _parse_brand_id(d.pop("brand_id", UNSET))
-
-        def _parse_class_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        class_name = _parse_class_name(d.pop("class_name", UNSET))
-
-        def _parse_terms_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        terms_id = _parse_terms_id(d.pop("terms_id", UNSET))
-
-        def _parse_terms_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        terms_name = _parse_terms_name(d.pop("terms_name", UNSET))
-
-        def _parse_terms_days(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        terms_days = _parse_terms_days(d.pop("terms_days", UNSET))
-
-        def _parse_url_statementlink(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url_statementlink = _parse_url_statementlink(d.pop("url_statementlink", UNSET))
-
-        def _parse_url_paymethodlink(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url_paymethodlink = _parse_url_paymethodlink(d.pop("url_paymethodlink", UNSET))
-
-        def _parse_url_self(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url_self = _parse_url_self(d.pop("url_self", UNSET))
-
-        def _parse_admin_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        admin_name = _parse_admin_name(d.pop("admin_name", UNSET))
-
-        def _parse_admin_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        admin_email = _parse_admin_email(d.pop("admin_email", UNSET))
-
-        def _parse_customer_status_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        customer_status_id = _parse_customer_status_id(d.pop("customer_status_id", UNSET))
-
-        def _parse_customer_status_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        customer_status_name = _parse_customer_status_name(d.pop("customer_status_name", UNSET))
+        parent_customer_id: int | None | Unset = d.pop("parent_customer_id", UNSET)
+
+        token: None | str | Unset = d.pop("token", UNSET)
+
+        superuser_id: int | None | str | Unset = d.pop("superuser_id", UNSET)
+
+        external_key: None | str | Unset = d.pop("external_key", UNSET)
+
+        display_as: None | str | Unset = d.pop("display_as", UNSET)
+
+        company: None | str | Unset = d.pop("company", UNSET)
+
+        language_id: int | None | Unset = d.pop("language_id", UNSET)
+
+        currency_id: int | None | Unset = d.pop("currency_id", UNSET)
+
+        currency_iso4217: None | str | Unset = d.pop("currency_iso4217", UNSET)
+
+        currency_symbol: None | str | Unset = d.pop("currency_symbol", UNSET)
+
+        class_id: int | None | Unset = d.pop("class_id", UNSET)
+
+        admin_id: int | None | Unset = d.pop("admin_id", UNSET)
+
+        campaign_id: int | None | Unset = d.pop("campaign_id", UNSET)
+
+        superuser_username: None | str | Unset = d.pop("superuser_username", UNSET)
+
+        superuser_email: None | str | Unset = d.pop("superuser_email", UNSET)
+
+        superuser_name: None | str | Unset = d.pop("superuser_name", UNSET)
+
+        superuser_first_name: None | str | Unset = d.pop("superuser_first_name", UNSET)
+
+        superuser_last_name: None | str | Unset = d.pop("superuser_last_name", UNSET)
+
+        superuser_phone: None | str | Unset = d.pop("superuser_phone", UNSET)
+
+        superuser_token: None | str | Unset = d.pop("superuser_token", UNSET)
+
+        superuser_title: None | str | Unset = d.pop("superuser_title", UNSET)
+
+        bill_addr1: None | str | Unset = d.pop("bill_addr1", UNSET)
+
+        bill_addr2: None | str | Unset = d.pop("bill_addr2", UNSET)
+
+        bill_addr3: None | str | Unset = d.pop("bill_addr3", UNSET)
+
+        bill_city: None | str | Unset = d.pop("bill_city", UNSET)
+
+        bill_state: None | str | Unset = d.pop("bill_state", UNSET)
+
+        bill_postcode: None | str | Unset = d.pop("bill_postcode", UNSET)
+
+        bill_country: None | str | Unset = d.pop("bill_country", UNSET)
+
+        bill_block: None | str | Unset = d.pop("bill_block", UNSET)
+
+        ship_addr1: None | str | Unset = d.pop("ship_addr1", UNSET)
+
+        ship_addr2: None | str | Unset = d.pop("ship_addr2", UNSET)
+
+        ship_addr3: None | str | Unset = d.pop("ship_addr3", UNSET)
+
+        ship_city: None | str | Unset = d.pop("ship_city", UNSET)
+
+        ship_state: None | str | Unset = d.pop("ship_state", UNSET)
+
+        ship_postcode: None | str | Unset = d.pop("ship_postcode", UNSET)
+
+        ship_country: None | str | Unset = d.pop("ship_country", UNSET)
+
+        ship_block: None | str | Unset = d.pop("ship_block", UNSET)
+
+        custom_1: None | str | Unset = d.pop("custom_1", UNSET)
+
+        custom_2: None | str | Unset = d.pop("custom_2", UNSET)
+
+        custom_3: None | str | Unset = d.pop("custom_3", UNSET)
+
+        custom_4: None | str | Unset = d.pop("custom_4", UNSET)
+
+        custom_5: None | str | Unset = d.pop("custom_5", UNSET)
+
+        custom_6: None | str | Unset = d.pop("custom_6", UNSET)
+
+        custom_7: None | str | Unset = d.pop("custom_7", UNSET)
+
+        custom_8: None | str | Unset = d.pop("custom_8", UNSET)
+
+        custom_9: None | str | Unset = d.pop("custom_9", UNSET)
+
+        custom_10: None | str | Unset = d.pop("custom_10", UNSET)
+
+        custom_11: None | str | Unset = d.pop("custom_11", UNSET)
+
+        custom_12: None | str | Unset = d.pop("custom_12", UNSET)
+
+        custom_13: None | str | Unset = d.pop("custom_13", UNSET)
+
+        custom_14: None | str | Unset = d.pop("custom_14", UNSET)
+
+        custom_15: None | str | Unset = d.pop("custom_15", UNSET)
+
+        custom_16: None | str | Unset = d.pop("custom_16", UNSET)
+
+        custom_17: None | str | Unset = d.pop("custom_17", UNSET)
+
+        custom_18: None | str | Unset = d.pop("custom_18", UNSET)
+
+        custom_19: None | str | Unset = d.pop("custom_19", UNSET)
+
+        custom_20: None | str | Unset = d.pop("custom_20", UNSET)
+
+        write_datetime: None | str | Unset = d.pop("write_datetime", UNSET)
+
+        write_ipaddr: None | str | Unset = d.pop("write_ipaddr", UNSET)
+
+        mod_datetime: None | str | Unset = d.pop("mod_datetime", UNSET)
+
+        mod_ipaddr: None | str | Unset = d.pop("mod_ipaddr", UNSET)
+
+        brand_id: int | None | Unset = d.pop("brand_id", UNSET)
+
+        class_name: None | str | Unset = d.pop("class_name", UNSET)
+
+        terms_id: int | None | Unset = d.pop("terms_id", UNSET)
+
+        terms_name: None | str | Unset = d.pop("terms_name", UNSET)
+
+        terms_days: int | None | Unset = d.pop("terms_days", UNSET)
+
+        url_statementlink: None | str | Unset = d.pop("url_statementlink", UNSET)
+
+        url_paymethodlink: None | str | Unset = d.pop("url_paymethodlink", UNSET)
+
+        url_self: None | str | Unset = d.pop("url_self", UNSET)
+
+        admin_name: None | str | Unset = d.pop("admin_name", UNSET)
+
+        admin_email: None | str | Unset = d.pop("admin_email", UNSET)
+
+        customer_status_id: int | None | Unset = d.pop("customer_status_id", UNSET)
+
+        customer_status_name: None | str | Unset = d.pop("customer_status_name", UNSET)
 
         _customer_status_str = d.pop("customer_status_str", UNSET)
         customer_status_str: CustomerStatusStr | Unset
@@ -1631,68 +1114,19 @@ class Customer:
         else:
             customer_status_state = CustomerStatusState(_customer_status_state)
 
-        def _parse_default_paymethod(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        default_paymethod: None | str | Unset = d.pop("default_paymethod", UNSET)
 
-        default_paymethod = _parse_default_paymethod(d.pop("default_paymethod", UNSET))
+        default_creditcard_id: int | None | Unset = d.pop("default_creditcard_id", UNSET)
 
-        def _parse_default_creditcard_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        default_ach_id: int | None | Unset = d.pop("default_ach_id", UNSET)
 
-        default_creditcard_id = _parse_default_creditcard_id(d.pop("default_creditcard_id", UNSET))
+        no_taxes: bool | None | Unset = d.pop("no_taxes", UNSET)
 
-        def _parse_default_ach_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        no_dunning: bool | None | Unset = d.pop("no_dunning", UNSET)
 
-        default_ach_id = _parse_default_ach_id(d.pop("default_ach_id", UNSET))
+        no_latefees: bool | None | Unset = d.pop("no_latefees", UNSET)
 
-        def _parse_no_taxes(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        no_taxes = _parse_no_taxes(d.pop("no_taxes", UNSET))
-
-        def _parse_no_dunning(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        no_dunning = _parse_no_dunning(d.pop("no_dunning", UNSET))
-
-        def _parse_no_latefees(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        no_latefees = _parse_no_latefees(d.pop("no_latefees", UNSET))
-
-        def _parse_no_procfees(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        no_procfees = _parse_no_procfees(d.pop("no_procfees", UNSET))
+        no_procfees: bool | None | Unset = d.pop("no_procfees", UNSET)
 
         _invoice_delivery = d.pop("invoice_delivery", UNSET)
         invoice_delivery: DeliveryMethod | Unset
@@ -1708,59 +1142,17 @@ class Customer:
         else:
             dunning_delivery = DeliveryMethod(_dunning_delivery)
 
-        def _parse_tax_ident(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        tax_ident: None | str | Unset = d.pop("tax_ident", UNSET)
 
-        tax_ident = _parse_tax_ident(d.pop("tax_ident", UNSET))
+        total: float | None | Unset = d.pop("total", UNSET)
 
-        def _parse_total(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        balance: float | None | Unset = d.pop("balance", UNSET)
 
-        total = _parse_total(d.pop("total", UNSET))
+        paid: float | None | Unset = d.pop("paid", UNSET)
 
-        def _parse_balance(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        mrr: float | None | Unset = d.pop("mrr", UNSET)
 
-        balance = _parse_balance(d.pop("balance", UNSET))
-
-        def _parse_paid(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        paid = _parse_paid(d.pop("paid", UNSET))
-
-        def _parse_mrr(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        mrr = _parse_mrr(d.pop("mrr", UNSET))
-
-        def _parse_arr(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        arr = _parse_arr(d.pop("arr", UNSET))
+        arr: float | None | Unset = d.pop("arr", UNSET)
 
         tags = cast(list[str], d.pop("tags", UNSET))
 

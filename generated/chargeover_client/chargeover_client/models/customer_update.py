@@ -379,15 +379,7 @@ class CustomerUpdate:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_parent_customer_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        parent_customer_id = _parse_parent_customer_id(d.pop("parent_customer_id", UNSET))
+        parent_customer_id: int | None | Unset = d.pop("parent_customer_id", UNSET)
 
         superuser_id = d.pop("superuser_id", UNSET)
 

@@ -82,12 +82,7 @@ class IdEnvelope:
 
         status = IdEnvelopeStatus(d.pop("status"))
 
-        def _parse_message(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        message = _parse_message(d.pop("message"))
+        message: None | str = d.pop("message")
 
         response = IdResponse.from_dict(d.pop("response"))
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -39,11 +39,7 @@ class IdResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_id(data: object) -> int | str:
-            return cast(int | str, data)
-
-        id = _parse_id(d.pop("id"))
+        id: int | str = d.pop("id")
 
         id_response = cls(
             id=id,

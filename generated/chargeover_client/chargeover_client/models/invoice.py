@@ -983,175 +983,43 @@ class Invoice:
         from ..models.line_item import LineItem  # noqa: PLC0415
 
         d = dict(src_dict)
+        invoice_id: int | str | Unset = d.pop("invoice_id", UNSET)
 
-        def _parse_invoice_id(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
+        refnumber: None | str | Unset = d.pop("refnumber", UNSET)
 
-        invoice_id = _parse_invoice_id(d.pop("invoice_id", UNSET))
+        external_key: None | str | Unset = d.pop("external_key", UNSET)
 
-        def _parse_refnumber(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        package_id: int | None | Unset = d.pop("package_id", UNSET)
 
-        refnumber = _parse_refnumber(d.pop("refnumber", UNSET))
+        package_token: None | str | Unset = d.pop("package_token", UNSET)
 
-        def _parse_external_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        invoice_index: int | None | Unset = d.pop("invoice_index", UNSET)
 
-        external_key = _parse_external_key(d.pop("external_key", UNSET))
+        customer_id: int | None | str | Unset = d.pop("customer_id", UNSET)
 
-        def _parse_package_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        brand_id: int | None | Unset = d.pop("brand_id", UNSET)
 
-        package_id = _parse_package_id(d.pop("package_id", UNSET))
+        currency_id: int | None | Unset = d.pop("currency_id", UNSET)
 
-        def _parse_package_token(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        currency_symbol: None | str | Unset = d.pop("currency_symbol", UNSET)
 
-        package_token = _parse_package_token(d.pop("package_token", UNSET))
+        currency_iso4217: None | str | Unset = d.pop("currency_iso4217", UNSET)
 
-        def _parse_invoice_index(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        class_id: int | None | Unset = d.pop("class_id", UNSET)
 
-        invoice_index = _parse_invoice_index(d.pop("invoice_index", UNSET))
+        paycycle: None | str | Unset = d.pop("paycycle", UNSET)
 
-        def _parse_customer_id(data: object) -> int | None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | str | Unset, data)
+        terms_id: int | None | Unset = d.pop("terms_id", UNSET)
 
-        customer_id = _parse_customer_id(d.pop("customer_id", UNSET))
+        terms_name: None | str | Unset = d.pop("terms_name", UNSET)
 
-        def _parse_brand_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        terms_days: int | None | Unset = d.pop("terms_days", UNSET)
 
-        brand_id = _parse_brand_id(d.pop("brand_id", UNSET))
+        admin_id: int | None | Unset = d.pop("admin_id", UNSET)
 
-        def _parse_currency_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        admin_name: None | str | Unset = d.pop("admin_name", UNSET)
 
-        currency_id = _parse_currency_id(d.pop("currency_id", UNSET))
-
-        def _parse_currency_symbol(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        currency_symbol = _parse_currency_symbol(d.pop("currency_symbol", UNSET))
-
-        def _parse_currency_iso4217(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        currency_iso4217 = _parse_currency_iso4217(d.pop("currency_iso4217", UNSET))
-
-        def _parse_class_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        class_id = _parse_class_id(d.pop("class_id", UNSET))
-
-        def _parse_paycycle(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        paycycle = _parse_paycycle(d.pop("paycycle", UNSET))
-
-        def _parse_terms_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        terms_id = _parse_terms_id(d.pop("terms_id", UNSET))
-
-        def _parse_terms_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        terms_name = _parse_terms_name(d.pop("terms_name", UNSET))
-
-        def _parse_terms_days(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        terms_days = _parse_terms_days(d.pop("terms_days", UNSET))
-
-        def _parse_admin_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        admin_id = _parse_admin_id(d.pop("admin_id", UNSET))
-
-        def _parse_admin_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        admin_name = _parse_admin_name(d.pop("admin_name", UNSET))
-
-        def _parse_token(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        token = _parse_token(d.pop("token", UNSET))
+        token: None | str | Unset = d.pop("token", UNSET)
 
         def _parse_date(data: object) -> datetime.date | None | Unset:
             if data is None:
@@ -1204,437 +1072,101 @@ class Invoice:
 
         paid_date = _parse_paid_date(d.pop("paid_date", UNSET))
 
-        def _parse_write_datetime(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        write_datetime = _parse_write_datetime(d.pop("write_datetime", UNSET))
-
-        def _parse_mod_datetime(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        mod_datetime = _parse_mod_datetime(d.pop("mod_datetime", UNSET))
-
-        def _parse_void_datetime(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        void_datetime = _parse_void_datetime(d.pop("void_datetime", UNSET))
-
-        def _parse_cycle_pre_from_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cycle_pre_from_date = _parse_cycle_pre_from_date(d.pop("cycle_pre_from_date", UNSET))
-
-        def _parse_cycle_pre_to_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cycle_pre_to_date = _parse_cycle_pre_to_date(d.pop("cycle_pre_to_date", UNSET))
-
-        def _parse_cycle_this_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cycle_this_date = _parse_cycle_this_date(d.pop("cycle_this_date", UNSET))
-
-        def _parse_cycle_post_from_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cycle_post_from_date = _parse_cycle_post_from_date(d.pop("cycle_post_from_date", UNSET))
-
-        def _parse_cycle_post_to_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cycle_post_to_date = _parse_cycle_post_to_date(d.pop("cycle_post_to_date", UNSET))
-
-        def _parse_bill_addr1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_addr1 = _parse_bill_addr1(d.pop("bill_addr1", UNSET))
-
-        def _parse_bill_addr2(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_addr2 = _parse_bill_addr2(d.pop("bill_addr2", UNSET))
-
-        def _parse_bill_addr3(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_addr3 = _parse_bill_addr3(d.pop("bill_addr3", UNSET))
-
-        def _parse_bill_city(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_city = _parse_bill_city(d.pop("bill_city", UNSET))
-
-        def _parse_bill_state(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_state = _parse_bill_state(d.pop("bill_state", UNSET))
-
-        def _parse_bill_postcode(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_postcode = _parse_bill_postcode(d.pop("bill_postcode", UNSET))
-
-        def _parse_bill_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_country = _parse_bill_country(d.pop("bill_country", UNSET))
-
-        def _parse_bill_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_notes = _parse_bill_notes(d.pop("bill_notes", UNSET))
-
-        def _parse_bill_block(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        bill_block = _parse_bill_block(d.pop("bill_block", UNSET))
-
-        def _parse_ship_addr1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_addr1 = _parse_ship_addr1(d.pop("ship_addr1", UNSET))
-
-        def _parse_ship_addr2(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_addr2 = _parse_ship_addr2(d.pop("ship_addr2", UNSET))
-
-        def _parse_ship_addr3(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_addr3 = _parse_ship_addr3(d.pop("ship_addr3", UNSET))
-
-        def _parse_ship_city(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_city = _parse_ship_city(d.pop("ship_city", UNSET))
-
-        def _parse_ship_state(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_state = _parse_ship_state(d.pop("ship_state", UNSET))
-
-        def _parse_ship_postcode(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_postcode = _parse_ship_postcode(d.pop("ship_postcode", UNSET))
-
-        def _parse_ship_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_country = _parse_ship_country(d.pop("ship_country", UNSET))
-
-        def _parse_ship_notes(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_notes = _parse_ship_notes(d.pop("ship_notes", UNSET))
-
-        def _parse_ship_block(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        ship_block = _parse_ship_block(d.pop("ship_block", UNSET))
-
-        def _parse_memo(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        memo = _parse_memo(d.pop("memo", UNSET))
-
-        def _parse_custom_1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_1 = _parse_custom_1(d.pop("custom_1", UNSET))
-
-        def _parse_custom_2(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_2 = _parse_custom_2(d.pop("custom_2", UNSET))
-
-        def _parse_custom_3(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_3 = _parse_custom_3(d.pop("custom_3", UNSET))
-
-        def _parse_custom_4(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_4 = _parse_custom_4(d.pop("custom_4", UNSET))
-
-        def _parse_custom_5(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_5 = _parse_custom_5(d.pop("custom_5", UNSET))
-
-        def _parse_custom_6(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_6 = _parse_custom_6(d.pop("custom_6", UNSET))
-
-        def _parse_custom_7(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_7 = _parse_custom_7(d.pop("custom_7", UNSET))
-
-        def _parse_custom_8(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_8 = _parse_custom_8(d.pop("custom_8", UNSET))
-
-        def _parse_custom_9(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_9 = _parse_custom_9(d.pop("custom_9", UNSET))
-
-        def _parse_custom_10(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_10 = _parse_custom_10(d.pop("custom_10", UNSET))
-
-        def _parse_custom_11(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_11 = _parse_custom_11(d.pop("custom_11", UNSET))
-
-        def _parse_custom_12(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_12 = _parse_custom_12(d.pop("custom_12", UNSET))
-
-        def _parse_custom_13(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_13 = _parse_custom_13(d.pop("custom_13", UNSET))
-
-        def _parse_custom_14(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_14 = _parse_custom_14(d.pop("custom_14", UNSET))
-
-        def _parse_custom_15(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_15 = _parse_custom_15(d.pop("custom_15", UNSET))
-
-        def _parse_custom_16(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_16 = _parse_custom_16(d.pop("custom_16", UNSET))
-
-        def _parse_custom_17(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_17 = _parse_custom_17(d.pop("custom_17", UNSET))
-
-        def _parse_custom_18(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_18 = _parse_custom_18(d.pop("custom_18", UNSET))
-
-        def _parse_custom_19(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_19 = _parse_custom_19(d.pop("custom_19", UNSET))
-
-        def _parse_custom_20(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_20 = _parse_custom_20(d.pop("custom_20", UNSET))
-
-        def _parse_invoice_status_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        invoice_status_name = _parse_invoice_status_name(d.pop("invoice_status_name", UNSET))
+        write_datetime: None | str | Unset = d.pop("write_datetime", UNSET)
+
+        mod_datetime: None | str | Unset = d.pop("mod_datetime", UNSET)
+
+        void_datetime: None | str | Unset = d.pop("void_datetime", UNSET)
+
+        cycle_pre_from_date: None | str | Unset = d.pop("cycle_pre_from_date", UNSET)
+
+        cycle_pre_to_date: None | str | Unset = d.pop("cycle_pre_to_date", UNSET)
+
+        cycle_this_date: None | str | Unset = d.pop("cycle_this_date", UNSET)
+
+        cycle_post_from_date: None | str | Unset = d.pop("cycle_post_from_date", UNSET)
+
+        cycle_post_to_date: None | str | Unset = d.pop("cycle_post_to_date", UNSET)
+
+        bill_addr1: None | str | Unset = d.pop("bill_addr1", UNSET)
+
+        bill_addr2: None | str | Unset = d.pop("bill_addr2", UNSET)
+
+        bill_addr3: None | str | Unset = d.pop("bill_addr3", UNSET)
+
+        bill_city: None | str | Unset = d.pop("bill_city", UNSET)
+
+        bill_state: None | str | Unset = d.pop("bill_state", UNSET)
+
+        bill_postcode: None | str | Unset = d.pop("bill_postcode", UNSET)
+
+        bill_country: None | str | Unset = d.pop("bill_country", UNSET)
+
+        bill_notes: None | str | Unset = d.pop("bill_notes", UNSET)
+
+        bill_block: None | str | Unset = d.pop("bill_block", UNSET)
+
+        ship_addr1: None | str | Unset = d.pop("ship_addr1", UNSET)
+
+        ship_addr2: None | str | Unset = d.pop("ship_addr2", UNSET)
+
+        ship_addr3: None | str | Unset = d.pop("ship_addr3", UNSET)
+
+        ship_city: None | str | Unset = d.pop("ship_city", UNSET)
+
+        ship_state: None | str | Unset = d.pop("ship_state", UNSET)
+
+        ship_postcode: None | str | Unset = d.pop("ship_postcode", UNSET)
+
+        ship_country: None | str | Unset = d.pop("ship_country", UNSET)
+
+        ship_notes: None | str | Unset = d.pop("ship_notes", UNSET)
+
+        ship_block: None | str | Unset = d.pop("ship_block", UNSET)
+
+        memo: None | str | Unset = d.pop("memo", UNSET)
+
+        custom_1: None | str | Unset = d.pop("custom_1", UNSET)
+
+        custom_2: None | str | Unset = d.pop("custom_2", UNSET)
+
+        custom_3: None | str | Unset = d.pop("custom_3", UNSET)
+
+        custom_4: None | str | Unset = d.pop("custom_4", UNSET)
+
+        custom_5: None | str | Unset = d.pop("custom_5", UNSET)
+
+        custom_6: None | str | Unset = d.pop("custom_6", UNSET)
+
+        custom_7: None | str | Unset = d.pop("custom_7", UNSET)
+
+        custom_8: None | str | Unset = d.pop("custom_8", UNSET)
+
+        custom_9: None | str | Unset = d.pop("custom_9", UNSET)
+
+        custom_10: None | str | Unset = d.pop("custom_10", UNSET)
+
+        custom_11: None | str | Unset = d.pop("custom_11", UNSET)
+
+        custom_12: None | str | Unset = d.pop("custom_12", UNSET)
+
+        custom_13: None | str | Unset = d.pop("custom_13", UNSET)
+
+        custom_14: None | str | Unset = d.pop("custom_14", UNSET)
+
+        custom_15: None | str | Unset = d.pop("custom_15", UNSET)
+
+        custom_16: None | str | Unset = d.pop("custom_16", UNSET)
+
+        custom_17: None | str | Unset = d.pop("custom_17", UNSET)
+
+        custom_18: None | str | Unset = d.pop("custom_18", UNSET)
+
+        custom_19: None | str | Unset = d.pop("custom_19", UNSET)
+
+        custom_20: None | str | Unset = d.pop("custom_20", UNSET)
+
+        invoice_status_name: None | str | Unset = d.pop("invoice_status_name", UNSET)
 
         _invoice_status_str = d.pop("invoice_status_str", UNSET)
         invoice_status_str: InvoiceStatusStr | Unset
@@ -1650,185 +1182,45 @@ class Invoice:
         else:
             invoice_status_state = InvoiceStatusState(_invoice_status_state)
 
-        def _parse_subtotal(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        subtotal: float | None | Unset = d.pop("subtotal", UNSET)
 
-        subtotal = _parse_subtotal(d.pop("subtotal", UNSET))
+        total: float | None | Unset = d.pop("total", UNSET)
 
-        def _parse_total(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        taxes: float | None | Unset = d.pop("taxes", UNSET)
 
-        total = _parse_total(d.pop("total", UNSET))
+        credits_: float | None | Unset = d.pop("credits", UNSET)
 
-        def _parse_taxes(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        payments: float | None | Unset = d.pop("payments", UNSET)
 
-        taxes = _parse_taxes(d.pop("taxes", UNSET))
+        writeoffs: float | None | Unset = d.pop("writeoffs", UNSET)
 
-        def _parse_credits_(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        applied: float | None | Unset = d.pop("applied", UNSET)
 
-        credits_ = _parse_credits_(d.pop("credits", UNSET))
+        balance: float | None | Unset = d.pop("balance", UNSET)
 
-        def _parse_payments(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        sum_base: float | None | Unset = d.pop("sum_base", UNSET)
 
-        payments = _parse_payments(d.pop("payments", UNSET))
+        sum_usage: float | None | Unset = d.pop("sum_usage", UNSET)
 
-        def _parse_writeoffs(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        sum_onetime: float | None | Unset = d.pop("sum_onetime", UNSET)
 
-        writeoffs = _parse_writeoffs(d.pop("writeoffs", UNSET))
+        declines: int | None | Unset = d.pop("declines", UNSET)
 
-        def _parse_applied(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        days_overdue: int | None | Unset = d.pop("days_overdue", UNSET)
 
-        applied = _parse_applied(d.pop("applied", UNSET))
+        is_paid: bool | None | Unset = d.pop("is_paid", UNSET)
 
-        def _parse_balance(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        is_void: bool | None | Unset = d.pop("is_void", UNSET)
 
-        balance = _parse_balance(d.pop("balance", UNSET))
+        is_overdue: bool | None | Unset = d.pop("is_overdue", UNSET)
 
-        def _parse_sum_base(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        url_permalink: None | str | Unset = d.pop("url_permalink", UNSET)
 
-        sum_base = _parse_sum_base(d.pop("sum_base", UNSET))
+        url_pdflink: None | str | Unset = d.pop("url_pdflink", UNSET)
 
-        def _parse_sum_usage(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        url_paylink: None | str | Unset = d.pop("url_paylink", UNSET)
 
-        sum_usage = _parse_sum_usage(d.pop("sum_usage", UNSET))
-
-        def _parse_sum_onetime(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        sum_onetime = _parse_sum_onetime(d.pop("sum_onetime", UNSET))
-
-        def _parse_declines(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        declines = _parse_declines(d.pop("declines", UNSET))
-
-        def _parse_days_overdue(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        days_overdue = _parse_days_overdue(d.pop("days_overdue", UNSET))
-
-        def _parse_is_paid(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_paid = _parse_is_paid(d.pop("is_paid", UNSET))
-
-        def _parse_is_void(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_void = _parse_is_void(d.pop("is_void", UNSET))
-
-        def _parse_is_overdue(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_overdue = _parse_is_overdue(d.pop("is_overdue", UNSET))
-
-        def _parse_url_permalink(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url_permalink = _parse_url_permalink(d.pop("url_permalink", UNSET))
-
-        def _parse_url_pdflink(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url_pdflink = _parse_url_pdflink(d.pop("url_pdflink", UNSET))
-
-        def _parse_url_paylink(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url_paylink = _parse_url_paylink(d.pop("url_paylink", UNSET))
-
-        def _parse_url_self(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url_self = _parse_url_self(d.pop("url_self", UNSET))
+        url_self: None | str | Unset = d.pop("url_self", UNSET)
 
         tags = cast(list[str], d.pop("tags", UNSET))
 

@@ -83,12 +83,7 @@ class InvoiceEnvelope:
 
         status = InvoiceEnvelopeStatus(d.pop("status"))
 
-        def _parse_message(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        message = _parse_message(d.pop("message"))
+        message: None | str = d.pop("message")
 
         response = Invoice.from_dict(d.pop("response"))
 

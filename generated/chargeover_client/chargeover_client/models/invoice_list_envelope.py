@@ -86,12 +86,7 @@ class InvoiceListEnvelope:
 
         status = InvoiceListEnvelopeStatus(d.pop("status"))
 
-        def _parse_message(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        message = _parse_message(d.pop("message"))
+        message: None | str = d.pop("message")
 
         response = []
         _response = d.pop("response")

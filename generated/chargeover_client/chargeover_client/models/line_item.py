@@ -303,167 +303,41 @@ class LineItem:
         d = dict(src_dict)
         line_item_id = d.pop("line_item_id", UNSET)
 
-        def _parse_invoice_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        invoice_id: int | None | Unset = d.pop("invoice_id", UNSET)
 
-        invoice_id = _parse_invoice_id(d.pop("invoice_id", UNSET))
+        item_id: int | None | Unset = d.pop("item_id", UNSET)
 
-        def _parse_item_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        tierset_id: int | None | Unset = d.pop("tierset_id", UNSET)
 
-        item_id = _parse_item_id(d.pop("item_id", UNSET))
+        package_line_id: int | None | Unset = d.pop("package_line_id", UNSET)
 
-        def _parse_tierset_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        descrip: None | str | Unset = d.pop("descrip", UNSET)
 
-        tierset_id = _parse_tierset_id(d.pop("tierset_id", UNSET))
+        line_rate: float | None | Unset = d.pop("line_rate", UNSET)
 
-        def _parse_package_line_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        line_quantity: float | None | Unset = d.pop("line_quantity", UNSET)
 
-        package_line_id = _parse_package_line_id(d.pop("package_line_id", UNSET))
+        line_usage: float | None | Unset = d.pop("line_usage", UNSET)
 
-        def _parse_descrip(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        line_subtotal: float | None | Unset = d.pop("line_subtotal", UNSET)
 
-        descrip = _parse_descrip(d.pop("descrip", UNSET))
+        line_total: float | None | Unset = d.pop("line_total", UNSET)
 
-        def _parse_line_rate(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        tax_taxable: float | None | Unset = d.pop("tax_taxable", UNSET)
 
-        line_rate = _parse_line_rate(d.pop("line_rate", UNSET))
+        tax_taxed: float | None | Unset = d.pop("tax_taxed", UNSET)
 
-        def _parse_line_quantity(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        tax_total: float | None | Unset = d.pop("tax_total", UNSET)
 
-        line_quantity = _parse_line_quantity(d.pop("line_quantity", UNSET))
+        is_base: bool | None | Unset = d.pop("is_base", UNSET)
 
-        def _parse_line_usage(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        is_free: bool | None | Unset = d.pop("is_free", UNSET)
 
-        line_usage = _parse_line_usage(d.pop("line_usage", UNSET))
+        is_setup: bool | None | Unset = d.pop("is_setup", UNSET)
 
-        def _parse_line_subtotal(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
+        is_usage: bool | None | Unset = d.pop("is_usage", UNSET)
 
-        line_subtotal = _parse_line_subtotal(d.pop("line_subtotal", UNSET))
-
-        def _parse_line_total(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        line_total = _parse_line_total(d.pop("line_total", UNSET))
-
-        def _parse_tax_taxable(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        tax_taxable = _parse_tax_taxable(d.pop("tax_taxable", UNSET))
-
-        def _parse_tax_taxed(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        tax_taxed = _parse_tax_taxed(d.pop("tax_taxed", UNSET))
-
-        def _parse_tax_total(data: object) -> float | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(float | None | Unset, data)
-
-        tax_total = _parse_tax_total(d.pop("tax_total", UNSET))
-
-        def _parse_is_base(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_base = _parse_is_base(d.pop("is_base", UNSET))
-
-        def _parse_is_free(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_free = _parse_is_free(d.pop("is_free", UNSET))
-
-        def _parse_is_setup(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_setup = _parse_is_setup(d.pop("is_setup", UNSET))
-
-        def _parse_is_usage(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_usage = _parse_is_usage(d.pop("is_usage", UNSET))
-
-        def _parse_is_recurring(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        is_recurring = _parse_is_recurring(d.pop("is_recurring", UNSET))
+        is_recurring: bool | None | Unset = d.pop("is_recurring", UNSET)
 
         def _parse_is_taxed(data: object) -> bool | LegacyFlagType1 | None | Unset:
             if data is None:
@@ -482,68 +356,19 @@ class LineItem:
 
         is_taxed = _parse_is_taxed(d.pop("is_taxed", UNSET))
 
-        def _parse_custom_1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        custom_1: None | str | Unset = d.pop("custom_1", UNSET)
 
-        custom_1 = _parse_custom_1(d.pop("custom_1", UNSET))
+        custom_2: None | str | Unset = d.pop("custom_2", UNSET)
 
-        def _parse_custom_2(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        custom_3: None | str | Unset = d.pop("custom_3", UNSET)
 
-        custom_2 = _parse_custom_2(d.pop("custom_2", UNSET))
+        item_name: None | str | Unset = d.pop("item_name", UNSET)
 
-        def _parse_custom_3(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        item_external_key: None | str | Unset = d.pop("item_external_key", UNSET)
 
-        custom_3 = _parse_custom_3(d.pop("custom_3", UNSET))
+        item_token: None | str | Unset = d.pop("item_token", UNSET)
 
-        def _parse_item_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        item_name = _parse_item_name(d.pop("item_name", UNSET))
-
-        def _parse_item_external_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        item_external_key = _parse_item_external_key(d.pop("item_external_key", UNSET))
-
-        def _parse_item_token(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        item_token = _parse_item_token(d.pop("item_token", UNSET))
-
-        def _parse_item_accounting_sku(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        item_accounting_sku = _parse_item_accounting_sku(d.pop("item_accounting_sku", UNSET))
+        item_accounting_sku: None | str | Unset = d.pop("item_accounting_sku", UNSET)
 
         line_item = cls(
             line_item_id=line_item_id,

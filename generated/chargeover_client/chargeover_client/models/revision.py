@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -131,96 +131,25 @@ class Revision:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        context_str: None | str | Unset = d.pop("context_str", UNSET)
 
-        def _parse_context_str(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        context_id: int | None | Unset = d.pop("context_id", UNSET)
 
-        context_str = _parse_context_str(d.pop("context_str", UNSET))
+        admin_id: int | None | Unset = d.pop("admin_id", UNSET)
 
-        def _parse_context_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        admin_name: None | str | Unset = d.pop("admin_name", UNSET)
 
-        context_id = _parse_context_id(d.pop("context_id", UNSET))
+        user_id: int | None | Unset = d.pop("user_id", UNSET)
 
-        def _parse_admin_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
+        user_name: None | str | Unset = d.pop("user_name", UNSET)
 
-        admin_id = _parse_admin_id(d.pop("admin_id", UNSET))
+        integration_id: int | None | Unset = d.pop("integration_id", UNSET)
 
-        def _parse_admin_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        revision_datetime: None | str | Unset = d.pop("revision_datetime", UNSET)
 
-        admin_name = _parse_admin_name(d.pop("admin_name", UNSET))
+        revision_ipaddr: None | str | Unset = d.pop("revision_ipaddr", UNSET)
 
-        def _parse_user_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        user_id = _parse_user_id(d.pop("user_id", UNSET))
-
-        def _parse_user_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        user_name = _parse_user_name(d.pop("user_name", UNSET))
-
-        def _parse_integration_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        integration_id = _parse_integration_id(d.pop("integration_id", UNSET))
-
-        def _parse_revision_datetime(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        revision_datetime = _parse_revision_datetime(d.pop("revision_datetime", UNSET))
-
-        def _parse_revision_ipaddr(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        revision_ipaddr = _parse_revision_ipaddr(d.pop("revision_ipaddr", UNSET))
-
-        def _parse_revision_note(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        revision_note = _parse_revision_note(d.pop("revision_note", UNSET))
+        revision_note: None | str | Unset = d.pop("revision_note", UNSET)
 
         revision = cls(
             context_str=context_str,

@@ -81,12 +81,7 @@ class StringEnvelope:
 
         status = StringEnvelopeStatus(d.pop("status"))
 
-        def _parse_message(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        message = _parse_message(d.pop("message"))
+        message: None | str = d.pop("message")
 
         response = d.pop("response")
 

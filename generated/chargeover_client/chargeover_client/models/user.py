@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -449,356 +449,83 @@ class User:
         d = dict(src_dict)
         user_id = d.pop("user_id", UNSET)
 
-        def _parse_external_key(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        external_key = _parse_external_key(d.pop("external_key", UNSET))
-
-        def _parse_token(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        token = _parse_token(d.pop("token", UNSET))
-
-        def _parse_username(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        username = _parse_username(d.pop("username", UNSET))
-
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name = _parse_name(d.pop("name", UNSET))
-
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
-
-        def _parse_middle_name_glob(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        middle_name_glob = _parse_middle_name_glob(d.pop("middle_name_glob", UNSET))
-
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
-
-        def _parse_name_suffix(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        name_suffix = _parse_name_suffix(d.pop("name_suffix", UNSET))
-
-        def _parse_display_as(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        display_as = _parse_display_as(d.pop("display_as", UNSET))
-
-        def _parse_title(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        title = _parse_title(d.pop("title", UNSET))
-
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        email = _parse_email(d.pop("email", UNSET))
-
-        def _parse_phone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        phone = _parse_phone(d.pop("phone", UNSET))
-
-        def _parse_mobile(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        mobile = _parse_mobile(d.pop("mobile", UNSET))
-
-        def _parse_user_type_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        user_type_id = _parse_user_type_id(d.pop("user_type_id", UNSET))
-
-        def _parse_user_type_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        user_type_name = _parse_user_type_name(d.pop("user_type_name", UNSET))
-
-        def _parse_customer_id(data: object) -> int | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(int | None | Unset, data)
-
-        customer_id = _parse_customer_id(d.pop("customer_id", UNSET))
-
-        def _parse_custom_1(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_1 = _parse_custom_1(d.pop("custom_1", UNSET))
-
-        def _parse_custom_2(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_2 = _parse_custom_2(d.pop("custom_2", UNSET))
-
-        def _parse_custom_3(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_3 = _parse_custom_3(d.pop("custom_3", UNSET))
-
-        def _parse_custom_4(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_4 = _parse_custom_4(d.pop("custom_4", UNSET))
-
-        def _parse_custom_5(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_5 = _parse_custom_5(d.pop("custom_5", UNSET))
-
-        def _parse_custom_6(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_6 = _parse_custom_6(d.pop("custom_6", UNSET))
-
-        def _parse_custom_7(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_7 = _parse_custom_7(d.pop("custom_7", UNSET))
-
-        def _parse_custom_8(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_8 = _parse_custom_8(d.pop("custom_8", UNSET))
-
-        def _parse_custom_9(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_9 = _parse_custom_9(d.pop("custom_9", UNSET))
-
-        def _parse_custom_10(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_10 = _parse_custom_10(d.pop("custom_10", UNSET))
-
-        def _parse_custom_11(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_11 = _parse_custom_11(d.pop("custom_11", UNSET))
-
-        def _parse_custom_12(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_12 = _parse_custom_12(d.pop("custom_12", UNSET))
-
-        def _parse_custom_13(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_13 = _parse_custom_13(d.pop("custom_13", UNSET))
-
-        def _parse_custom_14(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_14 = _parse_custom_14(d.pop("custom_14", UNSET))
-
-        def _parse_custom_15(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_15 = _parse_custom_15(d.pop("custom_15", UNSET))
-
-        def _parse_custom_16(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_16 = _parse_custom_16(d.pop("custom_16", UNSET))
-
-        def _parse_custom_17(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_17 = _parse_custom_17(d.pop("custom_17", UNSET))
-
-        def _parse_custom_18(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_18 = _parse_custom_18(d.pop("custom_18", UNSET))
-
-        def _parse_custom_19(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_19 = _parse_custom_19(d.pop("custom_19", UNSET))
-
-        def _parse_custom_20(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        custom_20 = _parse_custom_20(d.pop("custom_20", UNSET))
-
-        def _parse_write_datetime(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        write_datetime = _parse_write_datetime(d.pop("write_datetime", UNSET))
-
-        def _parse_mod_datetime(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        mod_datetime = _parse_mod_datetime(d.pop("mod_datetime", UNSET))
-
-        def _parse_url_self(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        url_self = _parse_url_self(d.pop("url_self", UNSET))
+        external_key: None | str | Unset = d.pop("external_key", UNSET)
+
+        token: None | str | Unset = d.pop("token", UNSET)
+
+        username: None | str | Unset = d.pop("username", UNSET)
+
+        name: None | str | Unset = d.pop("name", UNSET)
+
+        first_name: None | str | Unset = d.pop("first_name", UNSET)
+
+        middle_name_glob: None | str | Unset = d.pop("middle_name_glob", UNSET)
+
+        last_name: None | str | Unset = d.pop("last_name", UNSET)
+
+        name_suffix: None | str | Unset = d.pop("name_suffix", UNSET)
+
+        display_as: None | str | Unset = d.pop("display_as", UNSET)
+
+        title: None | str | Unset = d.pop("title", UNSET)
+
+        email: None | str | Unset = d.pop("email", UNSET)
+
+        phone: None | str | Unset = d.pop("phone", UNSET)
+
+        mobile: None | str | Unset = d.pop("mobile", UNSET)
+
+        user_type_id: int | None | Unset = d.pop("user_type_id", UNSET)
+
+        user_type_name: None | str | Unset = d.pop("user_type_name", UNSET)
+
+        customer_id: int | None | Unset = d.pop("customer_id", UNSET)
+
+        custom_1: None | str | Unset = d.pop("custom_1", UNSET)
+
+        custom_2: None | str | Unset = d.pop("custom_2", UNSET)
+
+        custom_3: None | str | Unset = d.pop("custom_3", UNSET)
+
+        custom_4: None | str | Unset = d.pop("custom_4", UNSET)
+
+        custom_5: None | str | Unset = d.pop("custom_5", UNSET)
+
+        custom_6: None | str | Unset = d.pop("custom_6", UNSET)
+
+        custom_7: None | str | Unset = d.pop("custom_7", UNSET)
+
+        custom_8: None | str | Unset = d.pop("custom_8", UNSET)
+
+        custom_9: None | str | Unset = d.pop("custom_9", UNSET)
+
+        custom_10: None | str | Unset = d.pop("custom_10", UNSET)
+
+        custom_11: None | str | Unset = d.pop("custom_11", UNSET)
+
+        custom_12: None | str | Unset = d.pop("custom_12", UNSET)
+
+        custom_13: None | str | Unset = d.pop("custom_13", UNSET)
+
+        custom_14: None | str | Unset = d.pop("custom_14", UNSET)
+
+        custom_15: None | str | Unset = d.pop("custom_15", UNSET)
+
+        custom_16: None | str | Unset = d.pop("custom_16", UNSET)
+
+        custom_17: None | str | Unset = d.pop("custom_17", UNSET)
+
+        custom_18: None | str | Unset = d.pop("custom_18", UNSET)
+
+        custom_19: None | str | Unset = d.pop("custom_19", UNSET)
+
+        custom_20: None | str | Unset = d.pop("custom_20", UNSET)
+
+        write_datetime: None | str | Unset = d.pop("write_datetime", UNSET)
+
+        mod_datetime: None | str | Unset = d.pop("mod_datetime", UNSET)
+
+        url_self: None | str | Unset = d.pop("url_self", UNSET)
 
         _customers = d.pop("customers", UNSET)
         customers: list[UserCustomer] | Unset = UNSET

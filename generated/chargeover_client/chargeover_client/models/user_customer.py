@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -52,22 +52,9 @@ class UserCustomer:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        customer_id: int | str | Unset = d.pop("customer_id", UNSET)
 
-        def _parse_customer_id(data: object) -> int | str | Unset:
-            if isinstance(data, Unset):
-                return data
-            return cast(int | str | Unset, data)
-
-        customer_id = _parse_customer_id(d.pop("customer_id", UNSET))
-
-        def _parse_company(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        company = _parse_company(d.pop("company", UNSET))
+        company: None | str | Unset = d.pop("company", UNSET)
 
         user_customer = cls(
             customer_id=customer_id,
