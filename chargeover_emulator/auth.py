@@ -20,7 +20,7 @@ _REQUIRED = ("co_public_key", "co_nonce", "co_timestamp", "co_signature")
 
 
 def string_to_sign(public_key: str, url: str, nonce: str, timestamp: str, body: bytes) -> bytes:
-    """`{pub}||{lowercase full URL}||{nonce}||{ts}||{body}`, as the PHP/Python/Java SDKs build it."""
+    """`{pub}||{lowercase full URL}||{nonce}||{ts}||{body}`, as the PHP/Python/Java SDKs do."""
     head = f"{public_key}||{url.lower()}||{nonce}||{timestamp}||".encode()
     return head + body
 

@@ -43,7 +43,8 @@ class BulkRunner:
         """The batch-level rules, checked before the spec's schema so the message is specific."""
         if len(items) > MAX_BULK_REQUESTS:
             raise BadRequest(
-                f"Too many requests in one bulk call: {len(items)} (the maximum is {MAX_BULK_REQUESTS})."
+                f"Too many requests in one bulk call: {len(items)}"
+                f" (the maximum is {MAX_BULK_REQUESTS})."
             )
         if not items:
             raise BadRequest("A required parameter was missing: No data.")
@@ -89,7 +90,7 @@ class BulkRunner:
 
 
 def _substitute(payload: Any, labelled: dict[str, dict[str, Any]]) -> Any:
-    """Replace `<field>_jsonpath: "label:$.path"` with `<field>_id: value` from an earlier response."""
+    """Replace `<field>_jsonpath: "label:$.path"` by `<field>_id: value` of an earlier response."""
     if isinstance(payload, list):
         return [_substitute(value, labelled) for value in payload]
     if not isinstance(payload, dict):

@@ -1,4 +1,4 @@
-"""Maps an API request (method, path under /api/v3, query, body) to the spec's operation and runs it."""
+"""Maps an API request (method, path under /api/v3, query, body) to a spec operation and runs it."""
 
 from __future__ import annotations
 

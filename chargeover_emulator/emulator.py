@@ -30,9 +30,10 @@ _SERVICES: dict[str, type[ResourceService]] = {
     "invoice": InvoiceService,
 }
 _COMMON_DDL = (
-    "CREATE TABLE IF NOT EXISTS revision (revision_id INTEGER PRIMARY KEY AUTOINCREMENT, context_str TEXT,"
-    " context_id INTEGER, admin_id INTEGER, admin_name TEXT, user_id INTEGER, user_name TEXT,"
-    " integration_id INTEGER, revision_datetime TEXT, revision_ipaddr TEXT, revision_note TEXT)",
+    "CREATE TABLE IF NOT EXISTS revision (revision_id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " context_str TEXT, context_id INTEGER, admin_id INTEGER, admin_name TEXT, user_id INTEGER,"
+    " user_name TEXT, integration_id INTEGER, revision_datetime TEXT, revision_ipaddr TEXT,"
+    " revision_note TEXT)",
     "CREATE INDEX IF NOT EXISTS ix_revision_context ON revision (context_str, context_id)",
     "CREATE TABLE IF NOT EXISTS used_external_key (resource TEXT NOT NULL, value TEXT NOT NULL,"
     " owner_id INTEGER NOT NULL, PRIMARY KEY (resource, value))",
@@ -112,7 +113,8 @@ class Emulator:
             tables = [
                 row[0]
                 for row in conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                    "SELECT name FROM sqlite_master"
+                    " WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
                 )
             ]
             for table in tables:

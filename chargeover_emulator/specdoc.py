@@ -1,4 +1,4 @@
-"""The OpenAPI document: located, loaded once, and exposed as resources, operations and validators."""
+"""The OpenAPI document: located, loaded once, exposed as resources, operations and validators."""
 
 from __future__ import annotations
 
@@ -165,7 +165,8 @@ class SpecDocument:
         types.discard("any")
         if "array" in types:
             return "array", nullable, self.resolve(resolved.get("items", {}))
-        # Tolerant-reader unions (LegacyInteger = integer|numeric string, LegacyFlag = boolean|"0"/"1")
+        # Tolerant-reader unions (LegacyInteger = integer|numeric string,
+        # LegacyFlag = boolean|"0"/"1")
         # store as their first, precise type; the emulator writes that type.
         for kind in ("object", "integer", "number", "boolean", "string"):
             if kind in types:

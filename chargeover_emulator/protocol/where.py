@@ -176,7 +176,8 @@ def compile_where(
         target = resolve(condition.field)
         if target is None:
             raise BadRequest(
-                f'Invalid where condition "{condition.source}": "{condition.field}" is not a filterable field.'
+                f'Invalid where condition "{condition.source}": '
+                f'"{condition.field}" is not a filterable field.'
             )
         sql, values = _predicate(condition, target, case_sensitive)
         relation = target.relation

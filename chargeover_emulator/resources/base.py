@@ -204,8 +204,8 @@ class ResourceService:
     def revise(self, ctx: RequestContext, key: int, note: str) -> None:
         """Append one revision entry for this object."""
         ctx.conn.execute(
-            "INSERT INTO revision (context_str, context_id, revision_datetime, revision_ipaddr, revision_note)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO revision (context_str, context_id, revision_datetime, revision_ipaddr,"
+            " revision_note) VALUES (?, ?, ?, ?, ?)",
             [self.spec.name, key, ctx.timestamp, ctx.ipaddr, note],
         )
 
@@ -215,8 +215,8 @@ class ResourceService:
         """The most recent revisions, newest first; ?limit=1..10."""
         page = parse_page(query.get("limit"), None, default_limit=10, max_limit=10)
         rows = ctx.conn.execute(
-            "SELECT context_str, context_id, admin_id, admin_name, user_id, user_name, integration_id,"
-            " revision_datetime, revision_ipaddr, revision_note FROM revision"
+            "SELECT context_str, context_id, admin_id, admin_name, user_id, user_name,"
+            " integration_id, revision_datetime, revision_ipaddr, revision_note FROM revision"
             " WHERE context_str = ? AND context_id = ? ORDER BY revision_id DESC LIMIT ?",
             [self.spec.name, key, page.limit],
         ).fetchall()

@@ -52,8 +52,8 @@ USER_TYPES: dict[int, str] = {1: "Billing", 2: "Technical", 3: "Sales"}
 def install_catalogue(conn: sqlite3.Connection) -> None:
     """Create and fill the item table (idempotent)."""
     conn.execute(
-        'CREATE TABLE IF NOT EXISTS "item" (item_id INTEGER PRIMARY KEY, name TEXT, external_key TEXT,'
-        " token TEXT, accounting_sku TEXT, price REAL)"
+        'CREATE TABLE IF NOT EXISTS "item" (item_id INTEGER PRIMARY KEY, name TEXT,'
+        " external_key TEXT, token TEXT, accounting_sku TEXT, price REAL)"
     )
     conn.executemany(
         "INSERT OR IGNORE INTO item (item_id, name, external_key, token, accounting_sku, price)"

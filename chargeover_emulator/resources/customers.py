@@ -132,7 +132,7 @@ class CustomerService(ResourceService):
         self.revise(ctx, key, "Customer updated")
 
     def delete(self, ctx: RequestContext, key: int) -> None:
-        """Refuse while invoices are open; otherwise remove the customer, its invoices and contacts."""
+        """Refuse while invoices are open; else remove the customer, its invoices and contacts."""
         if "invoice" in self.services:
             open_count = ctx.conn.execute(
                 "SELECT COUNT(*) FROM invoice WHERE customer_id = ? AND invoice_status_state = 'o'",
@@ -179,8 +179,8 @@ class CustomerService(ResourceService):
         overdue = False
         if "invoice" in self.services:
             sums = ctx.conn.execute(
-                "SELECT COALESCE(SUM(total), 0), COALESCE(SUM(balance), 0), COALESCE(SUM(payments), 0),"
-                " COALESCE(MAX(invoice_status_str = 'open-overdue'), 0)"
+                "SELECT COALESCE(SUM(total), 0), COALESCE(SUM(balance), 0),"
+                " COALESCE(SUM(payments), 0), COALESCE(MAX(invoice_status_str = 'open-overdue'), 0)"
                 " FROM invoice WHERE customer_id = ? AND COALESCE(is_void, 0) = 0",
                 [key],
             ).fetchone()

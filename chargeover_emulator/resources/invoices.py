@@ -1,4 +1,4 @@
-"""Invoices: customer references, line items, totals, status and the void/email/print/pay/schedule actions."""
+"""Invoices: customer references, line items, totals, status and the void/pay/... actions."""
 
 from __future__ import annotations
 
@@ -76,14 +76,16 @@ class InvoiceService(ResourceService):
             self.lines.ddl(),
             "CREATE INDEX IF NOT EXISTS ix_line_item_invoice ON line_item (invoice_id)",
             "CREATE TABLE IF NOT EXISTS payment (payment_id INTEGER PRIMARY KEY AUTOINCREMENT,"
-            " invoice_id INTEGER NOT NULL, amount REAL NOT NULL, paymethod TEXT, payment_datetime TEXT)",
-            "CREATE TABLE IF NOT EXISTS scheduled_payment (schedule_id INTEGER PRIMARY KEY AUTOINCREMENT,"
-            " invoice_id INTEGER NOT NULL, date TEXT, amount REAL, paymethod TEXT)",
+            " invoice_id INTEGER NOT NULL, amount REAL NOT NULL, paymethod TEXT,"
+            " payment_datetime TEXT)",
+            "CREATE TABLE IF NOT EXISTS scheduled_payment"
+            " (schedule_id INTEGER PRIMARY KEY AUTOINCREMENT, invoice_id INTEGER NOT NULL,"
+            " date TEXT, amount REAL, paymethod TEXT)",
         ]
 
     # -- references ---------------------------------------------------------------------
     def _customer(self, ctx: RequestContext, body: Mapping[str, Any]) -> int:
-        """customer_id, customer_token or customer_external_key (bulk rewrites customer_jsonpath)."""
+        """customer_id, customer_token or customer_external_key (bulk rewrites *_jsonpath)."""
         customers = self.services["customer"]
         refs = [
             ("customer_id", "customer_id"),
@@ -97,7 +99,8 @@ class InvoiceService(ResourceService):
                     raise BadRequest(f'Invalid {field}: no customer matches "{body[field]}".')
                 return key
         raise BadRequest(
-            "A required parameter was missing: customer_id, customer_token or customer_external_key."
+            "A required parameter was missing:"
+            " customer_id, customer_token or customer_external_key."
         )
 
     def _item(self, ctx: RequestContext, item_id: Any) -> dict[str, Any]:
@@ -149,9 +152,7 @@ class InvoiceService(ResourceService):
                     "item_name": item["name"],
                     "item_external_key": item["external_key"],
                     "item_token": item["token"],
-                    "item_accounting_sku": item["accounting_sku"]
-                    if "accounting_sku" in item
-                    else None,
+                    "item_accounting_sku": item.get("accounting_sku"),
                     "line_usage": values.get("line_usage") or 0,
                     "is_taxed": bool(values.get("is_taxed")),
                 }
@@ -243,7 +244,8 @@ class InvoiceService(ResourceService):
             return
         subtotal = float(
             ctx.conn.execute(
-                "SELECT COALESCE(SUM(ROUND(line_rate * line_quantity, 2)), 0) FROM line_item WHERE invoice_id = ?",
+                "SELECT COALESCE(SUM(ROUND(line_rate * line_quantity, 2)), 0)"
+                " FROM line_item WHERE invoice_id = ?",
                 [key],
             ).fetchone()[0]
         )
@@ -313,7 +315,8 @@ class InvoiceService(ResourceService):
     def sweep_overdue(self, ctx: RequestContext) -> None:
         """Re-evaluate open invoices whose due date has passed (run when the date changes)."""
         for (key,) in ctx.conn.execute(
-            "SELECT invoice_id FROM invoice WHERE invoice_status_str = 'open-unpaid' AND due_date < ?",
+            "SELECT invoice_id FROM invoice"
+            " WHERE invoice_status_str = 'open-unpaid' AND due_date < ?",
             [ctx.today.isoformat()],
         ).fetchall():
             self.refresh(ctx, int(key))
@@ -365,7 +368,8 @@ class InvoiceService(ResourceService):
         if paymethod is None:
             return False
         ctx.conn.execute(
-            "INSERT INTO payment (invoice_id, amount, paymethod, payment_datetime) VALUES (?, ?, ?, ?)",
+            "INSERT INTO payment (invoice_id, amount, paymethod, payment_datetime)"
+            " VALUES (?, ?, ?, ?)",
             [key, amount, paymethod, ctx.timestamp],
         )
         self.table.update(ctx.conn, key, self.stamp(ctx, created=False))
@@ -381,7 +385,8 @@ class InvoiceService(ResourceService):
             if not isinstance(entry, Mapping) or entry.get("date") is None:
                 raise BadRequest("Each schedule entry needs a date.")
             ctx.conn.execute(
-                "INSERT INTO scheduled_payment (invoice_id, date, amount, paymethod) VALUES (?, ?, ?, ?)",
+                "INSERT INTO scheduled_payment (invoice_id, date, amount, paymethod)"
+                " VALUES (?, ?, ?, ?)",
                 [
                     key,
                     str(entry["date"]),

@@ -54,8 +54,8 @@ class UserService(ResourceService):
         """The user table plus the user<->customer link table."""
         return [
             *super().ddl(),
-            "CREATE TABLE IF NOT EXISTS user_customer (user_id INTEGER NOT NULL, customer_id INTEGER NOT NULL,"
-            " PRIMARY KEY (user_id, customer_id))",
+            "CREATE TABLE IF NOT EXISTS user_customer (user_id INTEGER NOT NULL,"
+            " customer_id INTEGER NOT NULL, PRIMARY KEY (user_id, customer_id))",
             "CREATE INDEX IF NOT EXISTS ix_user_customer_customer ON user_customer (customer_id)",
         ]
 
@@ -172,7 +172,7 @@ class UserService(ResourceService):
         )
 
     def forget_customer(self, ctx: RequestContext, customer_id: int) -> None:
-        """Before a customer is deleted: drop its links and the contacts that belonged only to it."""
+        """Before a customer is deleted: drop its links and the contacts only it had."""
         orphans = [
             row[0]
             for row in ctx.conn.execute(
@@ -203,7 +203,8 @@ class UserService(ResourceService):
         ):
             return {}
         linked = ctx.conn.execute(
-            "SELECT c.customer_id, c.company FROM user_customer uc JOIN customer c USING (customer_id)"
+            "SELECT c.customer_id, c.company"
+            " FROM user_customer uc JOIN customer c USING (customer_id)"
             " WHERE uc.user_id = ? ORDER BY c.customer_id",
             [row[self.spec.primary_key]],
         ).fetchall()

@@ -1,4 +1,4 @@
-"""Tables whose columns come from a read schema's properties; rows convert to and from JSON values."""
+"""Tables whose columns come from a read schema's properties; rows convert to/from JSON values."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class Table:
         self._number_columns = [c for c, k in self.columns.items() if k == "number"]
 
     def ddl(self, extra: Iterable[str] = ()) -> str:
-        """CREATE TABLE statement; ids are AUTOINCREMENT so a deleted id is never handed out again."""
+        """CREATE TABLE statement; ids are AUTOINCREMENT so a deleted id is never reused."""
         parts = [f'"{self.primary_key}" INTEGER PRIMARY KEY AUTOINCREMENT']
         for column, kind in self.columns.items():
             if column != self.primary_key:
@@ -96,7 +96,7 @@ class Table:
         return None if row is None else self.decode(row)
 
     def find_key(self, conn: sqlite3.Connection, column: str, value: Any) -> int | None:
-        """Primary key of the first row whose `column` equals `value` (column from the whitelist)."""
+        """Primary key of the first row whose `column` equals `value` (a whitelisted column)."""
         if column not in self.columns:
             return None
         row = conn.execute(

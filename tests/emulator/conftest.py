@@ -1,4 +1,4 @@
-"""Emulator fixtures: a fresh app over a tmp_path SQLite file per test, and an authenticated client."""
+"""Emulator fixtures: a fresh app over a tmp_path SQLite file per test, an authenticated client."""
 
 from __future__ import annotations
 
