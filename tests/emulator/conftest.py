@@ -27,7 +27,7 @@ FIXED_NOW = dt.datetime(2025, 3, 14, 9, 26, 53)
 def make_client(app: Starlette, *, auth: tuple[str, str] | None = AUTH) -> TestClient:
     """A TestClient that raises server exceptions, so any 500 fails the test loudly."""
     client = TestClient(app, raise_server_exceptions=True)
-    client.auth = auth  # type: ignore[assignment]
+    client.auth = auth
     return client
 
 
