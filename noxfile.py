@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -135,3 +137,43 @@ def contracts(session: nox.Session) -> None:
     # The contracts package is being written; until it has a __main__ this session fails.
     install_project(session)
     session.run("python", "-m", "contracts", *session.posargs)
+
+
+# The bench session's tools: Prism (the mock server users would pick instead of the emulator),
+# pinned, in its own npm prefix so that it never races the spec session's installs; wrk from
+# Debian (benchmarks/ falls back to its Python load generator when wrk cannot be installed).
+PRISM_CLI = "@stoplight/prism-cli@5.16.0"
+BENCH_NPM_PREFIX = ROOT / ".nox" / "_npm_bench"
+
+
+def _ensure_wrk(session: nox.Session) -> None:
+    """Install wrk with apt-get when it is missing and we are root; otherwise say so."""
+    if shutil.which("wrk") is not None:
+        return
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        session.warn("wrk is missing and cannot be installed here: using the Python generator")
+        return
+    # A fresh machine may have no package lists yet; a failure leaves the Python generator in use.
+    for command in (("install", "wrk"), ("update",), ("install", "wrk")):
+        if command[0] == "install" and shutil.which("wrk") is not None:
+            return
+        session.run_install("apt-get", "-q", "-y", *command, external=True, success_codes=[0, 100])
+    if shutil.which("wrk") is None:
+        session.warn("apt-get could not install wrk: using the Python generator")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks and write benchmarks/results/ (`-- --quick` for a smoke run)."""
+    install_project(session, "bench")
+    _ensure_wrk(session)
+    package, _, version = PRISM_CLI.rpartition("@")
+    installed = BENCH_NPM_PREFIX / "node_modules" / package / "package.json"
+    if not (installed.exists() and f'"version": "{version}"' in installed.read_text()):
+        session.run_install(
+            "npm", "install", "--prefix", str(BENCH_NPM_PREFIX), "--no-audit", "--no-fund",
+            PRISM_CLI, external=True, env={"SCARF_ANALYTICS": "false"},
+        )  # fmt: skip
+    session.run(
+        "python", "-m", "benchmarks", "--npm-prefix", str(BENCH_NPM_PREFIX), *session.posargs
+    )

@@ -1,0 +1,237 @@
+"""Results as JSON (everything) and Markdown (the tables people read), from one run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+__all__ = ["markdown", "write"]
+
+
+def _num(value: Any, digits: int = 1) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _row(*cells: Any) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def _machine(facts: dict[str, Any]) -> list[str]:
+    versions = ", ".join(f"{k} {v}" for k, v in facts["versions"].items() if v)
+    before = ", ".join(map(str, facts["load_average_before"]))
+    after = ", ".join(map(str, facts.get("load_average_after") or []))
+    dirty = " (uncommitted changes in the tree)" if facts["git_dirty"] else ""
+    return [
+        f"- Machine: {facts['cores']} cores ({facts['cpu_model']}), {facts['memory_gib']} GiB,"
+        f" {facts['platform']}",
+        f"- Load average (1/5/15 min) before the run: {before}; after: {after}."
+        " Other work on the machine makes the numbers noisy; ratios from one run are the figures"
+        " to compare.",
+        f"- Python {facts['python']}, SQLite {facts['sqlite']}, Node {facts['node']}; {versions}",
+        f"- Commit {facts['git_commit']}{dirty}, started {facts['started_at']}, mode"
+        f" {facts['mode']}, took {_num(facts.get('seconds'), 0)} s",
+    ]
+
+
+def _http(http: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Emulator vs Prism (HTTP, same spec, same cores)",
+        "",
+        f"Server pinned to core 0, load generator ({http['generator']}, closed loop,"
+        f" {http['connections']} connections) on core 1; {http['seconds_per_scenario']} s per"
+        f" request type after a {http['warmup_seconds']} s warm-up. Emulator:"
+        f" `chargeover-emulator serve`, {http['seeded_customers']} seeded customers, rate limit"
+        " off. Prism: `prism mock` (answers from the spec's examples, stateless). Requests are"
+        " those of benchmarks/emulator_load.py.",
+        "",
+        _row("Request", "Emulator req/s", "median ms", "p99 ms", "bytes")
+        + " Prism req/s | median ms | p99 ms | bytes | Emulator / Prism |",
+        "|---|" + "---:|" * 9,
+    ]
+    prism = http.get("prism") or {}
+    ratios = http.get("ratios") or {}
+    for key, scenario in http["scenarios"].items():
+        e, p = http["emulator"][key], prism.get(key, {})
+        e_errors = f" ({e['errors']} errors)" if e.get("errors") else ""
+        p_errors = f" ({p['errors']} errors)" if p.get("errors") else ""
+        request = f"{scenario['label']}: `{scenario['method']} {scenario['path']}`"
+        lines.append(
+            _row(
+                request,
+                _num(e["rps"]) + e_errors,
+                _num(e["median_ms"]),
+                _num(e["p99_ms"]),
+                _num(e["bytes_per_response"]),
+                _num(p.get("rps")) + p_errors,
+                _num(p.get("median_ms")),
+                _num(p.get("p99_ms")),
+                _num(p.get("bytes_per_response")),
+                f"**{_num(ratios.get(key), 2)}x**",
+            )
+        )
+    if http.get("prism_missing"):
+        lines += ["", f"Prism not measured: {http['prism_missing']}"]
+    emulator_rss = (http.get("emulator_peak_rss_kib") or 0) / 1024
+    prism_rss = (http.get("prism_peak_rss_kib") or 0) / 1024
+    lines += [
+        "",
+        f"Peak RSS after the load: emulator {_num(emulator_rss)} MiB, Prism {_num(prism_rss)} MiB."
+        " Prism's list responses hold its one example item; the emulator's hold real pages"
+        " (compare the bytes).",
+    ]
+    return lines
+
+
+def _decode(decode: dict[str, Any]) -> list[str]:
+    lines = [
+        f"## Client decode (one {decode['page_items']}-customer page)",
+        "",
+        f"{decode['rounds']} interleaved rounds; ratios are medians of per-round ratios.",
+    ]
+    for page in decode["pages"].values():
+        lines += [
+            "",
+            f"{page['label']}, {_num(page['bytes'])} bytes:",
+            "",
+            _row("Decoder", "median ms", "p99 ms", "x json.loads", "x msgspec", "x msgspec typed"),
+            "|---|" + "---:|" * 5,
+        ]
+        for timing in page["decoders"].values():
+            lines.append(
+                _row(
+                    timing["label"],
+                    _num(timing["median_ms"], 2),
+                    _num(timing["p99_ms"], 2),
+                    _num(timing["x_json_loads"], 2),
+                    _num(timing["x_msgspec"], 2),
+                    _num(timing["x_msgspec_typed"], 2),
+                )
+            )
+    return lines
+
+
+def _contracts(contracts: dict[str, Any]) -> list[str]:
+    lines = [
+        "## Contract suite speed",
+        "",
+        f"{contracts['harness']}; {contracts['examples_per_operation']} examples per operation,"
+        " schemathesis' default checks.",
+        "",
+        _row("Target", "operations", "examples", "seconds", "examples/s", "failed checks"),
+        "|---|" + "---:|" * 5,
+    ]
+    targets = (("in_process", "emulator in-process (ASGI)"), ("over_http", "emulator over HTTP"))
+    for key, label in targets:
+        if key in contracts:
+            c = contracts[key]
+            lines.append(
+                _row(
+                    label,
+                    c["operations"],
+                    c["examples"],
+                    _num(c["seconds"], 2),
+                    _num(c["examples_per_second"]),
+                    c["failed_checks"],
+                )
+            )
+    return lines
+
+
+def _scale(scale: dict[str, Any]) -> list[str]:
+    sizes = [str(size) for size in scale["sizes"]]
+    by_size = scale["by_size"]
+    first, last = f"{int(sizes[0]):,}", f"{int(sizes[-1]):,}"
+    lines = [
+        "## Scale (one client, one request at a time)",
+        "",
+        _row("Query", *(f"{int(s):,} customers: median / p99 ms" for s in sizes))
+        + f" growth {first} -> {last} |",
+        "|---|" + "---:|" * (len(sizes) + 1),
+    ]
+    for key, label in scale["queries"].items():
+        cells = [
+            f"{_num(by_size[s]['latency'][key]['median_ms'])}"
+            f" / {_num(by_size[s]['latency'][key]['p99_ms'])}"
+            for s in sizes
+        ]
+        lines.append(_row(label, *cells, f"{_num(scale['growth']['median_ratio'][key], 2)}x"))
+    lines += [
+        "",
+        f"The table grows {_num(scale['growth']['table_ratio'], 0)}x: a query bound by its page"
+        " stays near 1x, one bound by the table grows with it.",
+        "",
+        _row(
+            "Customers",
+            "seeding s",
+            "customers/s",
+            "rows customer / user / invoice",
+            "DB MiB",
+            "server peak RSS MiB",
+            "seeding workaround",
+        ),
+        "|---:|---:|---:|---|---:|---:|---|",
+    ]
+    for s in sizes:
+        seeding, rows = by_size[s]["seeding"], by_size[s]["seeding"]["rows"]
+        workaround = "username index added" if seeding["workaround_username_index"] else "none"
+        lines.append(
+            _row(
+                f"{int(s):,}",
+                _num(seeding["seconds"]),
+                _num(seeding["customers_per_second"]),
+                f"{rows['customer']:,} / {rows['user']:,} / {rows['invoice']:,}",
+                _num(seeding["db_mib"]),
+                _num(by_size[s]["server_peak_rss_mib"]),
+                workaround,
+            )
+        )
+    pagination = by_size[sizes[-1]].get("pagination")
+    if pagination:
+        lines += [
+            "",
+            f"Full pagination of {pagination['records']:,} customers through"
+            f" `chargeover_client.lib.paginate` ({pagination['pages']} pages of 500):"
+            f" {_num(pagination['seconds'])} s,"
+            f" **{_num(pagination['records_per_second'], 0)} records/s**.",
+        ]
+    return lines
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """The Markdown report: machine facts first, then one table per section."""
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `nox -s bench` (`python -m benchmarks`). Benchmarks, not tests: nothing"
+        " asserts a timing.",
+        "",
+        *_machine(results["machine"]),
+    ]
+    renderers = (("http", _http), ("decode", _decode), ("contracts", _contracts), ("scale", _scale))
+    for key, render in renderers:
+        section = results.get(key)
+        if section is None:
+            continue
+        lines.append("")
+        if "error" in section:
+            lines += [f"## {key}", "", f"Failed: `{section['error']}`"]
+        else:
+            lines += render(section)
+    return "\n".join(lines) + "\n"
+
+
+def write(results: dict[str, Any], directory: Path, stem: str) -> tuple[Path, Path]:
+    """Write `<stem>.json` and `<stem>.md` under directory."""
+    directory.mkdir(parents=True, exist_ok=True)
+    json_path = directory / f"{stem}.json"
+    md_path = directory / f"{stem}.md"
+    json_path.write_text(json.dumps(results, indent=2) + "\n")
+    md_path.write_text(markdown(results))
+    return json_path, md_path

@@ -1,0 +1,182 @@
+"""Scale: list, where and `_count` latency at 1k/10k/100k customers, full pagination, peak memory.
+
+Each size gets its own SQLite file, seeded with the emulator's own `seed()` (the Python API that
+`chargeover-emulator serve --seed` calls), timed, then served by `chargeover-emulator serve` on
+SERVER_CORE and queried one request at a time from this process on LOAD_CORE: single-client
+latency, so the numbers are the server's cost per request, not queueing. A query whose cost
+grows with the page stays flat from 1k to 100k; one that grows with the table grows ~100x.
+
+Seeding workaround: `user.username` has no index, and every seeded customer creates a contact
+whose username uniqueness check is a full scan of `user`, so seeding is quadratic (about 20
+minutes for 100k customers on 2 cores). Above WORKAROUND_ABOVE customers, and only if the emulator
+still lacks such an index, this module creates `bench_user_username` before seeding and records
+that it did; 1k and 10k are seeded exactly as the emulator ships. The index is on `user` only and
+touches none of the customer queries measured here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.http_load import AUTH, PASSWORD, USERNAME, emulator_command
+from benchmarks.processes import Server, free_port
+from benchmarks.stats import summarize
+from chargeover_client.api.customers import list_customers
+from chargeover_client.lib import connect, paginate
+from chargeover_emulator.config import Settings
+from chargeover_emulator.emulator import Emulator
+from chargeover_emulator.seeding import seed
+
+__all__ = ["run"]
+
+WORKAROUND_ABOVE = 10_000
+WARMUP_REQUESTS = 2
+
+
+def _queries(size: int) -> dict[str, tuple[str, str]]:
+    """Query key -> (label, path under /api/v3) for a table of `size` customers."""
+    middle = size // 2
+    return {
+        "list500": ("list limit=500 (first page)", "/customer?limit=500"),
+        "list500_last": (
+            "list limit=500 (last page, deep offset)",
+            f"/customer?limit=500&offset={size - 500}",
+        ),
+        "where_pk": (
+            "where customer_id:GTE (primary key), limit=10",
+            f"/customer?where=customer_id:GTE:{middle}&limit=10",
+        ),
+        "where_external_key": (
+            "where external_key:EQUALS (indexed column), 1 match",
+            f"/customer?where=external_key:EQUALS:seed-{middle}",
+        ),
+        "count": ("_count (whole table)", "/customer/_count"),
+        "count_where": (
+            "_count where external_key:EQUALS",
+            f"/customer/_count?where=external_key:EQUALS:seed-{middle}",
+        ),
+    }
+
+
+def _username_indexed(db: Path) -> bool:
+    """Whether some index on `user` starts with `username` (the emulator may add one later)."""
+    with sqlite3.connect(db) as conn:
+        for index in conn.execute("PRAGMA index_list('user')").fetchall():
+            columns = conn.execute(f"PRAGMA index_info('{index[1]}')").fetchall()
+            if columns and columns[0][2] == "username":
+                return True
+    return False
+
+
+def _seed(db: Path, spec: Path, size: int) -> dict[str, Any]:
+    """Seed `size` customers into a fresh file with the emulator's own seeding; time it."""
+    for stale in db.parent.glob(db.name + "*"):
+        stale.unlink()
+    emulator = Emulator(Settings.from_env(db=str(db), rate_limit="off", spec_path=str(spec)))
+    workaround = False
+    if size > WORKAROUND_ABOVE and not _username_indexed(db):
+        emulator.database.connection.execute("CREATE INDEX bench_user_username ON user (username)")
+        workaround = True
+    started = time.perf_counter()
+    seed(emulator, 1, size)
+    seconds = time.perf_counter() - started
+    counts = {
+        table: emulator.database.connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+        for table in ("customer", "user", "invoice")
+    }
+    emulator.close()
+    return {
+        "seconds": round(seconds, 2),
+        "customers_per_second": round(size / seconds, 1),
+        "rows": counts,
+        "workaround_username_index": workaround,
+        "db_mib": round(sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 2**20, 1),
+    }
+
+
+def _sample(client: httpx.Client, path: str, samples: int) -> dict[str, Any]:
+    timings: list[float] = []
+    body_bytes = 0
+    for index in range(WARMUP_REQUESTS + samples):
+        started = time.perf_counter()
+        response = client.get(path)
+        elapsed = time.perf_counter() - started
+        response.raise_for_status()
+        body_bytes = len(response.content)
+        if index >= WARMUP_REQUESTS:
+            timings.append(elapsed)
+    return {**summarize(timings), "bytes": body_bytes}
+
+
+def _paginate(base_url: str, expected: int) -> dict[str, Any]:
+    """Every customer through the generated client's paginate() (500 per page), records/s."""
+    client = connect(base_url, username=USERNAME, password=PASSWORD)
+    started = time.perf_counter()
+    records = sum(1 for _ in paginate(list_customers.sync_detailed, client=client))
+    seconds = time.perf_counter() - started
+    client.get_httpx_client().close()
+    if records != expected:
+        raise RuntimeError(f"paginate() yielded {records} customers, expected {expected}")
+    return {
+        "records": records,
+        "pages": -(-records // 500),
+        "seconds": round(seconds, 2),
+        "records_per_second": round(records / seconds, 1),
+    }
+
+
+def run(*, spec: Path, workdir: Path, sizes: tuple[int, ...], samples: int) -> dict[str, Any]:
+    """Per size: seeding, query latencies and peak RSS; full pagination at the largest size."""
+    out: dict[str, Any] = {"sizes": list(sizes), "samples": samples, "queries": {}, "by_size": {}}
+    for size in sizes:
+        db = workdir / f"scale-{size}.sqlite3"
+        result: dict[str, Any] = {"seeding": _seed(db, spec, size)}
+        port = free_port()
+        server = Server(
+            "emulator",
+            [
+                emulator_command(),
+                "serve",
+                "--port",
+                str(port),
+                "--db",
+                str(db),
+                "--rate-limit",
+                "off",
+            ],
+            port=port,
+            ready_path="/api/v3/teapot",
+            headers=AUTH,
+            log=workdir / f"emulator-scale-{size}.log",
+        )
+        base_url = f"http://127.0.0.1:{port}/api/v3"
+        with server, httpx.Client(base_url=base_url, headers=AUTH, timeout=120) as client:
+            latencies: dict[str, Any] = {}
+            for key, (label, path) in _queries(size).items():
+                out["queries"][key] = label
+                latencies[key] = _sample(client, path, samples)
+            result["latency"] = latencies
+            if size == max(sizes):
+                result["pagination"] = _paginate(base_url, size)
+            result["server_peak_rss_mib"] = round((server.peak_rss_kib() or 0) / 1024, 1)
+        out["by_size"][str(size)] = result
+        for stale in db.parent.glob(db.name + "*"):
+            stale.unlink()
+    smallest, largest = str(min(sizes)), str(max(sizes))
+    out["growth"] = {
+        "table_ratio": max(sizes) / min(sizes),
+        "median_ratio": {
+            key: round(
+                out["by_size"][largest]["latency"][key]["median_ms"]
+                / out["by_size"][smallest]["latency"][key]["median_ms"],
+                2,
+            )
+            for key in out["queries"]
+        },
+    }
+    return out
