@@ -1,0 +1,264 @@
+"""What a run found, and how it is written: JUnit XML, a Markdown matrix, terminal progress."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+__all__ = ["CheckTally", "FailureRecord", "Progress", "RunReport", "SuiteResult"]
+
+
+@dataclasses.dataclass
+class CheckTally:
+    """How often one check passed, failed or was waived on one operation."""
+
+    passed: int = 0
+    failed: int = 0
+    waived: int = 0
+
+    @property
+    def cell(self) -> str:
+        """The Markdown matrix cell."""
+        if self.failed:
+            return f"FAIL {self.failed}"
+        if self.waived:
+            return f"ok {self.passed} (+{self.waived} waived)"
+        return f"ok {self.passed}" if self.passed else "-"
+
+
+@dataclasses.dataclass(frozen=True)
+class FailureRecord:
+    """One distinct failure and how to reproduce it."""
+
+    suite: str
+    operation: str
+    check: str
+    title: str
+    message: str
+    reproduction: str
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """Identity for de-duplication (first message line)."""
+        return (self.suite, self.operation, self.check, self.message.splitlines()[0][:200])
+
+
+@dataclasses.dataclass
+class SuiteResult:
+    """The outcome of one suite (schemathesis, model, client)."""
+
+    name: str
+    status: str = "passed"  # passed | failed | error | skipped
+    duration: float = 0.0
+    detail: str = ""
+    tests: int = 0
+
+
+@dataclasses.dataclass
+class RunReport:
+    """Everything a run found; the CLI prints it and writes it to the report directory."""
+
+    target: str
+    base_url: str
+    profile: str
+    operations: list[str] = dataclasses.field(default_factory=list)
+    matrix: dict[str, dict[str, CheckTally]] = dataclasses.field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    examples: Counter[str] = dataclasses.field(default_factory=Counter)
+    failures: list[FailureRecord] = dataclasses.field(default_factory=list)
+    waivers: dict[tuple[str, str, str], int] = dataclasses.field(default_factory=dict)
+    suites: list[SuiteResult] = dataclasses.field(default_factory=list)
+    errors: list[str] = dataclasses.field(default_factory=list)
+    leftovers: list[str] = dataclasses.field(default_factory=list)
+    wall_time: float = 0.0
+    _seen: set[tuple[str, str, str, str]] = dataclasses.field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        """No failure, no error, nothing left behind on a real account."""
+        return not (
+            self.failures
+            or self.errors
+            or self.leftovers
+            or any(suite.status in {"failed", "error"} for suite in self.suites)
+        )
+
+    def tally(self, operation: str, check: str) -> CheckTally:
+        """The matrix cell of (operation, check), created on first use."""
+        return self.matrix[operation].setdefault(check, CheckTally())
+
+    def add_failure(self, failure: FailureRecord) -> bool:
+        """Record a failure unless an identical one is known; True when it was new."""
+        if failure.key in self._seen:
+            return False
+        self._seen.add(failure.key)
+        self.failures.append(failure)
+        return True
+
+    @property
+    def checks(self) -> list[str]:
+        """Every check that ran, in a stable order (custom ChargeOver checks last)."""
+        names = {check for row in self.matrix.values() for check in row}
+        return sorted(names, key=lambda name: (name.startswith(("chargeover_", "model_")), name))
+
+    def markdown(self) -> str:
+        """The summary: suites, operation x check matrix, failures with reproductions."""
+        lines = [
+            "# ChargeOver contract run",
+            "",
+            f"- target: `{self.target}` ({self.base_url})",
+            f"- profile: `{self.profile}`; wall time {self.wall_time:.1f} s",
+            f"- result: **{'PASSED' if self.ok else 'FAILED'}**: {len(self.failures)} failure(s), "
+            f"{len(self.errors)} error(s), {sum(self.examples.values())} requests generated",
+            "",
+            "| suite | status | tests | time | detail |",
+            "|---|---|---|---|---|",
+        ]
+        for suite in self.suites:
+            lines.append(
+                f"| {suite.name} | {suite.status} | {suite.tests} | {suite.duration:.1f} s "
+                f"| {_cell(suite.detail)} |"
+            )
+        checks = self.checks
+        if checks:
+            short = [name.replace("_", " ") for name in checks]
+            lines += ["", "## Operation x check", ""]
+            lines.append("| operation | cases | " + " | ".join(short) + " |")
+            lines.append("|---|---|" + "---|" * len(checks))
+            for operation in self._ordered_operations():
+                row = self.matrix.get(operation, {})
+                cells = [row[check].cell if check in row else "-" for check in checks]
+                lines.append(
+                    f"| `{operation}` | {self.examples[operation]} | {' | '.join(cells)} |"
+                )
+        if self.waivers:
+            lines += ["", "## Waived (documented decisions, see contracts/waivers.py)", ""]
+            for (operation, check, waiver), count in sorted(self.waivers.items()):
+                lines.append(f"- `{operation}` {check}: {waiver} x{count}")
+        if self.errors:
+            lines += ["", "## Errors", ""] + [f"- {_cell(error)}" for error in self.errors]
+        if self.leftovers:
+            lines += ["", "## Not cleaned up", ""] + [f"- {item}" for item in self.leftovers]
+        if self.failures:
+            lines += ["", "## Failures", ""]
+            for number, failure in enumerate(self.failures, 1):
+                lines += [
+                    f"### {number}. `{failure.operation}`: {failure.check} ({failure.suite})",
+                    "",
+                    failure.title,
+                    "",
+                    "```",
+                    failure.message.strip()[:2000],
+                    "```",
+                    "",
+                    "Reproduce:",
+                    "",
+                    "```sh",
+                    failure.reproduction.strip() or "# (no HTTP reproduction: see the message)",
+                    "```",
+                    "",
+                ]
+        return "\n".join(lines) + "\n"
+
+    def _ordered_operations(self) -> list[str]:
+        """Spec order first, then anything else that showed up (stateful, client)."""
+        extra = sorted(set(self.matrix) - set(self.operations))
+        return [*self.operations, *extra]
+
+    def junit(self) -> ET.ElementTree[ET.Element]:
+        """JUnit XML: one testsuite per suite, one testcase per (operation, check)."""
+        root = ET.Element("testsuites", name="chargeover-contracts", time=f"{self.wall_time:.3f}")
+        by_suite: dict[str, list[FailureRecord]] = defaultdict(list)
+        for failure in self.failures:
+            by_suite[failure.suite].append(failure)
+        for suite in self.suites:
+            element = ET.SubElement(
+                root, "testsuite", name=suite.name, time=f"{suite.duration:.3f}"
+            )
+            cases = self._junit_cases(suite.name, by_suite[suite.name])
+            failed = 0
+            for operation, check, failures in cases:
+                case = ET.SubElement(
+                    element, "testcase", classname=suite.name, name=f"{operation} :: {check}"
+                )
+                for failure in failures:
+                    failed += 1
+                    node = ET.SubElement(case, "failure", message=failure.title[:500])
+                    node.text = f"{failure.message}\n\nReproduce:\n{failure.reproduction}"
+            if suite.status == "skipped":
+                case = ET.SubElement(element, "testcase", classname=suite.name, name=suite.name)
+                ET.SubElement(case, "skipped", message=suite.detail)
+            elif suite.status == "error":
+                case = ET.SubElement(element, "testcase", classname=suite.name, name=suite.name)
+                ET.SubElement(case, "error", message=suite.detail[:500]).text = suite.detail
+            element.set("tests", str(max(len(cases), 1)))
+            element.set("failures", str(failed))
+        return ET.ElementTree(root)
+
+    def _junit_cases(
+        self, suite: str, failures: Iterable[FailureRecord]
+    ) -> list[tuple[str, str, list[FailureRecord]]]:
+        """(operation, check, failures) for every matrix cell of a suite."""
+        failing: dict[tuple[str, str], list[FailureRecord]] = defaultdict(list)
+        for failure in failures:
+            failing[(failure.operation, failure.check)].append(failure)
+        cells = {
+            (operation, check)
+            for operation, row in self.matrix.items()
+            for check in row
+            if _suite_of(check) == suite
+        } | set(failing)
+        return [(op, check, failing.get((op, check), [])) for op, check in sorted(cells)]
+
+    def write(self, directory: Path) -> tuple[Path, Path]:
+        """Write summary.md and junit.xml into `directory`."""
+        directory.mkdir(parents=True, exist_ok=True)
+        summary = directory / "summary.md"
+        summary.write_text(self.markdown(), encoding="utf-8")
+        junit = directory / "junit.xml"
+        tree = self.junit()
+        ET.indent(tree)
+        tree.write(junit, encoding="utf-8", xml_declaration=True)
+        return summary, junit
+
+
+def _suite_of(check: str) -> str:
+    """Which suite a matrix column belongs to (by the naming convention of its checks)."""
+    if check.startswith("model_"):
+        return "model"
+    if check.startswith("client_"):
+        return "client"
+    return "schemathesis"
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")[:300]
+
+
+class Progress:
+    """Terminal progress: one line per phase with a character per scenario."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self._open = False
+
+    def line(self, text: str) -> None:
+        """Print a full line (ending a pending dot line)."""
+        if self._open:
+            self.stream.write("\n")
+            self._open = False
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def mark(self, char: str) -> None:
+        """One scenario's outcome: . passed, F failed, E error, s skipped."""
+        self.stream.write(char)
+        self.stream.flush()
+        self._open = True

@@ -1,0 +1,181 @@
+"""A contract run: schemathesis over every operation, the reference model, the client contracts."""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import Status, events, from_schema
+from schemathesis.schemas import BaseSchema
+
+from contracts import checks as _checks  # noqa: F401 - registers the ChargeOver checks
+from contracts import waivers
+from contracts.oracle import load_oracle
+from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
+from contracts.settings import Settings
+from contracts.targets import ASGIApp, Target, open_target
+
+__all__ = ["CONFIG_PATH", "build_schema", "run", "run_schemathesis"]
+
+CONFIG_PATH = Path(__file__).with_name("schemathesis.toml")
+_MARKS = {Status.SUCCESS: ".", Status.FAILURE: "F", Status.ERROR: "E", Status.SKIP: "s"}
+
+
+def schemathesis_config(target: Target, settings: Settings) -> SchemathesisConfig:
+    """contracts/schemathesis.toml plus what this target and profile add."""
+    with CONFIG_PATH.open("rb") as file:
+        data: dict[str, Any] = tomllib.load(file)
+    profile = settings.profile
+    username, password = target.credentials
+    data["base-url"] = target.base_url
+    data["auth"] = {"basic": {"username": username, "password": password}}
+    data.setdefault("generation", {})["max-examples"] = profile.max_examples
+    stateful = data.setdefault("phases", {}).setdefault("stateful", {})
+    stateful.setdefault("generation", {})["max-examples"] = profile.stateful_examples
+    if settings.seed is not None:
+        data["seed"] = settings.seed
+    if target.schemathesis_rate_limit:
+        data["rate-limit"] = target.schemathesis_rate_limit
+    return SchemathesisConfig.from_dict(data)
+
+
+def build_schema(target: Target, settings: Settings, ledger: waivers.WaiverLedger) -> BaseSchema:
+    """The spec (the oracle) loaded for this target, restricted to reads where writes are unsafe."""
+    schema = schemathesis.openapi.from_path(
+        settings.spec_path, config=schemathesis_config(target, settings)
+    )
+    if target.app is not None:
+        schema.app = target.app
+    if not target.is_emulator:
+        # schemathesis writes random objects and updates whatever ids it finds; on a real
+        # account that is never acceptable, so even --allow-writes leaves it read-only (the
+        # reference model does the writes there, on prefixed objects it cleans up)
+        schema = schema.include(method="GET")
+    waivers.install(schema, ledger)
+    return schema
+
+
+def run_schemathesis(
+    target: Target, settings: Settings, report: RunReport, progress: Progress
+) -> SuiteResult:
+    """Every phase of schemathesis over every (allowed) operation, into the report."""
+    result = SuiteResult("schemathesis")
+    started = time.monotonic()
+    ledger = waivers.WaiverLedger(emulator=target.is_emulator)
+    schema = build_schema(target, settings, ledger)
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.PhaseStarted):
+            if event.phase.is_enabled:
+                progress.line(f"schemathesis {event.phase.name.value}: ")
+        elif isinstance(event, events.PhaseFinished):
+            if event.phase.skip_reason is not None and event.phase.name.value in {
+                "examples", "coverage", "fuzzing", "stateful",
+            }:  # fmt: skip
+                progress.line(
+                    f"schemathesis {event.phase.name.value}: skipped ({event.phase.skip_reason})"
+                )
+        elif isinstance(event, events.ScenarioFinished):
+            progress.mark(_MARKS.get(event.status, "?"))
+            _record_scenario(event, report)
+            result.tests += 1
+        elif isinstance(event, events.NonFatalError):
+            report.errors.append(
+                f"schemathesis {event.label}: {event.info.title}: {event.info.message}"
+            )
+        elif isinstance(event, events.FatalError):
+            report.errors.append(f"schemathesis crashed: {event.exception!r}")
+        elif isinstance(event, events.EngineFinished):
+            for failure in event.failures:
+                report.add_failure(
+                    FailureRecord("schemathesis", failure.operation, "after_run", failure.title,
+                                  failure.message, "")
+                )  # fmt: skip
+    for (operation, check, name), count in ledger.counts.items():
+        report.tally(operation, check).waived += count
+        report.waivers[(operation, check, name)] = (
+            report.waivers.get((operation, check, name), 0) + count
+        )
+    result.duration = time.monotonic() - started
+    failed = any(failure.suite == "schemathesis" for failure in report.failures)
+    result.status = "failed" if failed or report.errors else "passed"
+    result.detail = f"{len(report.operations)} operations, {sum(report.examples.values())} cases"
+    return result
+
+
+def _record_scenario(event: events.ScenarioFinished, report: RunReport) -> None:
+    """Fold one scenario's cases and check results into the matrix and failure list."""
+    recorder = event.recorder
+    for case_id, node in recorder.cases.items():
+        if case_id in recorder.interactions:
+            report.examples[node.value.operation.label] += 1
+    for case_id, check_nodes in recorder.checks.items():
+        case_node = recorder.cases.get(case_id)
+        operation = case_node.value.operation.label if case_node else (event.label or "?")
+        for check in check_nodes:
+            tally = report.tally(operation, check.name)
+            if check.status == Status.SUCCESS:
+                tally.passed += 1
+                continue
+            tally.failed += 1
+            info = check.failure_info
+            if info is None:
+                continue
+            steps = "\n".join(step.curl for step in info.steps) if info.steps else info.code_sample
+            report.add_failure(
+                FailureRecord(
+                    suite="schemathesis",
+                    operation=info.failure.operation or operation,
+                    check=check.name,
+                    title=info.failure.title,
+                    message=info.failure.message,
+                    reproduction=steps,
+                )
+            )
+
+
+SuiteRunner = Callable[[Target, Settings, RunReport, Progress], SuiteResult]
+
+
+def _suites() -> dict[str, SuiteRunner]:
+    """Suites by name, imported lazily (the client suite needs the generated package)."""
+    from contracts.client_contracts import run_client_contracts
+    from contracts.stateful import run_model
+
+    return {"schemathesis": run_schemathesis, "model": run_model, "client": run_client_contracts}
+
+
+def run(
+    settings: Settings,
+    *,
+    app: ASGIApp | None = None,
+    credentials: tuple[str, str] | None = None,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Open the target, run the selected suites, and return the report (written by the caller)."""
+    progress = progress or Progress()
+    started = time.monotonic()
+    oracle = load_oracle(settings.spec_path)
+    report = RunReport(target=settings.target, base_url="", profile=settings.profile_name)
+    report.operations = list(oracle.labels.values())
+    with open_target(settings, app=app, credentials=credentials) as target:
+        report.base_url = target.base_url
+        progress.line(
+            f"contracts: target {target.kind} {target.base_url}, profile {settings.profile_name}, "
+            f"writes {'allowed' if target.writes_allowed else 'off (read-only)'}"
+        )
+        suites = _suites()
+        for name in settings.suites:
+            try:
+                report.suites.append(suites[name](target, settings, report, progress))
+            except Exception as exc:  # a crashed suite is a failed run, not a crashed CLI
+                report.suites.append(
+                    SuiteResult(name, "error", detail=f"{type(exc).__name__}: {exc}")
+                )
+        report.leftovers = target.close()
+    report.wall_time = time.monotonic() - started
+    return report

@@ -1,0 +1,195 @@
+"""Harness settings: explicit arguments, then CHARGEOVER_* environment variables, then defaults.
+
+This is the only module of the harness that reads `os.environ`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+__all__ = [
+    "PROFILES",
+    "REPO_ROOT",
+    "SPEC_PATH",
+    "Profile",
+    "ProfileName",
+    "Settings",
+    "SettingsError",
+    "TargetKind",
+]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SPEC_PATH = REPO_ROOT / "spec" / "chargeover.openapi.yaml"
+
+TargetKind = Literal["emulator-http", "emulator-inprocess", "url"]
+ProfileName = Literal["fast", "deep"]
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    """How hard each suite searches; `fast` is the test command's, `deep` is on demand."""
+
+    name: ProfileName
+    # schemathesis: examples per operation in the fuzzing phase (examples/coverage are exhaustive)
+    max_examples: int
+    # schemathesis's own stateful phase: scenarios (max examples) of its link-driven state machine
+    stateful_examples: int
+    # the reference-model state machine: runs and steps per run
+    model_examples: int
+    model_steps: int
+    # generated-client model round trips per schema
+    roundtrip_examples: int
+
+    def hypothesis_profile(self, *, max_examples: int | None = None) -> hypothesis_settings:
+        """Hypothesis settings of this profile (registered as `contracts-<name>`)."""
+        base = hypothesis_settings.get_profile(f"contracts-{self.name}")
+        if max_examples is None:
+            return base
+        return hypothesis_settings(base, max_examples=max_examples)
+
+
+PROFILES: dict[ProfileName, Profile] = {
+    "fast": Profile("fast", 8, 8, 12, 25, 25),
+    "deep": Profile("deep", 150, 100, 200, 60, 300),
+}
+
+# Registered under a prefix so the test suite's own `fast`/`deep` profiles stay untouched;
+# no deadline because every step is a network round trip.
+hypothesis_settings.register_profile(
+    "contracts-fast",
+    deadline=None,
+    derandomize=False,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+hypothesis_settings.register_profile(
+    "contracts-deep",
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+def _flag(raw: str) -> bool:
+    """Parse a boolean environment value."""
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """Everything a contract run needs; built once at the edge and passed down."""
+
+    target: TargetKind = "emulator-http"
+    profile_name: ProfileName = "fast"
+    allow_writes: bool = False
+    report_dir: Path = REPO_ROOT / "reports" / "contracts"
+    spec_path: Path = SPEC_PATH
+    # url target: base URL ending in /api/v3, plus credentials (public key / private key)
+    base_url: str | None = None
+    username: str | None = None
+    password: str | None = None
+    # client-side limit for non-emulator targets, below ChargeOver's 250/min
+    rate_limit_per_minute: int = 200
+    seed: int | None = None
+    # prefix of every external_key the harness creates, unique per run
+    run_id: str = dataclasses.field(default_factory=lambda: secrets.token_hex(4))
+    # which suites to run (the CLI runs all; tests pick)
+    suites: tuple[str, ...] = ("schemathesis", "model", "client")
+    # empty: the `chargeover-emulator` script of this interpreter, else `python -m`
+    emulator_command: tuple[str, ...] = ()
+    emulator_start_timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **explicit: Any) -> Settings:
+        """Merge explicit values (None means unset) over CHARGEOVER_* variables over defaults."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        from_env = {
+            "target": env.get("CHARGEOVER_CONTRACTS_TARGET"),
+            "profile_name": env.get("CHARGEOVER_CONTRACTS_PROFILE"),
+            "report_dir": env.get("CHARGEOVER_CONTRACTS_REPORT_DIR"),
+            "base_url": env.get("CHARGEOVER_URL"),
+            "username": env.get("CHARGEOVER_USERNAME"),
+            "password": env.get("CHARGEOVER_PASSWORD"),
+            "rate_limit_per_minute": env.get("CHARGEOVER_CONTRACTS_RATE_LIMIT"),
+            "seed": env.get("CHARGEOVER_CONTRACTS_SEED"),
+        }
+        for name, raw in from_env.items():
+            if raw:
+                values[name] = raw
+        if env.get("CHARGEOVER_CONTRACTS_ALLOW_WRITES"):
+            values["allow_writes"] = _flag(env["CHARGEOVER_CONTRACTS_ALLOW_WRITES"])
+        values.update({name: value for name, value in explicit.items() if value is not None})
+        return cls(**_coerced(values)).validated()
+
+    @property
+    def profile(self) -> Profile:
+        """The selected search profile."""
+        return PROFILES[self.profile_name]
+
+    @property
+    def is_emulator(self) -> bool:
+        """Whether the target is an emulator the harness owns (writes are always safe there)."""
+        return self.target != "url"
+
+    @property
+    def writes_allowed(self) -> bool:
+        """Writes happen on emulators, or on other targets only with --allow-writes."""
+        return self.is_emulator or self.allow_writes
+
+    @property
+    def key_prefix(self) -> str:
+        """The external_key prefix of every object this run creates."""
+        return f"contracts-{self.run_id}-"
+
+    def validated(self) -> Settings:
+        """Return self after checking cross-field rules."""
+        if self.target not in get_args(TargetKind):
+            raise SettingsError(f"target must be one of {', '.join(get_args(TargetKind))}")
+        if self.profile_name not in PROFILES:
+            raise SettingsError(f"profile must be one of {', '.join(PROFILES)}")
+        if self.target == "url":
+            if not self.base_url:
+                raise SettingsError("--target url needs CHARGEOVER_URL (or --url)")
+            if not (self.username and self.password):
+                raise SettingsError(
+                    "--target url needs CHARGEOVER_USERNAME and CHARGEOVER_PASSWORD"
+                )
+            if not self.base_url.rstrip("/").endswith("/api/v3"):
+                raise SettingsError(f"CHARGEOVER_URL must end in /api/v3, got {self.base_url!r}")
+        if self.rate_limit_per_minute <= 0:
+            raise SettingsError("the rate limit must be a positive number of requests per minute")
+        unknown = set(self.suites) - {"schemathesis", "model", "client"}
+        if unknown:
+            raise SettingsError(f"unknown suites: {', '.join(sorted(unknown))}")
+        return self
+
+
+def _coerced(values: dict[str, Any]) -> dict[str, Any]:
+    """Turn textual values (environment, CLI) into typed ones."""
+    out = dict(values)
+    try:
+        if isinstance(out.get("report_dir"), str):
+            out["report_dir"] = Path(out["report_dir"])
+        if isinstance(out.get("spec_path"), str):
+            out["spec_path"] = Path(out["spec_path"])
+        for name in ("rate_limit_per_minute", "seed"):
+            if isinstance(out.get(name), str):
+                out[name] = int(out[name])
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    if isinstance(out.get("base_url"), str):
+        out["base_url"] = out["base_url"].rstrip("/")
+    return out

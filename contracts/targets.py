@@ -1,0 +1,293 @@
+"""Targets a contract run talks to: the emulator in-process, the emulator over HTTP, or a URL."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio.from_thread
+import httpx
+
+from contracts.safety import Cleanup, GuardedTransport, RateLimiter
+from contracts.settings import Settings
+
+__all__ = ["ASGIApp", "EmulatorNotReady", "SyncASGITransport", "Target", "open_target"]
+
+ASGIApp = Callable[..., Any]
+# the host in-process requests carry (schemathesis's ASGI client uses the same one)
+INPROCESS_BASE_URL = "http://testserver/api/v3"
+
+
+class EmulatorNotReady(RuntimeError):
+    """The emulator subprocess did not start answering in time."""
+
+
+class SyncASGITransport(httpx.BaseTransport):
+    """Drive an ASGI app from synchronous httpx code through one blocking portal thread."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self._asgi = httpx.ASGITransport(app=app)
+        self._portal_context = anyio.from_thread.start_blocking_portal()
+        self._portal = self._portal_context.__enter__()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Run the request through the app and buffer the answer."""
+        content = request.read()
+
+        async def call() -> httpx.Response:
+            inner = httpx.Request(
+                request.method, request.url, headers=request.headers, content=content
+            )
+            response = await self._asgi.handle_async_request(inner)
+            body = b"".join([chunk async for chunk in response.aiter_bytes()])
+            return httpx.Response(response.status_code, headers=response.headers, content=body)
+
+        return self._portal.call(call)
+
+    def close(self) -> None:
+        """Stop the portal thread."""
+        self._portal_context.__exit__(None, None, None)
+
+
+@dataclasses.dataclass
+class Target:
+    """Where requests go, with which credentials, and under which safety rules."""
+
+    kind: str
+    base_url: str
+    credentials: tuple[str, str]
+    is_emulator: bool
+    settings: Settings
+    app: ASGIApp | None = None
+    cleanup: Cleanup = dataclasses.field(default_factory=Cleanup)
+    limiter: RateLimiter | None = None
+    _clients: list[httpx.Client] = dataclasses.field(default_factory=list)
+
+    @property
+    def writes_allowed(self) -> bool:
+        """Emulators always; real accounts only with --allow-writes."""
+        return self.is_emulator or self.settings.allow_writes
+
+    @property
+    def schemathesis_rate_limit(self) -> str | None:
+        """schemathesis's client-side limit (`200/m`), only for targets that are not ours."""
+        return None if self.is_emulator else f"{self.settings.rate_limit_per_minute}/m"
+
+    def client(self) -> httpx.Client:
+        """An httpx client rooted at /api/v3/ behind the safety transport (closed by the target)."""
+        inner: httpx.BaseTransport
+        inner = SyncASGITransport(self.app) if self.app is not None else httpx.HTTPTransport()
+        transport = GuardedTransport(
+            inner,
+            limiter=self.limiter,
+            guard_writes=not self.is_emulator,
+            allow_writes=self.settings.allow_writes,
+            key_prefix=self.settings.key_prefix,
+            cleanup=self.cleanup,
+        )
+        client = httpx.Client(
+            base_url=self.base_url + "/",
+            auth=self.credentials,
+            transport=transport,
+            timeout=30.0,
+            headers={"Accept": "application/json"},
+        )
+        self._clients.append(client)
+        return client
+
+    def close(self) -> list[str]:
+        """Delete what this run created on a real account, close clients; returns leftovers."""
+        leftovers: list[str] = []
+        if not self.is_emulator and any(self.cleanup.created.values()):
+            with self.client() as client:
+                leftovers = self.cleanup.run(client)
+        for client in self._clients:
+            client.close()
+        self._clients.clear()
+        return leftovers
+
+
+def _free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _emulator_command() -> tuple[str, ...]:
+    """`chargeover-emulator` next to this interpreter (venvs need no activation), else -m."""
+    script = Path(sys.executable).with_name("chargeover-emulator")
+    if script.exists():
+        return (str(script),)
+    found = shutil.which("chargeover-emulator")
+    return (found,) if found else (sys.executable, "-m", "chargeover_emulator")
+
+
+def _emulator_environment(username: str, password: str) -> dict[str, str]:
+    """The parent environment without CHARGEOVER_* (sandbox credentials must not leak in)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CHARGEOVER_")}
+    env.update(CHARGEOVER_USERNAME=username, CHARGEOVER_PASSWORD=password)
+    return env
+
+
+def _wait_until_ready(process: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+    """Poll the spec route until the emulator answers, or fail with its output."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            raise EmulatorNotReady(f"emulator exited with {process.returncode}: {output[-2000:]}")
+        try:
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise EmulatorNotReady(f"emulator did not answer {url} within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def _serve_subprocess(settings: Settings, credentials: tuple[str, str]) -> Iterator[str]:
+    """Start `chargeover-emulator serve` on a free port with a temporary database."""
+    with tempfile.TemporaryDirectory(prefix="contracts-emulator-") as tmp:
+        port = _free_port()
+        db = Path(tmp) / "emulator.sqlite3"
+        command = [
+            *(settings.emulator_command or _emulator_command()),
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(db),
+            # schemathesis alone sends far more than 250 requests a minute
+            "--rate-limit",
+            "off",
+        ]
+        process = subprocess.Popen(
+            command,
+            env=_emulator_environment(*credentials),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            _wait_until_ready(
+                process, f"http://127.0.0.1:{port}/openapi.yaml", settings.emulator_start_timeout
+            )
+            yield f"http://127.0.0.1:{port}/api/v3"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            if process.stderr:
+                process.stderr.close()
+
+
+def server_like(app: ASGIApp) -> ASGIApp:
+    """Swallow exceptions after the app answered, as uvicorn does, so in-process equals HTTP.
+
+    Starlette re-raises an unhandled error after sending its 500; over HTTP the server logs it
+    and the client only sees the 500, which is what the checks must judge.
+    """
+
+    async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        started = False
+
+        async def tracking_send(message: dict[str, Any]) -> None:
+            nonlocal started
+            if message.get("type") == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await app(scope, receive, tracking_send)
+        except Exception:
+            if scope.get("type") != "http":
+                raise
+            if not started:
+                await send({"type": "http.response.start", "status": 500, "headers": []})
+                await send({"type": "http.response.body", "body": b"Internal Server Error"})
+
+    return wrapped
+
+
+def _inprocess_app(db: str, credentials: tuple[str, str]) -> ASGIApp:
+    """The real emulator app with a fresh database and no rate limit."""
+    # imported here: contracts may import the emulator only to host it
+    from chargeover_emulator.app import create_app
+    from chargeover_emulator.config import Settings as EmulatorSettings
+
+    username, password = credentials
+    emulator_settings = EmulatorSettings.from_env(
+        {}, db=db, rate_limit="off", username=username, password=password
+    )
+    return create_app(emulator_settings)
+
+
+@contextlib.contextmanager
+def open_target(
+    settings: Settings,
+    *,
+    app: ASGIApp | None = None,
+    credentials: tuple[str, str] | None = None,
+) -> Iterator[Target]:
+    """The configured target, started if the harness owns it, cleaned up on exit.
+
+    `app` (with its `credentials`) replaces the in-process emulator, e.g. a broken variant.
+    """
+    with contextlib.ExitStack() as stack:
+        if settings.target == "url":
+            assert settings.base_url and settings.username and settings.password
+            target = Target(
+                kind="url",
+                base_url=settings.base_url,
+                credentials=(settings.username, settings.password),
+                is_emulator=False,
+                settings=settings,
+                limiter=RateLimiter(settings.rate_limit_per_minute),
+            )
+        elif settings.target == "emulator-inprocess":
+            if app is None:
+                credentials = (f"contracts{secrets.token_hex(8)}", secrets.token_hex(16))
+                # in memory: the fast path for tests; the HTTP target keeps a real file
+                app = _inprocess_app(":memory:", credentials)
+            elif credentials is None:
+                raise ValueError("an explicit app needs its credentials")
+            target = Target(
+                kind="emulator-inprocess",
+                base_url=INPROCESS_BASE_URL,
+                credentials=credentials,
+                is_emulator=True,
+                settings=settings,
+                app=server_like(app),
+            )
+        else:
+            credentials = (f"contracts{secrets.token_hex(8)}", secrets.token_hex(16))
+            base_url = stack.enter_context(_serve_subprocess(settings, credentials))
+            target = Target(
+                kind="emulator-http",
+                base_url=base_url,
+                credentials=credentials,
+                is_emulator=True,
+                settings=settings,
+            )
+        try:
+            yield target
+        finally:
+            leftovers = target.close()
+            if leftovers:
+                print("contracts: could not delete " + "; ".join(leftovers), file=sys.stderr)
