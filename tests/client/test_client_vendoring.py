@@ -1,63 +1,144 @@
-"""Vendoring proof: generated/chargeover_client installs and works alone in a fresh virtualenv."""
+"""Vendoring proof: generated/chargeover_client, installed alone, drives the emulator.
+
+The client is copied to a temporary folder and pip-installed into a fresh virtual environment
+(so only its declared dependencies come along); a script run there, from outside the checkout,
+talks to `chargeover-emulator serve` over real HTTP with signature auth.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
-CLIENT_DIST = Path(__file__).resolve().parents[2] / "generated" / "chargeover_client"
+from tests.client.conftest import PRIVATE_KEY, PUBLIC_KEY
 
-# Runs inside the fresh venv, from a folder outside the repository.
+pytestmark = pytest.mark.slow
+
+CLIENT_DIST = Path(__file__).resolve().parents[2] / "generated" / "chargeover_client"
+EMULATOR = Path(sys.executable).parent / "chargeover-emulator"
+
+# Runs inside the fresh venv, from a folder outside the repository: argv = base URL, keys.
 SCRIPT = textwrap.dedent(
     """
-    import importlib.util, re
-    import httpx
-    from chargeover_client.api.customers import get_customer, list_customers
-    from chargeover_client.lib import NotFoundError, Where, connect, paginate, unwrap
+    import asyncio, importlib.util, sys
+    from chargeover_client.api.customers import (
+        count_customers, create_customer, delete_customer, get_customer, list_customers,
+        update_customer,
+    )
+    from chargeover_client.lib import NotFoundError, Order, Where, connect, paginate, unwrap
+    from chargeover_client.models import CustomerCreate, CustomerUpdate
 
     for name in ("chargeover_models", "chargeover_emulator", "contracts", "tests"):
         assert importlib.util.find_spec(name) is None, name + " leaked into the vendored venv"
 
-    seen = []
+    base_url, username, password = sys.argv[1:]
+    client = connect(base_url, username=username, password=password, signature=True)
 
-    def handler(request):
-        seen.append(request.headers["Authorization"])
-        if request.url.path.endswith("/customer/9"):
-            body = {"code": 404, "status": "Error", "message": "This customer does not exist.",
-                    "response": None}
-            return httpx.Response(404, json=body)
-        offset, limit = int(request.url.params["offset"]), int(request.url.params["limit"])
-        rows = [{"customer_id": str(i), "company": "c%d" % i, "legacy": True}
-                for i in range(offset + 1, min(offset + limit, 3) + 1)]
-        body = {"code": 200, "status": "OK", "message": "", "response": rows}
-        return httpx.Response(200, json=body)
+    ids = []
+    for n in (1, 2, 3):
+        body = CustomerCreate(company=f"Vendored {n}", external_key=f"vendored-{n}")
+        ids.append(int(unwrap(create_customer.sync_detailed(client=client, body=body)).id))
+    unwrap(create_customer.sync_detailed(client=client, body=CustomerCreate(company="Other")))
 
-    client = connect("https://example.chargeover.com/api/v3", username="pub", password="priv",
-                     signature=True, transport=httpx.MockTransport(handler))
-    where = Where().contains("company", "c")
-    companies = [c.company for c in paginate(list_customers.sync_detailed, client=client,
-                                             where=where, page_size=2)]
-    assert companies == ["c1", "c2", "c3"], companies
-    assert all(re.match(r'ChargeOver co_public_key="pub" co_nonce="[a-z0-9]{8}"', h) for h in seen)
+    customer = unwrap(get_customer.sync_detailed(ids[0], client=client))
+    assert customer.company == "Vendored 1" and customer.external_key == "vendored-1", customer
+
+    # Three matches over pages of two: paginate follows the offset to the short last page.
+    vendored = Where().contains("company", "Vendored")
+    listed = paginate(list_customers.sync_detailed, client=client, where=vendored,
+                      order=Order().asc("customer_id"), page_size=2)
+    assert [c.company for c in listed] == ["Vendored 1", "Vendored 2", "Vendored 3"]
+
+    body = CustomerUpdate(company="Vendored 1, renamed")
+    unwrap(update_customer.sync_detailed(ids[0], client=client, body=body))
+    renamed = Where().equals("company", "Vendored 1, renamed")
+    assert int(unwrap(count_customers.sync_detailed(client=client, where=str(renamed)))) == 1
+    assert int(unwrap(count_customers.sync_detailed(client=client, where=str(vendored)))) == 3
+
+    assert unwrap(delete_customer.sync_detailed(ids[1], client=client)) is True
+    assert int(unwrap(count_customers.sync_detailed(client=client, where=str(vendored)))) == 2
     try:
-        unwrap(get_customer.sync_detailed(9, client=client))
+        unwrap(get_customer.sync_detailed(ids[1], client=client))
     except NotFoundError as exc:
-        assert exc.message == "This customer does not exist."
+        assert exc.status_code == 404 and exc.message == "This customer does not exist.", exc
     else:
-        raise AssertionError("no NotFoundError")
+        raise AssertionError("no NotFoundError for a deleted customer")
+
+    async def read_async():
+        return unwrap(await get_customer.asyncio_detailed(ids[2], client=client))
+
+    assert asyncio.run(read_async()).company == "Vendored 3"
     print("vendored client ok")
     """
 )
 
 
-@pytest.mark.slow
-def test_vendored_client_installs_and_runs_alone(tmp_path: Path) -> None:
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def emulator(tmp_path: Path) -> Iterator[str]:
+    """`chargeover-emulator serve` on a free port with a fresh database; yields the base URL."""
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHARGEOVER_")}
+    # The server's output goes to a file: an unread pipe could fill up and stall it.
+    log = (tmp_path / "emulator.log").open("wb")
+    proc = subprocess.Popen(
+        [
+            str(EMULATOR),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "db.sqlite3"),
+            "--rate-limit",
+            "off",
+            "--username",
+            PUBLIC_KEY,
+            "--password",
+            PRIVATE_KEY,
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}/api/v3"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{base_url}/openapi.yaml", timeout=1)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(
+                        "emulator did not start:\n" + (tmp_path / "emulator.log").read_text()
+                    )
+                time.sleep(0.1)
+        yield base_url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+def _fresh_venv_with_client(tmp_path: Path, env: dict[str, str]) -> Path:
+    """Copy the client out of the checkout, pip-install it into a new venv; return its python."""
     vendored = tmp_path / "vendor" / "chargeover_client"
     shutil.copytree(
         CLIENT_DIST, vendored, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
@@ -65,8 +146,6 @@ def test_vendored_client_installs_and_runs_alone(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
-    # Nothing from this repository leaks in: no PYTHONPATH, cwd outside the checkout.
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
     install = subprocess.run(
         [
             str(python),
@@ -84,15 +163,25 @@ def test_vendored_client_installs_and_runs_alone(tmp_path: Path) -> None:
         check=False,
     )
     assert install.returncode == 0, install.stdout + install.stderr
+    return python
+
+
+def test_vendored_client_installs_alone_and_drives_the_emulator(
+    tmp_path: Path, emulator: str
+) -> None:
+    # Nothing from this repository leaks in: no PYTHONPATH, cwd outside the checkout.
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+    python = _fresh_venv_with_client(tmp_path, env)
     script = tmp_path / "use_client.py"
     script.write_text(SCRIPT)
     run = subprocess.run(
-        [str(python), str(script)],
+        [str(python), str(script), emulator, PUBLIC_KEY, PRIVATE_KEY],
         cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
         check=False,
+        timeout=120,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "vendored client ok" in run.stdout
