@@ -84,17 +84,15 @@ DEFECTS: tuple[KnownDefect, ...] = (
         key="non-finite-number",
         exception="ValueError",
         message="Out of range float values are not JSON compliant",
-        location=(
-            "chargeover_emulator/app.py _parse_json (1e400 parses to inf) and "
-            "resources/invoices.py totals (1e308 * 1e308 = inf)"
-        ),
+        location="chargeover_emulator/resources/invoices.py (line and invoice totals)",
         symptom=(
-            "an invoice with line_rate 1e400 (or rate x quantity overflowing) is accepted with 201; "
-            "every later GET/list of invoices then fails rendering inf: HTTP 500 for all readers"
+            "an invoice line with line_rate 1e308 and line_quantity 12 is accepted with 201 and "
+            "its total overflows to inf; every later GET/list of invoices then fails rendering "
+            "inf: HTTP 500 for all readers (a literal 1e400 is refused already)"
         ),
         fix=(
-            "json.loads(..., parse_float=...) that rejects non-finite values, and "
-            "math.isfinite checks on computed totals (BadRequest before anything is stored)"
+            "check math.isfinite on every computed amount (line total, subtotal, total) and raise "
+            "BadRequest before anything is stored; or bound line_rate/line_quantity in the spec"
         ),
     ),
 )
