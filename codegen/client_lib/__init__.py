@@ -5,6 +5,7 @@ The public surface is what `__all__` lists; modules are implementation detail an
 
 from .auth import BasicAuth, SignatureAuth, signature_v1
 from .connect import connect
+from .counting import acount, count
 from .envelope import unwrap
 from .errors import (
     APIConnectionError,
@@ -43,8 +44,10 @@ __all__ = [
     "SignatureAuth",
     "UnexpectedStatusError",
     "Where",
+    "acount",
     "apaginate",
     "connect",
+    "count",
     "escape",
     "paginate",
     "signature_v1",

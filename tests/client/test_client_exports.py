@@ -27,6 +27,39 @@ def test_all_is_sorted_and_complete() -> None:
     assert set(lib.__all__) == public
 
 
+def test_public_surface_is_exactly_this() -> None:
+    # Removing or renaming a name here breaks vendored users: make it a deliberate change.
+    assert set(lib.__all__) == {
+        "MAX_PAGE_SIZE",
+        "APIConnectionError",
+        "APIStatusError",
+        "APITimeoutError",
+        "AsyncChargeOverTransport",
+        "AuthenticationError",
+        "BadRequestError",
+        "BasicAuth",
+        "ChargeOverError",
+        "ChargeOverTransport",
+        "NotFoundError",
+        "Operator",
+        "Order",
+        "RateLimitError",
+        "RetryPolicy",
+        "ServerError",
+        "SignatureAuth",
+        "UnexpectedStatusError",
+        "Where",
+        "acount",
+        "apaginate",
+        "connect",
+        "count",
+        "escape",
+        "paginate",
+        "signature_v1",
+        "unwrap",
+    }
+
+
 def test_every_export_is_documented_and_owned_by_lib() -> None:
     for name in lib.__all__:
         member = getattr(lib, name)

@@ -35,7 +35,7 @@ SCRIPT = textwrap.dedent(
         count_customers, create_customer, delete_customer, get_customer, list_customers,
         update_customer,
     )
-    from chargeover_client.lib import NotFoundError, Order, Where, connect, paginate, unwrap
+    from chargeover_client.lib import NotFoundError, Order, Where, connect, count, paginate, unwrap
     from chargeover_client.models import CustomerCreate, CustomerUpdate
 
     for name in ("chargeover_models", "chargeover_emulator", "contracts", "tests"):
@@ -62,11 +62,12 @@ SCRIPT = textwrap.dedent(
     body = CustomerUpdate(company="Vendored 1, renamed")
     unwrap(update_customer.sync_detailed(ids[0], client=client, body=body))
     renamed = Where().equals("company", "Vendored 1, renamed")
-    assert int(unwrap(count_customers.sync_detailed(client=client, where=str(renamed)))) == 1
-    assert int(unwrap(count_customers.sync_detailed(client=client, where=str(vendored)))) == 3
+    assert count(count_customers.sync_detailed, client=client, where=renamed) == 1
+    assert count(count_customers.sync_detailed, client=client, where=vendored) == 3
 
     assert unwrap(delete_customer.sync_detailed(ids[1], client=client)) is True
-    assert int(unwrap(count_customers.sync_detailed(client=client, where=str(vendored)))) == 2
+    assert count(count_customers.sync_detailed, client=client, where=vendored) == 2
+    assert count(count_customers.sync_detailed, client=client) == 3
     try:
         unwrap(get_customer.sync_detailed(ids[1], client=client))
     except NotFoundError as exc:
