@@ -133,8 +133,9 @@ def emulator(session: nox.Session) -> None:
 
 @nox.session
 def contracts(session: nox.Session) -> None:
-    """Run the contract suite (`python -m contracts`, default target: the embedded emulator)."""
-    # The contracts package is being written; until it has a __main__ this session fails.
+    """Run the contract suite against the emulator over HTTP (args after -- go to the CLI)."""
+    # `python -m contracts` starts `chargeover-emulator serve` on a free port with a temporary
+    # database; `-- --target url` uses CHARGEOVER_URL, `-- --profile deep` searches harder.
     install_project(session)
     session.run("python", "-m", "contracts", *session.posargs)
 
