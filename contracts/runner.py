@@ -51,6 +51,8 @@ def build_schema(target: Target, settings: Settings, ledger: waivers.WaiverLedge
     )
     if target.app is not None:
         schema.app = target.app
+    if settings.operation_ids:
+        schema = schema.include(operation_id=list(settings.operation_ids))
     if not target.is_emulator:
         # schemathesis writes random objects and updates whatever ids it finds; on a real
         # account that is never acceptable, so even --allow-writes leaves it read-only (the
@@ -161,7 +163,11 @@ def run(
     started = time.monotonic()
     oracle = load_oracle(settings.spec_path)
     report = RunReport(target=settings.target, base_url="", profile=settings.profile_name)
-    report.operations = list(oracle.labels.values())
+    report.operations = [
+        label
+        for operation_id, label in oracle.labels.items()
+        if not settings.operation_ids or operation_id in settings.operation_ids
+    ]
     with open_target(settings, app=app, credentials=credentials) as target:
         report.base_url = target.base_url
         progress.line(

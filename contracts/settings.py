@@ -105,8 +105,9 @@ class Settings:
     seed: int | None = None
     # prefix of every external_key the harness creates, unique per run
     run_id: str = dataclasses.field(default_factory=lambda: secrets.token_hex(4))
-    # which suites to run (the CLI runs all; tests pick)
+    # which suites to run (the CLI runs all; tests pick), and schemathesis's operations (all)
     suites: tuple[str, ...] = ("schemathesis", "model", "client")
+    operation_ids: tuple[str, ...] = ()
     # empty: the `chargeover-emulator` script of this interpreter, else `python -m`
     emulator_command: tuple[str, ...] = ()
     emulator_start_timeout: float = 30.0

@@ -46,9 +46,27 @@ def _negative_locations(case: Case) -> set[str]:
     }
 
 
-def _query_valid_with(case: Case, **replaced: Any) -> bool:
-    """Whether the case's query validates against the spec once `replaced` values are put in."""
-    query = {**(case.query or {}), **replaced}
+_EMPTY_TOLERANT = ("where", "order", "limit", "offset")
+
+
+def _is_blank(value: Any) -> bool:
+    """An empty or whitespace-only value (what `?limit=` or `?limit=%C2%A0` carries)."""
+    if isinstance(value, str):
+        return value.strip() == ""
+    return value in ({}, [], None)
+
+
+def _normalized_query_valid(
+    case: Case, *, drop_blank: bool, query: dict[str, Any] | None = None
+) -> bool:
+    """Whether the query validates once limit is clamped (and blank paging/filter values dropped)."""
+    query = dict(case.query or {}) if query is None else dict(query)
+    if drop_blank:
+        query = {k: v for k, v in query.items() if not (k in _EMPTY_TOLERANT and _is_blank(v))}
+    maximum = _declared_maximum(case, "limit")
+    raw = str(query.get("limit", "")).strip()
+    if maximum is not None and raw.isdigit() and int(raw) > maximum:
+        query["limit"] = maximum
     declared = {parameter.name: parameter for parameter in case.operation.query}
     if set(query) - set(declared):
         return False
@@ -63,6 +81,11 @@ def _query_valid_with(case: Case, **replaced: Any) -> bool:
     return True
 
 
+def _query_valid_with(case: Case, **replaced: Any) -> bool:
+    """Whether the case's query validates once `replaced` values are put in."""
+    return _normalized_query_valid(case, drop_blank=False, query={**(case.query or {}), **replaced})
+
+
 def _limit_above_maximum_only(failure: Failure, case: Case, response: Response) -> bool:
     """The request's only schema violation is `limit` above its declared maximum."""
     if _negative_locations(case) != {"query"}:
@@ -71,16 +94,17 @@ def _limit_above_maximum_only(failure: Failure, case: Case, response: Response) 
     text = str((case.query or {}).get("limit", "")).strip()
     if maximum is None or not text.isdigit() or int(text) <= maximum:
         return False
-    return _query_valid_with(case, limit=maximum)
+    return _normalized_query_valid(case, drop_blank=False)
 
 
-def _empty_where_or_order_only(failure: Failure, case: Case, response: Response) -> bool:
-    """The request's only schema violations are an empty `where` and/or `order`."""
+def _blank_query_values(failure: Failure, case: Case, response: Response) -> bool:
+    """The violations are blank `where`/`order`/`limit`/`offset` (and maybe a clamped limit)."""
     query = case.query or {}
-    empty = {name for name in ("where", "order") if query.get(name) == ""}
-    if _negative_locations(case) != {"query"} or not empty:
+    if _negative_locations(case) != {"query"}:
         return False
-    return _valid_without(case, *empty)
+    if not any(name in query and _is_blank(query[name]) for name in _EMPTY_TOLERANT):
+        return False
+    return _normalized_query_valid(case, drop_blank=True)
 
 
 def _valid_without(case: Case, *names: str) -> bool:
@@ -179,13 +203,14 @@ WAIVERS: tuple[Waiver, ...] = (
         applies=_limit_above_maximum_only,
     ),
     Waiver(
-        name="empty-where-or-order-ignored",
+        name="empty-query-values-ignored",
         check="negative_data_rejection",
         reason=(
-            "`where=`/`order=` (empty) are ignored instead of a 400, while the spec's patterns "
-            "require one condition/key. Spec issue: allow the empty string (clients send it)."
+            "`where=`, `order=`, `limit=`, `offset=` with an empty (or whitespace) value are "
+            "ignored instead of a 400, while the spec's patterns and integer types do not allow ''. Spec issue: "
+            "allow the empty string (SDKs build such URLs)."
         ),
-        applies=_empty_where_or_order_only,
+        applies=_blank_query_values,
         emulator_only=True,
         repro="curl -u USER:PASS 'http://127.0.0.1:8080/api/v3/customer?where='",
     ),

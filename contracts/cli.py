@@ -1,0 +1,73 @@
+"""`python -m contracts`: run the contract suite against a target and report (exit 1 on failure)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from contracts.reporting import Progress
+from contracts.runner import run
+from contracts.settings import PROFILES, Settings, SettingsError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Command-line options; unset options fall back to CHARGEOVER_* variables, then defaults."""
+    parser = argparse.ArgumentParser(
+        prog="python -m contracts",
+        description=(
+            "Check the ChargeOver spec against a target: schemathesis over every operation, "
+            "a reference-model state machine and the generated client."
+        ),
+    )
+    parser.add_argument(
+        "--target",
+        choices=["emulator-http", "emulator-inprocess", "url"],
+        help="emulator-http (default): start `chargeover-emulator serve` on a free port; "
+        "url: CHARGEOVER_URL with CHARGEOVER_USERNAME/CHARGEOVER_PASSWORD",
+    )
+    parser.add_argument("--url", help="base URL ending in /api/v3 (default: CHARGEOVER_URL)")
+    parser.add_argument("--profile", choices=sorted(PROFILES), help="fast (default) or deep")
+    parser.add_argument(
+        "--allow-writes",
+        action="store_true",
+        default=None,
+        help="on a url target, create (prefixed) objects and delete them afterwards",
+    )
+    parser.add_argument("--report-dir", type=Path, help="default reports/contracts")
+    parser.add_argument("--seed", type=int, help="schemathesis seed (to replay a run)")
+    parser.add_argument(
+        "--suite",
+        action="append",
+        choices=["schemathesis", "model", "client"],
+        help="run only this suite (repeatable; default: all)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `python -m contracts` and `chargeover-contracts`."""
+    args = _parser().parse_args(argv)
+    target = args.target or ("url" if args.url else None)
+    try:
+        settings = Settings.from_env(
+            target=target,
+            base_url=args.url,
+            profile_name=args.profile,
+            allow_writes=args.allow_writes,
+            report_dir=args.report_dir,
+            seed=args.seed,
+            suites=tuple(args.suite) if args.suite else None,
+        )
+    except SettingsError as exc:
+        print(f"contracts: {exc}", file=sys.stderr)
+        return 2
+    report = run(settings, progress=Progress())
+    summary, junit = report.write(settings.report_dir)
+    print()
+    print(report.markdown())
+    print(f"contracts: wrote {summary} and {junit}")
+    return 0 if report.ok else 1
