@@ -140,6 +140,18 @@ def contracts(session: nox.Session) -> None:
     session.run("python", "-m", "contracts", *session.posargs)
 
 
+@nox.session
+def reliability(session: nox.Session) -> None:
+    """Run the reliability scenarios in full and write their summary to docs/reliability.md."""
+    install_project(session, "test")
+    results = Path(session.create_tmp()) / "reliability-results.json"
+    results.unlink(missing_ok=True)
+    # full profile: the `slow` scenarios (8x500 writers, repeated kill -9, deep fuzzing) run too
+    env = {"RELIABILITY_PROFILE": "full", "RELIABILITY_RESULTS": str(results)}
+    session.run("pytest", "tests/reliability", *session.posargs, env=env)
+    session.run("python", "-m", "tests.reliability.report", str(results), "docs/reliability.md")
+
+
 # The bench session's tools: Prism (the mock server users would pick instead of the emulator),
 # pinned, in its own npm prefix so that it never races the spec session's installs; wrk from
 # Debian (benchmarks/ falls back to its Python load generator when wrk cannot be installed).

@@ -1,1 +1,1 @@
-"""Reliability and security scenarios: bad input, faults, concurrency and auth, with nothing lost."""
+"""Reliability and security: bad input, faults, concurrency and auth, with nothing lost."""

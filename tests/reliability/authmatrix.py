@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from chargeover_client.lib import signature_v1
-
 from chargeover_emulator.config import DEFAULT_PASSWORD, DEFAULT_USERNAME
 from tests.reliability.envelope import envelope_problems
 from tests.reliability.inprocess import InProcessEmulator, spec_document
@@ -59,7 +58,9 @@ def operations(seeded: dict[str, Any]) -> Iterator[Call]:
             url = "/api/v3" + path.format(**values)
             body = b""
             if method in {"post", "put", "patch"}:
-                media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+                media = (
+                    operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+                )
                 examples = media.get("examples") or {}
                 example = next(iter(examples.values()))["value"] if examples else {}
                 body = json.dumps(example).encode()
@@ -101,6 +102,43 @@ class MatrixOutcome:
     failures: list[str] = dataclasses.field(default_factory=list)
 
 
+def _send(
+    emulator: InProcessEmulator, call: Call, header: str | None, body: bytes
+) -> tuple[int, dict[str, str], bytes]:
+    headers = {"content-type": "application/json"}
+    if header is not None:
+        headers["authorization"] = header
+    exchange = emulator.request(
+        call.method, call.url, headers=headers, content=body or None, auth=False
+    )
+    if exchange.error is not None:
+        return 500, {}, repr(exchange.error).encode()
+    return exchange.status, exchange.headers, exchange.content
+
+
+def _expect_401(
+    emulator: InProcessEmulator,
+    outcome: MatrixOutcome,
+    call: Call,
+    mode: str,
+    header: str | None,
+    body: bytes | None = None,
+) -> None:
+    """One cell: the 401 envelope with the documented wording, and the dump unchanged."""
+    outcome.bad_requests += 1
+    before = emulator.dump()
+    status, headers, content = _send(emulator, call, header, call.body if body is None else body)
+    problems = envelope_problems(status, headers, content, expected=401)
+    if status == 401 and not json.loads(content)["message"].startswith(
+        "Invalid or incorrect authorization"
+    ):
+        problems.append("401 message is not the documented wording")
+    if emulator.dump() != before:
+        problems.append("stored data changed")
+    if problems:
+        outcome.failures.append(f"{call.operation_id} [{mode}]: {'; '.join(problems)}")
+
+
 def run_matrix(emulator: InProcessEmulator, seeded: dict[str, Any]) -> MatrixOutcome:
     """Send every operation with every bad credential; collect the cells that were not 401."""
     outcome = MatrixOutcome()
@@ -108,45 +146,20 @@ def run_matrix(emulator: InProcessEmulator, seeded: dict[str, Any]) -> MatrixOut
         outcome.operations += 1
         now = int(time.time())
         nonce = f"n{index:07d}"
-
-        def send(header: str | None, body: bytes = call.body) -> tuple[int, dict[str, str], bytes]:
-            headers = {"content-type": "application/json"}
-            if header is not None:
-                headers["authorization"] = header
-            exchange = emulator.request(
-                call.method, call.url, headers=headers, content=body or None, auth=False
-            )
-            if exchange.error is not None:
-                return 500, {}, repr(exchange.error).encode()
-            return exchange.status, exchange.headers, exchange.content
-
-        def expect_401(mode: str, header: str | None, body: bytes = call.body) -> None:
-            outcome.bad_requests += 1
-            before = emulator.dump()
-            status, headers, content = send(header, body)
-            problems = envelope_problems(status, headers, content, expected=401)
-            if status == 401 and not json.loads(content)["message"].startswith(
-                "Invalid or incorrect authorization"
-            ):
-                problems.append("401 message is not the documented wording")
-            if emulator.dump() != before:
-                problems.append("stored data changed")
-            if problems:
-                outcome.failures.append(f"{call.operation_id} [{mode}]: {'; '.join(problems)}")
-
-        expect_401("no header", None)
-        expect_401("malformed header", "Basic !!!not-base64!!!")
-        expect_401("wrong password", _basic(DEFAULT_USERNAME, DEFAULT_PASSWORD[::-1]))
-        expect_401("wrong scheme", "Bearer " + DEFAULT_PASSWORD)
-        expect_401("tampered signature", _flip_last(_signed(call, nonce, now)))
+        cell = (emulator, outcome, call)
+        _expect_401(*cell, "no header", None)
+        _expect_401(*cell, "malformed header", "Basic !!!not-base64!!!")
+        _expect_401(*cell, "wrong password", _basic(DEFAULT_USERNAME, DEFAULT_PASSWORD[::-1]))
+        _expect_401(*cell, "wrong scheme", "Bearer " + DEFAULT_PASSWORD)
+        _expect_401(*cell, "tampered signature", _flip_last(_signed(call, nonce, now)))
         if call.body:  # the signature covers the body: a changed body must not pass either
-            expect_401("tampered signature", _signed(call, nonce, now), body=call.body + b" ")
-        expect_401("stale timestamp", _signed(call, nonce + "s", now - 3600))
+            _expect_401(*cell, "tampered signature", _signed(call, nonce, now), call.body + b" ")
+        _expect_401(*cell, "stale timestamp", _signed(call, nonce + "s", now - 3600))
         # The genuine request with the nonce the rejected ones used passes (nothing was burnt)...
         genuine = _signed(call, nonce, now)
-        status, _, content = send(genuine)
+        status, _, content = _send(emulator, call, genuine, call.body)
         if status == 401:
             outcome.failures.append(f"{call.operation_id} [genuine]: refused: {content[:120]!r}")
         # ...and its replay is refused.
-        expect_401("replayed nonce", genuine)
+        _expect_401(*cell, "replayed nonce", genuine)
     return outcome

@@ -57,7 +57,9 @@ def spawn(tmp_path: Path) -> Iterator[Callable[..., EmulatorProcess]]:
 
     def start(name: str = "emulator", **options: object) -> EmulatorProcess:
         process = EmulatorProcess(
-            tmp_path / f"{name}.sqlite3", log=tmp_path / f"{name}.log", **options  # type: ignore[arg-type]
+            tmp_path / f"{name}.sqlite3",
+            log=tmp_path / f"{name}.log",
+            **options,  # type: ignore[arg-type]
         )
         started.append(process)
         process.start()

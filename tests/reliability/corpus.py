@@ -72,17 +72,36 @@ def read_probes(ids: dict[str, int]) -> list[Probe]:
     for text in HOSTILE:
         path_text = quote(text, safe="")
         probes += [
-            Probe("where value (string)", "GET", "/api/v3/customer", {"where": f"company:EQUALS:{text}"}),
-            Probe("where value (CONTAINS)", "GET", "/api/v3/user", {"where": f"email:CONTAINS:{text}"}),
-            Probe("where value (integer)", "GET", "/api/v3/invoice", {"where": f"customer_id:EQUALS:{text}"}),
+            Probe(
+                "where value (string)",
+                "GET",
+                "/api/v3/customer",
+                {"where": f"company:EQUALS:{text}"},
+            ),
+            Probe(
+                "where value (CONTAINS)", "GET", "/api/v3/user", {"where": f"email:CONTAINS:{text}"}
+            ),
+            Probe(
+                "where value (integer)",
+                "GET",
+                "/api/v3/invoice",
+                {"where": f"customer_id:EQUALS:{text}"},
+            ),
             Probe("where field", "GET", "/api/v3/customer/_count", {"where": f"{text}:EQUALS:x"}),
             Probe("where operator", "GET", "/api/v3/customer", {"where": f"company:{text}:x"}),
-            Probe("where dotted field", "GET", "/api/v3/invoice", {"where": f"line_items.{text}:EQUALS:1"}),
+            Probe(
+                "where dotted field",
+                "GET",
+                "/api/v3/invoice",
+                {"where": f"line_items.{text}:EQUALS:1"},
+            ),
             Probe("order field", "GET", "/api/v3/customer", {"order": f"{text}:ASC"}),
             Probe("order direction", "GET", "/api/v3/invoice", {"order": f"total:{text}"}),
             Probe("path id (GET)", "GET", f"/api/v3/customer/{path_text}"),
             Probe("path id (DELETE)", "DELETE", f"/api/v3/invoice/{path_text}"),
-            Probe("path id (PUT)", "PUT", f"/api/v3/user/{path_text}", json_body={"first_name": "x"}),
+            Probe(
+                "path id (PUT)", "PUT", f"/api/v3/user/{path_text}", json_body={"first_name": "x"}
+            ),
             Probe("path id (action)", "POST", f"/api/v3/invoice/{path_text}/_action/void"),
             Probe("path id (revisions)", "GET", f"/api/v3/customer/{path_text}/_revision"),
             Probe("lookup external_key", "GET", f"/api/v3/customer/external_key:{path_text}"),
@@ -113,10 +132,18 @@ BODY_GARBAGE: tuple[tuple[str, bytes, str], ...] = (
     ("JSON string instead of object", b'"company"', "application/json"),
     ("wrong type (number)", b'{"company": 12345}', "application/json"),
     ("wrong type (object)", b'{"company": {"$gt": ""}}', "application/json"),
-    ("unknown field with injection name", f'{{"company": "x", "{MARKER}; DROP TABLE {CANARY_TABLE}": 1}}'.encode(), "application/json"),
+    (
+        "unknown field with injection name",
+        f'{{"company": "x", "{MARKER}; DROP TABLE {CANARY_TABLE}": 1}}'.encode(),
+        "application/json",
+    ),
     ("form-encoded", b"company=x&external_key=y", "application/x-www-form-urlencoded"),
     ("XML", b"<customer><company>x</company></customer>", "application/xml"),
-    ("multipart", b"--b\r\nContent-Disposition: form-data; name=company\r\n\r\nx\r\n--b--", "multipart/form-data; boundary=b"),
+    (
+        "multipart",
+        b"--b\r\nContent-Disposition: form-data; name=company\r\n\r\nx\r\n--b--",
+        "multipart/form-data; boundary=b",
+    ),
     ("deep JSON (64)", _nested(64), "application/json"),
     ("deep JSON (500)", _nested(500), "application/json"),
     ("deep JSON (100000)", b"[" * 100_000, "application/json"),

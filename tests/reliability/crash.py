@@ -42,14 +42,18 @@ def _writer(base_url: str, auth: tuple[str, str], tag: str, acked: dict[int, str
                     acked[answer.json()["response"]["id"]] = key
 
 
-def crash_cycle(process: EmulatorProcess, outcome: CrashOutcome, *, writers: int, kill_after: int) -> None:
+def crash_cycle(
+    process: EmulatorProcess, outcome: CrashOutcome, *, writers: int, kill_after: int
+) -> None:
     """Burst writes, SIGKILL once `kill_after` creates are acknowledged, restart, verify."""
     acked: dict[int, str] = {}
     lock = threading.Lock()
     stop = threading.Event()
     tag = f"crash{outcome.kills}"
     threads = [
-        threading.Thread(target=_writer, args=(process.base_url, process.auth, f"{tag}w{k}", acked, lock, stop))
+        threading.Thread(
+            target=_writer, args=(process.base_url, process.auth, f"{tag}w{k}", acked, lock, stop)
+        )
         for k in range(writers)
     ]
     for thread in threads:
@@ -81,4 +85,6 @@ def crash_cycle(process: EmulatorProcess, outcome: CrashOutcome, *, writers: int
     missing = [key for customer_id, key in acked.items() if stored.get(customer_id) != key]
     outcome.lost += len(missing)
     if missing:
-        outcome.problems.append(f"cycle {outcome.kills}: {len(missing)} acknowledged creates lost, e.g. {missing[:3]}")
+        outcome.problems.append(
+            f"cycle {outcome.kills}: {len(missing)} acknowledged creates lost, e.g. {missing[:3]}"
+        )

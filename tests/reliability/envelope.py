@@ -1,4 +1,4 @@
-"""What a rejection must look like: the ChargeOver error envelope, as data checks return problems."""
+"""What a rejection must look like: the ChargeOver error envelope (checks return problems)."""
 
 from __future__ import annotations
 

@@ -55,7 +55,10 @@ DEFECTS: tuple[KnownDefect, ...] = (
         exception="RecursionError",
         message="maximum recursion depth",
         location="chargeover_emulator/app.py _parse_json",
-        symptom="a body nested ~1000+ levels deep (`[[[[...`) makes json.loads raise RecursionError: HTTP 500",
+        symptom=(
+            "a body nested ~1000+ levels deep (`[[[[...`) makes json.loads raise "
+            "RecursionError: HTTP 500"
+        ),
         fix="catch RecursionError next to ValueError in _parse_json and raise BadRequest",
     ),
     KnownDefect(
@@ -63,7 +66,9 @@ DEFECTS: tuple[KnownDefect, ...] = (
         exception="ValueError",
         message="Recursion limit reached",
         location="chargeover_emulator/specdoc.py validate_body",
-        symptom="a body nested ~400 levels deep parses but jsonschema's iter_errors raises: HTTP 500",
+        symptom=(
+            "a body nested ~400 levels deep parses, then jsonschema's iter_errors raises: HTTP 500"
+        ),
         fix=(
             "bound nesting depth in app._parse_json (e.g. reject depth > 64 with BadRequest) "
             "before validation, or catch ValueError/RecursionError in validate_body"
@@ -74,7 +79,10 @@ DEFECTS: tuple[KnownDefect, ...] = (
         exception="UnicodeEncodeError",
         message="surrogates not allowed",
         location="chargeover_emulator/app.py _parse_json",
-        symptom='a JSON string escape of a lone surrogate ("\\ud800") passes validation and fails at SQLite bind: HTTP 500',
+        symptom=(
+            'a JSON string escape of a lone surrogate ("\\ud800") passes validation and fails '
+            "at the SQLite bind: HTTP 500"
+        ),
         fix=(
             "after json.loads, reject strings that do not encode to UTF-8 (e.g. "
             "json.dumps(body, ensure_ascii=False).encode('utf-8') in a try) with BadRequest"

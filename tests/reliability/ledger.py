@@ -49,4 +49,6 @@ class Ledger:
     def write(self, path: Path) -> None:
         """Write (replace) the results file."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.as_json(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        path.write_text(
+            json.dumps(self.as_json(), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+        )

@@ -87,7 +87,9 @@ class EmulatorProcess:
         while time.monotonic() < deadline:
             assert self._process is not None
             if self._process.poll() is not None:
-                raise RuntimeError(f"emulator exited early:\n{self.log.read_text(errors='replace')}")
+                raise RuntimeError(
+                    f"emulator exited early:\n{self.log.read_text(errors='replace')}"
+                )
             with contextlib.suppress(httpx.TransportError):
                 if httpx.get(f"{self.base_url}/teapot", auth=self.auth, timeout=1.0).status_code:
                     return

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+
 from chargeover_client.api.customers import create_customer, get_customer, list_customers
 from chargeover_client.client import Client
 from chargeover_client.lib import (
@@ -22,7 +23,6 @@ from chargeover_client.lib import (
     unwrap,
 )
 from chargeover_client.models import CustomerCreate
-
 from tests.reliability.ledger import Ledger, Row
 from tests.reliability.server import EmulatorProcess, free_port
 
@@ -48,19 +48,29 @@ def _texts_of(error: BaseException) -> list[str]:
     return texts
 
 
-def exercise(base_url: str, transport: Callable[[], httpx.BaseTransport | None] = lambda: None) -> list[str]:
+def exercise(
+    base_url: str, transport: Callable[[], httpx.BaseTransport | None] = lambda: None
+) -> list[str]:
     """Drive the client through successes, API errors and both auth schemes; collect its texts."""
     texts: list[str] = []
     for signature in (False, True):
         client = connect(
-            base_url, username=PUBLIC_KEY, password=PRIVATE_KEY, signature=signature, transport=transport()
+            base_url,
+            username=PUBLIC_KEY,
+            password=PRIVATE_KEY,
+            signature=signature,
+            transport=transport(),
         )
         with client:
             texts += [repr(client), str(client), repr(client.get_httpx_client())]
             texts.append(repr(client.get_httpx_client()._transport))
             texts.append(repr(vars(client.get_httpx_client()._transport)))
-            unwrap(list_customers.sync_detailed(client=client, where=f"company:EQUALS:{QUERY_SECRET}"))
-            created = unwrap(create_customer.sync_detailed(client=client, body=CustomerCreate(company="x")))
+            unwrap(
+                list_customers.sync_detailed(client=client, where=f"company:EQUALS:{QUERY_SECRET}")
+            )
+            created = unwrap(
+                create_customer.sync_detailed(client=client, body=CustomerCreate(company="x"))
+            )
             assert created.id
             with pytest.raises(NotFoundError) as missing:
                 unwrap(get_customer.sync_detailed(999_999, client=client))
@@ -68,7 +78,7 @@ def exercise(base_url: str, transport: Callable[[], httpx.BaseTransport | None] 
     with connect(base_url, username=PUBLIC_KEY, password=SECRETS[3]) as wrong:
         with pytest.raises(AuthenticationError) as refused:
             unwrap(list_customers.sync_detailed(client=wrong))
-        texts += _texts_of(refused.value) + [repr(wrong)]
+        texts += [*_texts_of(refused.value), repr(wrong)]
     return texts
 
 
@@ -110,8 +120,11 @@ def test_redaction_check_detects_a_client_that_logs_headers(
     exercise(server.base_url, transport=_HeaderLoggingTransport)
     assert leaks([caplog.text]), "the scan missed credentials written to the log"
     ledger.record(
-        Row(family="can fail", scenario="redaction vs. client logging request headers",
-            notes=f"detected: {len(leaks([caplog.text]))} secrets in logs")  # fmt: skip
+        Row(
+            family="can fail",
+            scenario="redaction vs. client logging request headers",
+            notes=f"detected: {len(leaks([caplog.text]))} secrets in logs",
+        )
     )
 
 
@@ -155,27 +168,43 @@ def fault_problems(call: Callable[[], object], expected: type[ChargeOverError]) 
     try:
         call()
     except ChargeOverError as error:
-        problems = [] if type(error) is expected else [f"{type(error).__name__}, expected {expected.__name__}"]
+        problems = (
+            []
+            if type(error) is expected
+            else [f"{type(error).__name__}, expected {expected.__name__}"]
+        )
         if leaks(_texts_of(error)) or any(QUERY_SECRET in text for text in _texts_of(error)[:3]):
             problems.append("error text leaks a credential or the query string")
         return problems
-    except Exception as error:  # noqa: BLE001 (an untyped error is the finding)
+    except Exception as error:
         return [f"untyped {type(error).__module__}.{type(error).__name__}: {error}"]
     return ["no error raised"]
 
 
 def test_timeouts_and_refused_connections_are_typed(silent_port: int, ledger: Ledger) -> None:
-    hung = connect(f"http://127.0.0.1:{silent_port}/api/v3", username=PUBLIC_KEY,
-                   password=PRIVATE_KEY, timeout=0.3, retry=None)  # fmt: skip
-    nobody = connect(f"http://127.0.0.1:{free_port()}/api/v3", username=PUBLIC_KEY,
-                     password=PRIVATE_KEY, timeout=2.0, retry=None)  # fmt: skip
+    hung = connect(
+        f"http://127.0.0.1:{silent_port}/api/v3",
+        username=PUBLIC_KEY,
+        password=PRIVATE_KEY,
+        timeout=0.3,
+        retry=None,
+    )
+    nobody = connect(
+        f"http://127.0.0.1:{free_port()}/api/v3",
+        username=PUBLIC_KEY,
+        password=PRIVATE_KEY,
+        timeout=2.0,
+        retry=None,
+    )
     with hung, nobody:
         timeout = fault_problems(
             lambda: list_customers.sync_detailed(client=hung, where=f"email:EQUALS:{QUERY_SECRET}"),
             APITimeoutError,
         )
         refused = fault_problems(
-            lambda: list_customers.sync_detailed(client=nobody, where=f"email:EQUALS:{QUERY_SECRET}"),
+            lambda: list_customers.sync_detailed(
+                client=nobody, where=f"email:EQUALS:{QUERY_SECRET}"
+            ),
             APIConnectionError,
         )
     assert timeout == [] and refused == [], (timeout, refused)
@@ -193,9 +222,14 @@ def test_fault_check_detects_a_client_without_error_mapping(ledger: Ledger) -> N
     """Can fail: a bare httpx client lets httpx.ConnectError escape untyped."""
     bare = Client(base_url=f"http://127.0.0.1:{free_port()}/api/v3")
     with bare:
-        problems = fault_problems(lambda: list_customers.sync_detailed(client=bare), APIConnectionError)
+        problems = fault_problems(
+            lambda: list_customers.sync_detailed(client=bare), APIConnectionError
+        )
     assert problems and problems[0].startswith("untyped httpx.ConnectError"), problems
     ledger.record(
-        Row(family="can fail", scenario="typed errors vs. client without the ChargeOver transport",
-            notes=f"detected: {problems[0][:60]}")  # fmt: skip
+        Row(
+            family="can fail",
+            scenario="typed errors vs. client without the ChargeOver transport",
+            notes=f"detected: {problems[0][:60]}",
+        )
     )

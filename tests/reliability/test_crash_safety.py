@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +14,7 @@ from tests.reliability.server import WEAKENED_SERVE, EmulatorProcess
 
 def _run(process: EmulatorProcess, cycles: int, kill_after: int, ledger: Ledger) -> None:
     outcome = CrashOutcome()
+    started = time.monotonic()
     for _ in range(cycles):
         crash_cycle(process, outcome, writers=4, kill_after=kill_after)
     assert outcome.integrity == []
@@ -24,6 +26,7 @@ def _run(process: EmulatorProcess, cycles: int, kill_after: int, ledger: Ledger)
             load_held=f"{outcome.acknowledged} acknowledged creates",
             faults_survived=outcome.kills,
             data_lost=outcome.lost,
+            seconds=round(time.monotonic() - started, 1),
             notes="PRAGMA integrity_check ok after each restart; every 201 present",
         )
     )

@@ -124,8 +124,12 @@ def test_hostile_values_are_stored_verbatim_and_touch_nothing_else(
             stored = emulator.request("GET", target).json()["response"]
             assert (stored["company"], stored["custom_1"]) == (text, text), text[:40]
             escaped = text.replace("\\", "\\\\").replace(":", "\\:").replace(",", "\\,")
-            found = emulator.request("GET", "/api/v3/customer", params={"where": f"company:EQUALS:{escaped}"})
-            assert [row["customer_id"] for row in found.json()["response"]] == [ids["customer"]], text[:40]
+            found = emulator.request(
+                "GET", "/api/v3/customer", params={"where": f"company:EQUALS:{escaped}"}
+            )
+            assert [row["customer_id"] for row in found.json()["response"]] == [ids["customer"]], (
+                text[:40]
+            )
     assert emulator.watch.text_leaks() == []
     assert emulator.canary_intact()
     assert emulator.request("GET", bystander_url).content == bystander_before

@@ -21,7 +21,10 @@ def refused_cleanly(exchange: Exchange, status: int) -> None:
     """The request got a `status` envelope; an escaped exception is re-raised to show it."""
     if exchange.error is not None:
         raise exchange.error
-    assert envelope_problems(exchange.status, exchange.headers, exchange.content, expected=status) == []
+    assert (
+        envelope_problems(exchange.status, exchange.headers, exchange.content, expected=status)
+        == []
+    )
 
 
 @pytest.mark.xfail(strict=True, reason=_REASONS["int64-overflow"])
@@ -69,7 +72,9 @@ def test_amounts_that_overflow_are_refused_before_they_poison_reads(
     emulator: InProcessEmulator,
 ) -> None:
     seeded = emulator.seed()
-    media = spec_document()["paths"]["/invoice"]["post"]["requestBody"]["content"]["application/json"]
+    media = spec_document()["paths"]["/invoice"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]
     invoice = dict(next(iter(media["examples"].values()))["value"])
     invoice["customer_id"] = seeded["ids"]["customer"]
     body = json.dumps(invoice).replace('"line_rate": 29.95', '"line_rate": 1e308')

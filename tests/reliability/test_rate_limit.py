@@ -8,12 +8,11 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+
 from chargeover_client.api.customers import create_customer, list_customers
 from chargeover_client.lib import RateLimitError, RetryPolicy, connect, unwrap
 from chargeover_client.models import CustomerCreate
-
 from chargeover_emulator.config import RateLimit
-from chargeover_emulator.errors import TooManyRequests
 from chargeover_emulator.ratelimit import RateLimiter
 from tests.reliability.envelope import envelope_problems
 from tests.reliability.inprocess import InProcessEmulator
@@ -41,7 +40,9 @@ def window_problems(emulator: InProcessEmulator, clock: _Clock, limit: int) -> l
         statuses = []
         for n in range(limit + 3):
             # creates: a refused one must not create anything
-            exchange = emulator.request("POST", "/api/v3/customer", json_body={"company": f"w{window}-{n}"})
+            exchange = emulator.request(
+                "POST", "/api/v3/customer", json_body={"company": f"w{window}-{n}"}
+            )
             statuses.append(exchange.status)
             if exchange.status == 429:
                 problems += envelope_problems(429, exchange.headers, exchange.content, expected=429)
@@ -52,7 +53,9 @@ def window_problems(emulator: InProcessEmulator, clock: _Clock, limit: int) -> l
         count = emulator.request("GET", "/api/v3/customer/_count")  # refused too (window full)
         if count.status != 429:
             problems.append(f"window {window}: read after the limit got {count.status}")
-        created = sum(1 for line in emulator.dump() if line not in before and "INSERT INTO \"customer\"" in line)
+        created = sum(
+            1 for line in emulator.dump() if line not in before and 'INSERT INTO "customer"' in line
+        )
         if created != limit:
             problems.append(f"window {window}: {created} customers stored, expected {limit}")
         clock.now += 60.001  # the next window
@@ -90,15 +93,18 @@ def test_window_check_detects_an_off_by_one_limiter(
     problems = window_problems(emulator, clock, LIMIT)
     assert any("statuses" in problem for problem in problems), problems
     ledger.record(
-        Row(family="can fail", scenario="rate limit vs. off-by-one limiter",
-            notes=f"detected: {len(problems)} problems")  # fmt: skip
+        Row(
+            family="can fail",
+            scenario="rate limit vs. off-by-one limiter",
+            notes=f"detected: {len(problems)} problems",
+        )
     )
 
 
 def test_real_server_limit_and_client_backoff(
     spawn: Callable[..., EmulatorProcess], ledger: Ledger, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Over HTTP at 5/s: a burst gets exactly 5 through; the retrying client then gets every answer."""
+    """Over HTTP at 5/s: a burst gets exactly 5 through; a retrying client gets every answer."""
     process = spawn(rate_limit=f"{LIMIT}/s")
     time.sleep(1.05)  # the readiness probe counted in the window; start from an empty one
     # Fill the window with raw requests (no client smarts), and see it refuse the rest.
@@ -114,15 +120,21 @@ def test_real_server_limit_and_client_backoff(
         process.base_url, username=process.username, password=process.password, retry=policy
     ) as client:
         started = time.monotonic()
-        answers = [list_customers.sync_detailed(client=client).status_code for _ in range(3 * LIMIT)]
+        answers = [
+            list_customers.sync_detailed(client=client).status_code for _ in range(3 * LIMIT)
+        ]
         elapsed = time.monotonic() - started
         # A create is not idempotent: it is not retried, and the 429 surfaces as a typed error.
         time.sleep(1.05)
         for _ in range(LIMIT):
             list_customers.sync_detailed(client=client)
         with pytest.raises(RateLimitError) as refusal:
-            unwrap(create_customer.sync_detailed(client=client, body=CustomerCreate(company="late")))
-    retries = [r for r in caplog.records if r.name == "chargeover_client" and "retrying" in r.getMessage()]
+            unwrap(
+                create_customer.sync_detailed(client=client, body=CustomerCreate(company="late"))
+            )
+    retries = [
+        r for r in caplog.records if r.name == "chargeover_client" and "retrying" in r.getMessage()
+    ]
     assert answers == [200] * (3 * LIMIT)
     assert retries, "the client never had to back off: the limit was not exercised"
     waits = [float(r.getMessage().rsplit(" in ", 1)[1].rstrip("s")) for r in retries]
@@ -134,6 +146,7 @@ def test_real_server_limit_and_client_backoff(
             scenario=f"real server at {LIMIT}/s; generated client with RetryPolicy",
             load_held=f"{3 * LIMIT} reads all answered in {elapsed:.1f}s",
             faults_survived=len(retries),
+            seconds=round(elapsed, 1),
             notes=f"burst: exactly {LIMIT} passed, then 429 envelopes; {len(retries)} backoffs "
             f"(max wait {max(waits):.2f}s); POST not retried, RateLimitError",
         )

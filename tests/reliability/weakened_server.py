@@ -41,7 +41,9 @@ class LostUpdateApp:
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.inner = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://weak")
+        self.inner = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://weak"
+        )
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         match = _CUSTOMER.match(scope.get("path", "")) if scope["type"] == "http" else None
@@ -54,9 +56,13 @@ class LostUpdateApp:
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
-        headers = {k.decode(): v.decode() for k, v in scope["headers"] if k.lower() == b"authorization"}
+        headers = {
+            k.decode(): v.decode() for k, v in scope["headers"] if k.lower() == b"authorization"
+        }
         current = (await self.inner.get(scope["path"], headers=headers)).json()["response"] or {}
-        merged = {field: current.get(field) for field in HOT_FIELDS if current.get(field) is not None}
+        merged = {
+            field: current.get(field) for field in HOT_FIELDS if current.get(field) is not None
+        }
         merged.update(json.loads(body or b"{}"))
         await asyncio.sleep(0.002)  # another request runs here, then gets overwritten
         answer = await self.inner.put(scope["path"], headers=headers, json=merged)
