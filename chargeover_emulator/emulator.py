@@ -81,8 +81,13 @@ class Emulator:
             for statement in _COMMON_DDL:
                 conn.execute(statement)
             install_catalogue(conn)
+            case_sensitive = self.settings.where_case_sensitive
             for service in self.services.values():
                 for statement in service.ddl():
+                    conn.execute(statement)
+            # After every table exists: filter indexes may be on another resource's child table.
+            for service in self.services.values():
+                for statement in service.index_ddl(case_sensitive=case_sensitive):
                     conn.execute(statement)
 
     def context(

@@ -30,6 +30,8 @@ class ResourceService:
     relation_tables: ClassVar[dict[str, tuple[str, str]]] = {}
     #: child tables' column kinds, for typing dotted filter values
     relation_kinds: dict[str, dict[str, str]] = {}  # noqa: RUF012 (set per instance by invoices)
+    #: array properties kept in child tables and filled in by `render_children`
+    child_fields: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, spec: ResourceSpec, document: SpecDocument) -> None:
         self.spec = spec
@@ -41,11 +43,16 @@ class ResourceService:
         self.table = Table(spec.name, spec.primary_key, columns)
         self.title = spec.name.capitalize()
         self.actions: dict[str, Action] = {}
-        self._full_fields = list(spec.properties)
-        self._list_fields = [name for name in spec.properties if name not in spec.list_omits]
-        self._non_null_arrays = [
+        # What a response shows is fixed by the spec, so the SELECT list and the conversions of
+        # both views are worked out here once rather than looked up for every row.
+        list_fields = [name for name in spec.properties if name not in spec.list_omits]
+        non_null_arrays = [
             n for n, p in spec.properties.items() if p.kind == "array" and not p.nullable
         ]
+        self._full_view = self.table.projection(spec.properties, empty_arrays=non_null_arrays)
+        self._list_view = self.table.projection(list_fields, empty_arrays=non_null_arrays)
+        self._full_children = tuple(f for f in self.child_fields if f in spec.properties)
+        self._list_children = tuple(f for f in self._full_children if f in list_fields)
         #: every service by resource name, filled in by the registry (cross-resource rules)
         self.services: dict[str, ResourceService] = {}
 
@@ -59,6 +66,31 @@ class ResourceService:
                 statements.append(
                     f'CREATE INDEX IF NOT EXISTS "ix_{name}_{column}" ON "{name}" ("{column}")'
                 )
+        return statements
+
+    def index_ddl(self, *, case_sensitive: bool) -> list[str]:
+        """One index per filterable column, so `where` + `limit` reads a page, not the table.
+
+        The default order is the primary key, which every SQLite index ends with, so an
+        equality filter on an indexed column returns rows already in page order, and `_count`
+        with such a filter scans the index alone. String filters compare with NOCASE unless the
+        emulator is case-sensitive, and SQLite uses an index only for comparisons in the index's
+        own collation, so string indexes follow that setting.
+        """
+        statements: list[str] = []
+        for field in self.spec.filterable:
+            target = self.filter_target(field)
+            if target is None or (target.relation is None and field == self.spec.primary_key):
+                continue
+            table = target.relation.table if target.relation is not None else self.spec.name
+            if table is None:
+                continue
+            nocase = target.kind == "string" and not case_sensitive
+            name = f"ix_{table}_{target.column}" + ("_nocase" if nocase else "")
+            collate = " COLLATE NOCASE" if nocase else ""
+            statements.append(
+                f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ("{target.column}"{collate})'
+            )
         return statements
 
     # -- identifiers --------------------------------------------------------------------
@@ -76,7 +108,7 @@ class ResourceService:
         return key
 
     # -- queries ------------------------------------------------------------------------
-    def _target(self, field: str) -> FieldTarget | None:
+    def filter_target(self, field: str) -> FieldTarget | None:
         """Whitelist lookup for a `where` field: only the spec's filterable fields."""
         if field not in self.spec.filterable:
             return None
@@ -98,7 +130,7 @@ class ResourceService:
         """Compile every `where` parameter (several are ANDed)."""
         conditions = [c for text in wheres for c in parse_where(text)]
         return compile_where(
-            conditions, self._target, case_sensitive=ctx.settings.where_case_sensitive
+            conditions, self.filter_target, case_sensitive=ctx.settings.where_case_sensitive
         )
 
     def list(self, ctx: RequestContext, query: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -113,8 +145,13 @@ class ResourceService:
         page = parse_page(
             query.get("limit"), query.get("offset"), overflow=ctx.settings.limit_overflow
         )
-        rows = self.table.select(ctx.conn, where, params, order, page.limit, page.offset)
-        return [self.render(ctx, row, full=False) for row in rows]
+        items = self.table.select(
+            ctx.conn, self._list_view, where, params, order, page.limit, page.offset
+        )
+        if self._list_children:
+            for item in items:
+                item.update(self.render_children(ctx, item[self.spec.primary_key], full=False))
+        return items
 
     def count(self, ctx: RequestContext, query: Mapping[str, Any]) -> int:
         """GET /{resource}/_count honouring where."""
@@ -123,28 +160,18 @@ class ResourceService:
 
     def get(self, ctx: RequestContext, key: int) -> dict[str, Any]:
         """One object with every documented field."""
-        row = self.table.get(ctx.conn, key)
-        if row is None:
+        item = self.table.get(ctx.conn, key, self._full_view)
+        if item is None:
             raise NotFound(self.spec.not_found_message)
-        return self.render(ctx, row, full=True)
-
-    def render(self, ctx: RequestContext, row: Mapping[str, Any], *, full: bool) -> dict[str, Any]:
-        """Every read-schema property (null when unset); list items leave out list-omits."""
-        names = self._full_fields if full else self._list_fields
-        out = {name: row.get(name) for name in names}
-        for name in self._non_null_arrays:
-            if name in out and out[name] is None:
-                out[name] = []
-        out.update(self.render_children(ctx, row, full=full))
-        return out
+        if self._full_children:
+            item.update(self.render_children(ctx, key, full=True))
+        return item
 
     def refresh(self, ctx: RequestContext, key: int) -> None:
         """Recompute derived columns; subclasses override."""
 
-    def render_children(
-        self, ctx: RequestContext, row: Mapping[str, Any], *, full: bool
-    ) -> dict[str, Any]:
-        """Array properties kept in child tables; subclasses override."""
+    def render_children(self, ctx: RequestContext, key: int, *, full: bool) -> dict[str, Any]:
+        """The `child_fields` the view shows (list items leave out list-omits); subclasses."""
         return {}
 
     # -- writes -------------------------------------------------------------------------

@@ -34,9 +34,9 @@ class LineItems:
                 "line_quantity": "number",
             }
         )
-        #: the read fields of one line, in the spec's order
-        self.fields = list(properties)
         self.table = Table("line_item", "line_item_id", columns)
+        #: the read fields of one line, in the spec's order
+        self.view = self.table.projection(properties)
 
     def ddl(self) -> list[str]:
         """The line item table and its index on the owning invoice."""
@@ -119,11 +119,9 @@ class LineItems:
 
     def render(self, ctx: RequestContext, key: int) -> list[dict[str, Any]]:
         """The invoice's lines as the read schema describes them, in insertion order."""
-        rows = ctx.conn.execute(
-            "SELECT * FROM line_item WHERE invoice_id = ? ORDER BY line_item_id", [key]
-        ).fetchall()
-        lines = [self.table.decode(row) for row in rows]
-        return [{name: line.get(name) for name in self.fields} for line in lines]
+        return self.table.select(
+            ctx.conn, self.view, "invoice_id = ?", [key], "line_item_id", -1, 0
+        )
 
     def delete(self, ctx: RequestContext, key: int) -> None:
         """Remove every line of one invoice."""

@@ -40,6 +40,7 @@ class UserService(ResourceService):
         "customers": ("user_customer", "user_id")
     }
     relation_kinds = {"customers": {"customer_id": "integer"}}  # noqa: RUF012
+    child_fields: ClassVar[tuple[str, ...]] = ("customers",)
 
     def __init__(self, spec: ResourceSpec, document: SpecDocument) -> None:
         super().__init__(spec, document)
@@ -56,7 +57,9 @@ class UserService(ResourceService):
             *super().ddl(),
             "CREATE TABLE IF NOT EXISTS user_customer (user_id INTEGER NOT NULL,"
             " customer_id INTEGER NOT NULL, PRIMARY KEY (user_id, customer_id))",
-            "CREATE INDEX IF NOT EXISTS ix_user_customer_customer ON user_customer (customer_id)",
+            # the same name index_ddl gives the `customers.customer_id` filter index: created once
+            "CREATE INDEX IF NOT EXISTS ix_user_customer_customer_id"
+            " ON user_customer (customer_id)",
         ]
 
     # -- writes -------------------------------------------------------------------------
@@ -194,19 +197,13 @@ class UserService(ResourceService):
         ).fetchall():
             customers.refresh(ctx, int(customer_id))
 
-    def render_children(
-        self, ctx: RequestContext, row: Mapping[str, Any], *, full: bool
-    ) -> dict[str, Any]:
-        """`customers: [{customer_id, company}]` when the spec documents it (REC one_contact)."""
-        if "customers" not in self.spec.properties or (
-            not full and "customers" in self.spec.list_omits
-        ):
-            return {}
+    def render_children(self, ctx: RequestContext, key: int, *, full: bool) -> dict[str, Any]:
+        """`customers: [{customer_id, company}]` (REC one_contact; list items omit it)."""
         linked = ctx.conn.execute(
             "SELECT c.customer_id, c.company"
             " FROM user_customer uc JOIN customer c USING (customer_id)"
             " WHERE uc.user_id = ? ORDER BY c.customer_id",
-            [row[self.spec.primary_key]],
+            [key],
         ).fetchall()
         return {"customers": [{"customer_id": r[0], "company": r[1]} for r in linked]}
 

@@ -4,12 +4,62 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["Table"]
+__all__ = ["Projection", "Table"]
 
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT"}
+
+
+class Projection:
+    """A fixed list of output fields read from plain SELECT tuples, converted to JSON values.
+
+    Everything that depends only on the field list (the SELECT list, which fields need
+    converting) is worked out once, so turning a row into a dict is one `zip` plus a loop over
+    the few boolean, number and JSON fields. A field that is not a column reads as null.
+    """
+
+    def __init__(
+        self, table: Table, fields: Iterable[str], *, empty_arrays: Iterable[str] = ()
+    ) -> None:
+        self.fields = tuple(fields)
+        self.select_list = ", ".join(
+            f'"{name}"' if name in table.columns else "NULL" for name in self.fields
+        )
+        kinds = {name: table.columns.get(name) for name in self.fields}
+        self._json = [name for name, kind in kinds.items() if kind in {"array", "object"}]
+        self._bool = [name for name, kind in kinds.items() if kind == "boolean"]
+        self._number = [name for name, kind in kinds.items() if kind == "number"]
+        self._empty_arrays = [name for name in empty_arrays if name in kinds]
+
+    def to_dict(self, values: Sequence[Any]) -> dict[str, Any]:
+        """One SELECT tuple (in `fields` order) -> JSON-ready dict."""
+        out = dict(zip(self.fields, values, strict=True))
+        for name in self._json:
+            value = out[name]
+            if value is not None:
+                out[name] = json.loads(value)
+        for name in self._bool:
+            value = out[name]
+            if value is not None:
+                out[name] = bool(value)
+        for name in self._number:
+            value = out[name]
+            # Whole amounts arrive as JSON integers in real responses (`"total": 99`).
+            if isinstance(value, float) and value.is_integer():
+                out[name] = int(value)
+        for name in self._empty_arrays:
+            if out[name] is None:
+                out[name] = []
+        return out
+
+
+def _tuples(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+    """Execute on a cursor that yields plain tuples (no sqlite3.Row objects to build)."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params)
 
 
 class Table:
@@ -20,9 +70,12 @@ class Table:
         self.primary_key = primary_key
         self.columns = dict(columns)
         self.columns.setdefault(primary_key, "integer")
-        self._json_columns = [c for c, k in self.columns.items() if k in {"array", "object"}]
-        self._bool_columns = [c for c, k in self.columns.items() if k == "boolean"]
-        self._number_columns = [c for c, k in self.columns.items() if k == "number"]
+        #: every column, for the table's own reads (`get` without a projection)
+        self.everything = Projection(self, self.columns)
+
+    def projection(self, fields: Iterable[str], *, empty_arrays: Iterable[str] = ()) -> Projection:
+        """A precomputed read of `fields` (null for a field that is not a column)."""
+        return Projection(self, fields, empty_arrays=empty_arrays)
 
     def ddl(self, extra: Iterable[str] = ()) -> str:
         """CREATE TABLE statement; ids are AUTOINCREMENT so a deleted id is never reused."""
@@ -43,28 +96,6 @@ class Table:
         if kind == "boolean":
             return 1 if value else 0
         return value
-
-    def decode(self, row: sqlite3.Row | Mapping[str, Any]) -> dict[str, Any]:
-        """SQLite row -> JSON-ready dict (only booleans, numbers and JSON columns need work)."""
-        out = (
-            dict(zip(row.keys(), tuple(row), strict=True))
-            if isinstance(row, sqlite3.Row)
-            else dict(row)
-        )
-        for column in self._json_columns:
-            value = out.get(column)
-            if value is not None:
-                out[column] = json.loads(value)
-        for column in self._bool_columns:
-            value = out.get(column)
-            if value is not None:
-                out[column] = bool(value)
-        for column in self._number_columns:
-            value = out.get(column)
-            # Whole amounts arrive as JSON integers in real responses (`"total": 99`).
-            if isinstance(value, float) and value.is_integer():
-                out[column] = int(value)
-        return out
 
     def insert(self, conn: sqlite3.Connection, values: Mapping[str, Any]) -> int:
         """Insert the known columns of `values` and return the new primary key."""
@@ -88,12 +119,17 @@ class Table:
             [*(self._encode(c, values[c]) for c in known), key],
         )
 
-    def get(self, conn: sqlite3.Connection, key: int) -> dict[str, Any] | None:
-        """One row by primary key, decoded."""
-        row = conn.execute(
-            f'SELECT * FROM "{self.name}" WHERE "{self.primary_key}" = ?', [key]
+    def get(
+        self, conn: sqlite3.Connection, key: int, view: Projection | None = None
+    ) -> dict[str, Any] | None:
+        """One row by primary key as a dict of `view`'s fields (default: every column)."""
+        view = view or self.everything
+        row = _tuples(
+            conn,
+            f'SELECT {view.select_list} FROM "{self.name}" WHERE "{self.primary_key}" = ?',
+            [key],
         ).fetchone()
-        return None if row is None else self.decode(row)
+        return None if row is None else view.to_dict(row)
 
     def find_key(self, conn: sqlite3.Connection, column: str, value: Any) -> int | None:
         """Primary key of the first row whose `column` equals `value` (a whitelisted column)."""
@@ -107,15 +143,20 @@ class Table:
     def select(
         self,
         conn: sqlite3.Connection,
+        view: Projection,
         where: str,
         params: list[Any],
         order: str,
         limit: int,
         offset: int,
     ) -> list[dict[str, Any]]:
-        """Rows matching a compiled where clause, ordered and paged."""
-        sql = f'SELECT * FROM "{self.name}" WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?'
-        return [self.decode(row) for row in conn.execute(sql, [*params, limit, offset])]
+        """`view`'s fields of the rows matching a compiled where clause, ordered and paged."""
+        sql = (
+            f'SELECT {view.select_list} FROM "{self.name}" WHERE {where}'
+            f" ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        to_dict = view.to_dict
+        return [to_dict(row) for row in _tuples(conn, sql, [*params, limit, offset])]
 
     def count(self, conn: sqlite3.Connection, where: str, params: list[Any]) -> int:
         """Number of rows matching a compiled where clause."""

@@ -1,0 +1,79 @@
+"""Every filterable column is indexed: `where` + `limit` reads a page and `_count` an index.
+
+The SQL the emulator runs for each documented filter is captured with a trace callback and
+handed to `EXPLAIN QUERY PLAN`; a full scan of the resource table, or a sort of the whole
+result for the default order, would make paging O(table) and fails the test.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+
+from chargeover_emulator.app import create_app
+from chargeover_emulator.config import Settings
+from chargeover_emulator.emulator import Emulator
+from tests.emulator.conftest import FIXED_NOW, make_client
+
+_VALUES = {"integer": "1", "number": "1", "boolean": "1", "string": "x"}
+
+
+def _filters() -> list[tuple[str, str]]:
+    """(resource, field) for every filterable field whose rows the emulator keeps."""
+    emulator = Emulator(Settings(db=":memory:"))
+    try:
+        return [
+            (name, field)
+            for name, service in emulator.services.items()
+            for field in service.spec.filterable
+            if (target := service.filter_target(field)) is not None
+            if target.relation is None or target.relation.table is not None
+        ]
+    finally:
+        emulator.close()
+
+
+@pytest.fixture(params=[False, True], ids=["nocase", "case-sensitive"])
+def emulator(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Emulator]:
+    state = Emulator(
+        dataclasses.replace(settings, where_case_sensitive=request.param), clock=lambda: FIXED_NOW
+    )
+    yield state
+    state.close()
+
+
+def _plans(emulator: Emulator, path: str, where: str, table: str) -> list[list[str]]:
+    """EXPLAIN QUERY PLAN of each statement on `table` that the request ran."""
+    statements: list[str] = []
+    client = make_client(create_app(emulator=emulator))
+    connection = emulator.database.connection
+    connection.set_trace_callback(statements.append)
+    try:
+        response = client.get(path, params={"where": where, "limit": 10})
+    finally:
+        connection.set_trace_callback(None)
+    assert response.status_code == 200, response.json()
+    reads = [s for s in statements if s.startswith("SELECT") and f'FROM "{table}"' in s]
+    assert reads, statements
+    return [[row[-1] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}")] for sql in reads]
+
+
+@pytest.mark.parametrize(("resource", "field"), _filters())
+def test_where_on_a_filterable_field_uses_an_index(
+    emulator: Emulator, resource: str, field: str
+) -> None:
+    target = emulator.services[resource].filter_target(field)
+    assert target is not None
+    where = f"{field}:EQUALS:{_VALUES[target.kind]}"
+    for path in (f"/api/v3/{resource}", f"/api/v3/{resource}/_count"):
+        for plan in _plans(emulator, path, where, resource):
+            assert not any(step.startswith(f"SCAN {resource}") for step in plan), (where, plan)
+            assert not any("TEMP B-TREE" in step for step in plan), (where, plan)
+            assert any(
+                "USING INDEX" in step
+                or "USING COVERING INDEX" in step
+                or "INTEGER PRIMARY KEY" in step
+                for step in plan
+            ), (where, plan)
