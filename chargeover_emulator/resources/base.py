@@ -98,7 +98,7 @@ class ResourceService:
         """Primary key for `123`, `external_key:v` or `token:v`; NotFound otherwise."""
         key: int | None = None
         if _ID.fullmatch(ident):
-            key = int(ident) if self.table.get(ctx.conn, int(ident)) is not None else None
+            key = self.table.find_key(ctx.conn, self.spec.primary_key, int(ident))
         else:
             prefix, colon, value = ident.partition(":")
             if colon and prefix in self.spec.lookup_keys and value != "":

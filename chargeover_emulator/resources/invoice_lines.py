@@ -119,8 +119,9 @@ class LineItems:
 
     def render(self, ctx: RequestContext, key: int) -> list[dict[str, Any]]:
         """The invoice's lines as the read schema describes them, in insertion order."""
+        every = -1  # SQLite: LIMIT -1 is no limit
         return self.table.select(
-            ctx.conn, self.view, "invoice_id = ?", [key], "line_item_id", -1, 0
+            ctx.conn, self.view, "invoice_id = ?", [key], "line_item_id", every, 0
         )
 
     def delete(self, ctx: RequestContext, key: int) -> None:
