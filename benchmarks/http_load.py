@@ -108,17 +108,25 @@ def _load(port: int, prefix: str, scenario: Scenario, seconds: float) -> Load:
     )
 
 
-def _drive(server: Server, prefix: str, seconds: float, warmup: float) -> dict[str, Any]:
+def _drive(
+    server: Server, prefix: str, seconds: float, warmup: float, generator: str
+) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for scenario in scenarios():
         # A warm-up run first: imports, SQLite page cache and V8's JIT settle before we measure.
-        run_load(_load(server.port, prefix, scenario, warmup))
-        results[scenario.key] = run_load(_load(server.port, prefix, scenario, seconds))
+        run_load(_load(server.port, prefix, scenario, warmup), generator)
+        results[scenario.key] = run_load(_load(server.port, prefix, scenario, seconds), generator)
     return results
 
 
 def run(
-    *, workdir: Path, spec: Path, npm_prefix: Path, seconds: float, warmup: float
+    *,
+    workdir: Path,
+    spec: Path,
+    npm_prefix: Path,
+    seconds: float,
+    warmup: float,
+    generator: str = "auto",
 ) -> dict[str, Any]:
     """Load both servers in turn: per-scenario numbers and emulator/Prism throughput ratios."""
     emulator_bin = emulator_command()
@@ -150,7 +158,7 @@ def run(
         log=workdir / "emulator-http.log",
     )
     out: dict[str, Any] = {
-        "generator": generator_name(),
+        "generator": generator_name(generator),
         "connections": CONNECTIONS,
         "seconds_per_scenario": seconds,
         "warmup_seconds": warmup,
@@ -160,7 +168,7 @@ def run(
         },
     }
     with emulator:
-        out["emulator"] = _drive(emulator, _API_ROOT, seconds, warmup)
+        out["emulator"] = _drive(emulator, _API_ROOT, seconds, warmup, generator)
         out["emulator_startup_seconds"] = emulator.startup_seconds
         out["emulator_peak_rss_kib"] = emulator.peak_rss_kib()
     prism = prism_binary(npm_prefix)
@@ -192,7 +200,7 @@ def run(
         env={"SCARF_ANALYTICS": "false", "NO_UPDATE_NOTIFIER": "1"},
     )
     with server:
-        out["prism"] = _drive(server, "", seconds, warmup)
+        out["prism"] = _drive(server, "", seconds, warmup, generator)
         out["prism_startup_seconds"] = server.startup_seconds
         out["prism_peak_rss_kib"] = server.peak_rss_kib()
     out["ratios"] = {

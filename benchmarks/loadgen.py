@@ -58,9 +58,13 @@ class Load:
         return cls(**data)
 
 
-def generator_name() -> str:
+def generator_name(requested: str = "auto") -> str:
     """`wrk` when it is on PATH (the nox session installs it when it can), else `python`."""
-    return "wrk" if shutil.which("wrk") else "python"
+    if requested == "auto":
+        return "wrk" if shutil.which("wrk") else "python"
+    if requested == "wrk" and shutil.which("wrk") is None:
+        raise RuntimeError("--generator wrk, but wrk is not on PATH")
+    return requested
 
 
 def _lua_string(text: str) -> str:
@@ -122,10 +126,10 @@ def _finish(result: dict[str, Any], generator: str) -> dict[str, Any]:
     }
 
 
-def run_load(load: Load) -> dict[str, Any]:
-    """Run one closed-loop load on LOAD_CORE and return its summary."""
+def run_load(load: Load, generator: str = "auto") -> dict[str, Any]:
+    """Run one closed-loop load on LOAD_CORE with `generator` and return its summary."""
     timeout = load.seconds + 60
-    if generator_name() == "wrk":
+    if generator_name(generator) == "wrk":
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(_wrk_script(load))
         try:

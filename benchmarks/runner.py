@@ -40,7 +40,7 @@ class Budget:
     scale_samples: int
 
 
-FULL = Budget(8.0, 1.0, 30, 4, (1_000, 10_000, 100_000), 15)
+FULL = Budget(8.0, 1.0, 20, 4, (1_000, 10_000, 100_000), 15)
 QUICK = Budget(2.0, 1.0, 8, 2, (1_000, 5_000), 5)
 
 
@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
         help="where Prism is installed",
     )
     parser.add_argument("--spec", type=Path, default=SPEC)
+    parser.add_argument(
+        "--generator",
+        choices=["auto", "wrk", "python"],
+        default="auto",
+        help="HTTP load generator (auto: wrk when on PATH, else the Python one)",
+    )
     return parser
 
 
@@ -103,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     npm_prefix=args.npm_prefix,
                     seconds=budget.http_seconds,
                     warmup=budget.http_warmup,
+                    generator=args.generator,
                 ),
             )
         if "decode" in sections:
