@@ -35,7 +35,9 @@ def schemathesis_config(target: Target, settings: Settings) -> SchemathesisConfi
     data["base-url"] = target.base_url
     data["auth"] = {"basic": {"username": username, "password": password}}
     data.setdefault("generation", {})["max-examples"] = profile.max_examples
-    stateful = data.setdefault("phases", {}).setdefault("stateful", {})
+    for phase in ("examples", "coverage", "fuzzing", "stateful"):
+        data.setdefault("phases", {}).setdefault(phase, {})["enabled"] = phase in settings.phases
+    stateful = data["phases"]["stateful"]
     stateful.setdefault("generation", {})["max-examples"] = profile.stateful_examples
     if settings.seed is not None:
         data["seed"] = settings.seed

@@ -108,6 +108,10 @@ class Settings:
     # which suites to run (the CLI runs all; tests pick), and schemathesis's operations (all)
     suites: tuple[str, ...] = ("schemathesis", "model", "client")
     operation_ids: tuple[str, ...] = ()
+    # schemathesis phases to run (the CLI runs all four; tests pick the ones that matter)
+    phases: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
+    # replaces the named profile (tests use smaller numbers)
+    profile_override: Profile | None = None
     # empty: the `chargeover-emulator` script of this interpreter, else `python -m`
     emulator_command: tuple[str, ...] = ()
     emulator_start_timeout: float = 30.0
@@ -138,7 +142,7 @@ class Settings:
     @property
     def profile(self) -> Profile:
         """The selected search profile."""
-        return PROFILES[self.profile_name]
+        return self.profile_override or PROFILES[self.profile_name]
 
     @property
     def is_emulator(self) -> bool:

@@ -187,6 +187,7 @@ class ContractMachine(RuleBasedStateMachine):
         )
         assert int(result["id"]) == customer
         self.model.update("customer", customer, {"company": company})
+        self.read_back("customer", customer)
 
     @precondition(lambda self: self.writes)
     @rule(user=users, first=_TEXT)
@@ -198,6 +199,7 @@ class ContractMachine(RuleBasedStateMachine):
             self.call("PUT", f"user/{user}", json={"first_name": first}), 202, "user update"
         )
         self.model.update("user", user, {"first_name": first})
+        self.read_back("user", user)
 
     @precondition(lambda self: self.writes)
     @rule(customer=customers, active=st.booleans())
@@ -238,6 +240,15 @@ class ContractMachine(RuleBasedStateMachine):
             record["invoice_status_str"] == "closed-void" and record["invoice_status_state"] == "c"
         ), record
         self.model.update("invoice", invoice, {"void": True})
+
+    def read_back(self, resource: str, object_id: int) -> None:
+        """A write acknowledged with 202 is visible to the next read."""
+        record = self.expect(self.call("GET", f"{resource}/{object_id}"), 200, f"{resource} get")
+        for field, value in self.model.get(resource, object_id).items():
+            if field not in {"line_items", "void", "total"}:
+                assert record.get(field) == value, (
+                    f"{resource} {object_id}.{field} after the update: {record.get(field)!r} != {value!r}"
+                )
 
     # -- reads -----------------------------------------------------------------------------
     @rule(
