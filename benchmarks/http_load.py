@@ -14,6 +14,7 @@ import dataclasses
 import json
 import shutil
 import sys
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -115,8 +116,21 @@ def _drive(
     for scenario in scenarios():
         # A warm-up run first: imports, SQLite page cache and V8's JIT settle before we measure.
         run_load(_load(server.port, prefix, scenario, warmup), generator)
-        results[scenario.key] = run_load(_load(server.port, prefix, scenario, seconds), generator)
+        result = run_load(_load(server.port, prefix, scenario, seconds), generator)
+        if scenario.method == "GET":
+            # Records per response, so that list throughput can also be compared per record.
+            result["items_per_response"] = _items(server.port, prefix + scenario.paths[0])
+            result["items_per_second"] = round(result["rps"] * result["items_per_response"], 1)
+        results[scenario.key] = result
     return results
+
+
+def _items(port: int, path: str) -> int:
+    """How many records one response carries: the length of a list payload, else 1."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=AUTH)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        payload = json.loads(response.read()).get("response")
+    return len(payload) if isinstance(payload, list) else 1
 
 
 def run(
@@ -203,6 +217,11 @@ def run(
         out["prism"] = _drive(server, "", seconds, warmup, generator)
         out["prism_startup_seconds"] = server.startup_seconds
         out["prism_peak_rss_kib"] = server.peak_rss_kib()
+    out["item_ratios"] = {
+        key: round(result["items_per_second"] / out["prism"][key]["items_per_second"], 2)
+        for key, result in out["emulator"].items()
+        if "items_per_second" in result and out["prism"][key].get("items_per_second")
+    }
     out["ratios"] = {
         key: round(out["emulator"][key]["rps"] / out["prism"][key]["rps"], 2)
         if out["prism"][key]["rps"]

@@ -78,6 +78,18 @@ def _http(http: dict[str, Any]) -> list[str]:
         )
     if http.get("prism_missing"):
         lines += ["", f"Prism not measured: {http['prism_missing']}"]
+    item_ratios = http.get("item_ratios") or {}
+    if item_ratios:
+        per_record = ", ".join(
+            f"{http['scenarios'][key]['label']}"
+            f" {http['emulator'][key]['items_per_response']} vs"
+            f" {prism[key]['items_per_response']} records per response,"
+            f" **{_num(ratio, 2)}x** records/s"
+            for key, ratio in item_ratios.items()
+            if http["emulator"][key]["items_per_response"] != prism[key]["items_per_response"]
+        )
+        if per_record:
+            lines += ["", f"Per record (emulator / Prism): {per_record}."]
     emulator_rss = (http.get("emulator_peak_rss_kib") or 0) / 1024
     prism_rss = (http.get("prism_peak_rss_kib") or 0) / 1024
     lines += [
