@@ -104,7 +104,8 @@ def check_envelope(obs: Observation) -> None:
     expected_status = "OK" if success else "Error"
     if body["status"] != expected_status:
         raise ContractViolation(
-            f"Envelope status {body['status']!r} on HTTP {obs.status} (expected {expected_status!r})"
+            f"Envelope status {body['status']!r} on HTTP {obs.status} "
+            f"(expected {expected_status!r})"
         )
     if not isinstance(body["message"], str):
         raise ContractViolation(f"Envelope message is not a string: {body['message']!r}")
@@ -245,7 +246,7 @@ def run_all(obs: Observation, oracle: Oracle | None = None) -> list[tuple[str, s
     return problems
 
 
-def _observe(response: Response, case: Case) -> Observation:
+def _observe(response: Response, case: Case[Any]) -> Observation:
     """Adapt a schemathesis response to an Observation."""
     request = response.request
     headers = {key: values[-1] for key, values in response.headers.items() if values}
@@ -258,7 +259,7 @@ def _observe(response: Response, case: Case) -> Observation:
     )
 
 
-def _oracle_for(case: Case) -> Oracle:
+def _oracle_for(case: Case[Any]) -> Oracle:
     """The oracle of the schema under test (tests may load a spec from another path)."""
     location = getattr(case.operation.schema, "location", None) or ""
     if location.startswith("file://"):
@@ -267,28 +268,28 @@ def _oracle_for(case: Case) -> Oracle:
 
 
 @schemathesis.check
-def chargeover_envelope(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def chargeover_envelope(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """ChargeOver envelope: code == HTTP status, status OK iff 2xx, errors carry a message."""
     check_envelope(_observe(response, case))
     return None
 
 
 @schemathesis.check
-def chargeover_enums(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def chargeover_enums(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Enum fields hold values from the spec's enum components."""
     check_enums(_observe(response, case), _oracle_for(case))
     return None
 
 
 @schemathesis.check
-def chargeover_paging(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def chargeover_paging(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """List pages never exceed min(limit, maximum) or the default size."""
     check_paging(_observe(response, case), _oracle_for(case))
     return None
 
 
 @schemathesis.check
-def chargeover_location(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def chargeover_location(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """201/202 carry Location pointing at /{resource}/{id}."""
     check_location(_observe(response, case))
     return None

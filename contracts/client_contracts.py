@@ -41,7 +41,7 @@ def client_available() -> bool:
 
 
 def _snake(name: str) -> str:
-    """operationId / schema name -> module name (`getCustomerByToken` -> `get_customer_by_token`)."""
+    """The generator's module name of an operation or schema (`getCustomer` -> `get_customer`)."""
     return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
 
 
@@ -66,13 +66,15 @@ def _key(state: dict[str, Any], name: str) -> str:
 PLAN: tuple[Step, ...] = (
     Step("teapot", lambda s: {}, 200),
     Step("createCustomer", lambda s: {}, 201, True,
-         ("CustomerCreate", lambda s: {"company": "Client: contract, co", "external_key": _key(s, "c")})),
+         ("CustomerCreate", lambda s: {"company": "Client: contract, co",
+                                       "external_key": _key(s, "c")})),
     Step("createUser", lambda s: {}, 201, True,
          ("UserCreate", lambda s: {"customer_id": s["customer"], "first_name": "Ada",
                                    "external_key": _key(s, "u")})),
     Step("createInvoice", lambda s: {}, 201, True,
          ("InvoiceCreate", lambda s: {"customer_id": s["customer"], "external_key": _key(s, "i"),
-                                      "line_items": [{"item_id": 1, "line_rate": 10, "line_quantity": 2}]})),
+                                      "line_items": [{"item_id": 1, "line_rate": 10,
+                                                      "line_quantity": 2}]})),
     Step("listCustomers", lambda s: {"limit": 5, "order": "customer_id:DESC"}, 200),
     Step("countCustomers", lambda s: {}, 200),
     Step("getCustomer", lambda s: {"customer_id": s["customer"]}, 200),
@@ -258,7 +260,7 @@ def _run_step(
     report.examples[label] += 1
     for name, text in problems:
         report.add_failure(
-            FailureRecord(_SUITE, label, name, f"{step.operation_id} through the generated client", text,
+            FailureRecord(_SUITE, label, name, f"{step.operation_id} via the client", text,
                           curl(request) if request is not None else "")
         )  # fmt: skip
 
@@ -298,7 +300,8 @@ def roundtrip_models(settings: Settings, report: RunReport, progress: Progress) 
             failures.append(name)
             report.add_failure(
                 FailureRecord(_SUITE, f"model {name}", "client_roundtrip",
-                              f"{name}.from_dict(to_dict(x)) != x", f"{type(exc).__name__}: {exc}", "")
+                              f"{name}.from_dict(to_dict(x)) != x",
+                              f"{type(exc).__name__}: {exc}", "")
             )  # fmt: skip
     progress.line(f"client: round trips of {len(names)} models x {examples} payloads")
     return failures

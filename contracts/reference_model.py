@@ -48,19 +48,19 @@ class Condition:
             return False
         left, right = _comparable(actual, self.value)
         if self.operator == "EQUALS":
-            return left == right
+            return bool(left == right)
         if self.operator == "NOTEQUALS":
-            return left != right
+            return bool(left != right)
         if self.operator == "CONTAINS":
             return str(right) in str(left)
         if self.operator == "GT":
-            return left > right  # type: ignore[operator]
+            return bool(left > right)
         if self.operator == "LT":
-            return left < right  # type: ignore[operator]
+            return bool(left < right)
         if self.operator == "GTE":
-            return left >= right  # type: ignore[operator]
+            return bool(left >= right)
         if self.operator == "LTE":
-            return left <= right  # type: ignore[operator]
+            return bool(left <= right)
         raise ValueError(f"unknown operator {self.operator}")
 
 

@@ -48,7 +48,7 @@ def schemathesis_config(target: Target, settings: Settings) -> SchemathesisConfi
 
 def build_schema(target: Target, settings: Settings, ledger: waivers.WaiverLedger) -> BaseSchema:
     """The spec (the oracle) loaded for this target, restricted to reads where writes are unsafe."""
-    schema = schemathesis.openapi.from_path(
+    schema: BaseSchema = schemathesis.openapi.from_path(
         settings.spec_path, config=schemathesis_config(target, settings)
     )
     if target.app is not None:
@@ -95,10 +95,11 @@ def run_schemathesis(
             report.errors.append(f"schemathesis crashed: {event.exception!r}")
         elif isinstance(event, events.EngineFinished):
             for failure in event.failures:
-                report.add_failure(
-                    FailureRecord("schemathesis", failure.operation, "after_run", failure.title,
-                                  failure.message, "")
+                record = FailureRecord(
+                    "schemathesis", failure.operation or "run", "after_run", failure.title,
+                    failure.message, "",
                 )  # fmt: skip
+                report.add_failure(record)
     for (operation, check, name), count in ledger.counts.items():
         report.tally(operation, check).waived += count
         report.waivers[(operation, check, name)] = (

@@ -247,7 +247,8 @@ class ContractMachine(RuleBasedStateMachine):
         for field, value in self.model.get(resource, object_id).items():
             if field not in {"line_items", "void", "total"}:
                 assert record.get(field) == value, (
-                    f"{resource} {object_id}.{field} after the update: {record.get(field)!r} != {value!r}"
+                    f"{resource} {object_id}.{field} after the update: "
+                    f"{record.get(field)!r} != {value!r}"
                 )
 
     # -- reads -----------------------------------------------------------------------------
@@ -510,7 +511,8 @@ def run_model(
         progress.line("model: FAILED")
     result.duration = time.monotonic() - started
     result.tests = profile.model_examples
-    result.detail = f"{profile.model_examples} runs x {profile.model_steps} steps, writes {'on' if target.writes_allowed else 'off'}"
+    writes = "on" if target.writes_allowed else "off"
+    result.detail = f"{profile.model_examples} runs x {profile.model_steps} steps, writes {writes}"
     return result
 
 

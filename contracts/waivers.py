@@ -30,13 +30,13 @@ class Waiver:
     name: str
     check: str
     reason: str
-    applies: Callable[[Failure, Case, Response], bool]
+    applies: Callable[[Failure, Case[Any], Response], bool]
     # known emulator bugs apply to emulator targets only and name how to reproduce them
     emulator_only: bool = False
     repro: str = ""
 
 
-def _negative_locations(case: Case) -> set[str]:
+def _negative_locations(case: Case[Any]) -> set[str]:
     """The request parts schemathesis generated as schema-violating."""
     components = getattr(case.meta, "components", None) or {}
     return {
@@ -57,9 +57,9 @@ def _is_blank(value: Any) -> bool:
 
 
 def _normalized_query_valid(
-    case: Case, *, drop_blank: bool, query: dict[str, Any] | None = None
+    case: Case[Any], *, drop_blank: bool, query: dict[str, Any] | None = None
 ) -> bool:
-    """Whether the query validates once limit is clamped (and blank paging/filter values dropped)."""
+    """Whether the query validates with limit clamped (and blank paging/filter values dropped)."""
     query = dict(case.query or {}) if query is None else dict(query)
     if drop_blank:
         query = {k: v for k, v in query.items() if not (k in _EMPTY_TOLERANT and _is_blank(v))}
@@ -81,12 +81,12 @@ def _normalized_query_valid(
     return True
 
 
-def _query_valid_with(case: Case, **replaced: Any) -> bool:
+def _query_valid_with(case: Case[Any], **replaced: Any) -> bool:
     """Whether the case's query validates once `replaced` values are put in."""
     return _normalized_query_valid(case, drop_blank=False, query={**(case.query or {}), **replaced})
 
 
-def _limit_above_maximum_only(failure: Failure, case: Case, response: Response) -> bool:
+def _limit_above_maximum_only(failure: Failure, case: Case[Any], response: Response) -> bool:
     """The request's only schema violation is `limit` above its declared maximum."""
     if _negative_locations(case) != {"query"}:
         return False
@@ -97,7 +97,7 @@ def _limit_above_maximum_only(failure: Failure, case: Case, response: Response) 
     return _normalized_query_valid(case, drop_blank=False)
 
 
-def _blank_query_values(failure: Failure, case: Case, response: Response) -> bool:
+def _blank_query_values(failure: Failure, case: Case[Any], response: Response) -> bool:
     """The violations are blank `where`/`order`/`limit`/`offset` (and maybe a clamped limit)."""
     query = case.query or {}
     if _negative_locations(case) != {"query"}:
@@ -107,7 +107,7 @@ def _blank_query_values(failure: Failure, case: Case, response: Response) -> boo
     return _normalized_query_valid(case, drop_blank=True)
 
 
-def _valid_without(case: Case, *names: str) -> bool:
+def _valid_without(case: Case[Any], *names: str) -> bool:
     """Whether the query validates once the parameters `names` are dropped."""
     query = {key: value for key, value in (case.query or {}).items() if key not in names}
     declared = {parameter.name: parameter for parameter in case.operation.query}
@@ -120,7 +120,7 @@ def _valid_without(case: Case, *names: str) -> bool:
     )
 
 
-def _lenient_optional_input(failure: Failure, case: Case, response: Response) -> bool:
+def _lenient_optional_input(failure: Failure, case: Case[Any], response: Response) -> bool:
     """JSON `null` for an optional action body, `_flag_emails` outside 0/1, `_revision?limit=0`."""
     negative = _negative_locations(case)
     if negative == {"body"}:
@@ -135,7 +135,7 @@ def _lenient_optional_input(failure: Failure, case: Case, response: Response) ->
     return str(query.get("limit")) == "0" and _query_valid_with(case, limit=1)
 
 
-def _plain_text_405(failure: Failure, case: Case, response: Response) -> bool:
+def _plain_text_405(failure: Failure, case: Case[Any], response: Response) -> bool:
     """A 405 answered outside the envelope (Starlette's default for unrouted methods)."""
     if response.status_code != 405:
         return False
@@ -146,7 +146,7 @@ def _plain_text_405(failure: Failure, case: Case, response: Response) -> bool:
     return False
 
 
-def _unvalidated_date(failure: Failure, case: Case, response: Response) -> bool:
+def _unvalidated_date(failure: Failure, case: Case[Any], response: Response) -> bool:
     """A date/date-time format violation, in a request accepted or a response echoing it."""
     message = failure.message
     if 'is not a "date' in message:
@@ -172,14 +172,14 @@ def _has_huge_integer(value: Any) -> bool:
     return False
 
 
-def _huge_integer_500(failure: Failure, case: Case, response: Response) -> bool:
+def _huge_integer_500(failure: Failure, case: Case[Any], response: Response) -> bool:
     """A 500 caused by an integer beyond SQLite's range in the request."""
     return response.status_code == 500 and any(
         _has_huge_integer(part) for part in (case.path_parameters, case.query, case.body)
     )
 
 
-def _declared_maximum(case: Case, name: str) -> int | None:
+def _declared_maximum(case: Case[Any], name: str) -> int | None:
     """The `maximum` of a query parameter in the operation's definition."""
     for parameter in case.operation.query:
         if parameter.name == name:
@@ -207,7 +207,8 @@ WAIVERS: tuple[Waiver, ...] = (
         check="negative_data_rejection",
         reason=(
             "`where=`, `order=`, `limit=`, `offset=` with an empty (or whitespace) value are "
-            "ignored instead of a 400, while the spec's patterns and integer types do not allow ''. Spec issue: "
+            "ignored instead of a 400, while the spec's patterns and integer types do not "
+            "allow ''. Spec issue: "
             "allow the empty string (SDKs build such URLs)."
         ),
         applies=_blank_query_values,
@@ -276,7 +277,7 @@ class WaiverLedger:
         self.emulator = emulator
         self._lock = threading.Lock()
 
-    def keep(self, failure: Failure, case: Case, response: Response, check: str) -> bool:
+    def keep(self, failure: Failure, case: Case[Any], response: Response, check: str) -> bool:
         """False when a waiver covers the failure (which is then counted)."""
         for waiver in WAIVERS:
             if waiver.emulator_only and not self.emulator:
@@ -302,7 +303,7 @@ def install(schema: BaseSchema, ledger: WaiverLedger) -> None:
     """Register the waivers on one schema (not globally: broken-variant tests share a process)."""
 
     def filter_failure(
-        context: HookContext, failure: Failure, case: Case, response: Response
+        context: HookContext, failure: Failure, case: Case[Any], response: Response
     ) -> bool:
         return ledger.keep(failure, case, response, _check_name(failure))
 

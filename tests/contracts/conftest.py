@@ -21,7 +21,14 @@ from contracts.runner import run
 from contracts.settings import Profile, Settings
 
 # fewer examples than `fast`: the variants break every response, one case is enough to see it
-SMALL = Profile("fast", max_examples=4, stateful_examples=4, model_examples=8, model_steps=20, roundtrip_examples=5)
+SMALL = Profile(
+    "fast",
+    max_examples=4,
+    stateful_examples=4,
+    model_examples=8,
+    model_steps=20,
+    roundtrip_examples=5,
+)
 
 ASGIApp = Callable[..., Any]
 Credentials = tuple[str, str]
@@ -71,11 +78,14 @@ def run_harness(
 
 # -- response-rewriting middleware -----------------------------------------------------------
 
-Rewrite = Callable[[dict[str, Any], int, list[tuple[bytes, bytes]], bytes], tuple[int, list[tuple[bytes, bytes]], bytes]]
+Rewrite = Callable[
+    [dict[str, Any], int, list[tuple[bytes, bytes]], bytes],
+    tuple[int, list[tuple[bytes, bytes]], bytes],
+]
 
 
 def rewriting(app: ASGIApp, rewrite: Rewrite) -> ASGIApp:
-    """Buffer each HTTP response of `app` and let `rewrite(scope, status, headers, body)` change it."""
+    """Buffer each HTTP response of `app`; `rewrite(scope, status, headers, body)` changes it."""
 
     async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -95,7 +105,9 @@ def rewriting(app: ASGIApp, rewrite: Rewrite) -> ASGIApp:
         except Exception:
             if not start:  # like a server: an error after the answer is only logged
                 raise
-        status, headers, body = rewrite(scope, start["status"], list(start.get("headers", [])), b"".join(chunks))
+        status, headers, body = rewrite(
+            scope, start["status"], list(start.get("headers", [])), b"".join(chunks)
+        )
         headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
         headers.append((b"content-length", str(len(body)).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -107,7 +119,9 @@ def rewriting(app: ASGIApp, rewrite: Rewrite) -> ASGIApp:
 def _json_rewrite(change: Callable[[dict[str, Any], int, Any], Any]) -> Rewrite:
     """A rewrite of JSON envelopes only."""
 
-    def rewrite(scope: dict[str, Any], status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    def rewrite(
+        scope: dict[str, Any], status: int, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         try:
             data = json.loads(body)
         except ValueError:
@@ -145,7 +159,9 @@ def code_differs_from_status(app: ASGIApp) -> ASGIApp:
 def no_location_header(app: ASGIApp) -> ASGIApp:
     """201/202 without Location."""
 
-    def rewrite(scope: dict[str, Any], status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    def rewrite(
+        scope: dict[str, Any], status: int, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         return status, [(k, v) for k, v in headers if k.lower() != b"location"], body
 
     return rewriting(app, rewrite)
@@ -189,7 +205,9 @@ def lost_write(app: ASGIApp) -> ASGIApp:
 def uncapped_limit(app: ASGIApp) -> ASGIApp:
     """limit > 500 returns two inner pages glued together (up to `limit` records)."""
 
-    async def call(scope: dict[str, Any], query: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    async def call(
+        scope: dict[str, Any], query: str
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         inner = dict(scope, query_string=query.encode())
         start: dict[str, Any] = {}
         chunks: list[bytes] = []
@@ -211,7 +229,12 @@ def uncapped_limit(app: ASGIApp) -> ASGIApp:
 
         query = dict(parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True))
         limit = query.get("limit", "")
-        if scope["type"] != "http" or scope["method"] != "GET" or not limit.isdigit() or int(limit) <= 500:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or not limit.isdigit()
+            or int(limit) <= 500
+        ):
             await app(scope, receive, send)
             return
         offset = int(query.get("offset") or 0) if (query.get("offset") or "0").isdigit() else 0

@@ -57,7 +57,10 @@ def test_enum_value_outside_the_spec():
 def test_envelope_code_differs_from_http_status():
     app, credentials = fresh_emulator()
     report = run_harness(
-        code_differs_from_status(app), credentials, operation_ids=("createCustomer",), phases=("examples",)
+        code_differs_from_status(app),
+        credentials,
+        operation_ids=("createCustomer",),
+        phases=("examples",),
     )
     assert "POST /customer" in reported(report, "chargeover_envelope"), report.markdown()
 
@@ -65,7 +68,10 @@ def test_envelope_code_differs_from_http_status():
 def test_no_location_header():
     app, credentials = fresh_emulator(customers=3)
     report = run_harness(
-        no_location_header(app), credentials, operation_ids=("createUser", "updateUser"), phases=("examples",)
+        no_location_header(app),
+        credentials,
+        operation_ids=("createUser", "updateUser"),
+        phases=("examples",),
     )
     assert {"POST /user", "PUT /user/{user_id}"} <= set(reported(report, "chargeover_location"))
 
@@ -82,6 +88,9 @@ def test_lost_write():
 def test_wrong_404_body():
     app, credentials = fresh_emulator(customers=2)
     report = run_harness(
-        wrong_404_body(app), credentials, operation_ids=("getCustomer",), phases=("examples", "fuzzing")
+        wrong_404_body(app),
+        credentials,
+        operation_ids=("getCustomer",),
+        phases=("examples", "fuzzing"),
     )
     assert reported(report, "chargeover_envelope"), report.markdown()

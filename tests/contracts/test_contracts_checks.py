@@ -29,7 +29,9 @@ def obs(
     return Observation.build(method, BASE + path, status, headers or {}, content)
 
 
-def envelope(code: int, response: Any, message: str = "", status: str | None = None) -> dict[str, Any]:
+def envelope(
+    code: int, response: Any, message: str = "", status: str | None = None
+) -> dict[str, Any]:
     """A ChargeOver envelope."""
     word = status or ("OK" if 200 <= code < 300 else "Error")
     return {"code": code, "status": word, "message": message, "details": {}, "response": response}
@@ -43,8 +45,12 @@ def customers(count: int, **fields: Any) -> list[dict[str, Any]]:
 class TestEnvelope:
     def test_success_and_errors_pass(self):
         check_envelope(obs("GET", "/customer/1", 200, envelope(200, {"customer_id": 1})))
-        check_envelope(obs("GET", "/customer/9", 404, envelope(404, None, "This customer does not exist.")))
-        check_envelope(obs("POST", "/customer", 400, envelope(400, False, "Missing or invalid parameter.")))
+        check_envelope(
+            obs("GET", "/customer/9", 404, envelope(404, None, "This customer does not exist."))
+        )
+        check_envelope(
+            obs("POST", "/customer", 400, envelope(400, False, "Missing or invalid parameter."))
+        )
 
     @pytest.mark.parametrize(
         ("status", "body", "needle"),
@@ -105,7 +111,9 @@ class TestPaging:
          ("?limit=100000", 500)],
     )  # fmt: skip
     def test_within_limits_passes(self, query, count):
-        check_paging(obs("GET", "/customer" + query, 200, envelope(200, customers(count))), load_oracle())
+        check_paging(
+            obs("GET", "/customer" + query, 200, envelope(200, customers(count))), load_oracle()
+        )
 
     @pytest.mark.parametrize(
         ("path", "count", "needle"),
@@ -123,7 +131,9 @@ class TestPaging:
 
     def test_count_and_single_objects_are_not_pages(self):
         check_paging(obs("GET", "/customer/_count", 200, envelope(200, 900)), load_oracle())
-        check_paging(obs("GET", "/customer/1", 200, envelope(200, {"customer_id": 1})), load_oracle())
+        check_paging(
+            obs("GET", "/customer/1", 200, envelope(200, {"customer_id": 1})), load_oracle()
+        )
 
 
 class TestLocation:
