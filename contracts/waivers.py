@@ -50,10 +50,11 @@ _EMPTY_TOLERANT = ("where", "order", "limit", "offset")
 
 
 def _is_blank(value: Any) -> bool:
-    """An empty or whitespace-only value (what `?limit=` or `?limit=%C2%A0` carries)."""
+    """A value the emulator ignores: empty or whitespace-only (`?limit=`, `?limit=%C2%A0`), or
+    an object/array, which goes out as repeated parameters of which PHP-style the last wins."""
     if isinstance(value, str):
         return value.strip() == ""
-    return value in ({}, [], None)
+    return value is None or isinstance(value, dict | list)
 
 
 def _normalized_query_valid(
@@ -206,10 +207,10 @@ WAIVERS: tuple[Waiver, ...] = (
         name="empty-query-values-ignored",
         check="negative_data_rejection",
         reason=(
-            "`where=`, `order=`, `limit=`, `offset=` with an empty (or whitespace) value are "
-            "ignored instead of a 400, while the spec's patterns and integer types do not "
-            "allow ''. Spec issue: "
-            "allow the empty string (SDKs build such URLs)."
+            "`where=`, `order=`, `limit=`, `offset=` with an empty (or whitespace) value, or "
+            "repeated (last one wins), are ignored instead of a 400, while the spec's patterns "
+            "and integer types do not allow ''. Spec issue: allow the empty string (SDKs build "
+            "such URLs)."
         ),
         applies=_blank_query_values,
         emulator_only=True,
