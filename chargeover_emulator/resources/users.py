@@ -60,6 +60,9 @@ class UserService(ResourceService):
             # the same name index_ddl gives the `customers.customer_id` filter index: created once
             "CREATE INDEX IF NOT EXISTS ix_user_customer_customer_id"
             " ON user_customer (customer_id)",
+            # Every contact created checks username uniqueness (a BINARY `username = ?`), which
+            # the NOCASE filter index cannot serve.
+            "CREATE INDEX IF NOT EXISTS ix_user_username ON user (username)",
         ]
 
     # -- writes -------------------------------------------------------------------------

@@ -77,3 +77,9 @@ def test_where_on_a_filterable_field_uses_an_index(
                 or "INTEGER PRIMARY KEY" in step
                 for step in plan
             ), (where, plan)
+
+
+def test_username_uniqueness_check_uses_an_index(emulator: Emulator) -> None:
+    sql = 'EXPLAIN QUERY PLAN SELECT "user_id" FROM "user" WHERE "username" = ? LIMIT 1'
+    plan = [row[-1] for row in emulator.database.connection.execute(sql, ["x"])]
+    assert any("USING COVERING INDEX" in step or "USING INDEX" in step for step in plan), plan
