@@ -35,13 +35,12 @@ class Budget:
     http_seconds: float
     http_warmup: float
     decode_rounds: int
-    contract_examples: int
     scale_sizes: tuple[int, ...]
     scale_samples: int
 
 
-FULL = Budget(8.0, 1.0, 20, 4, (1_000, 10_000, 100_000), 15)
-QUICK = Budget(2.0, 1.0, 8, 2, (1_000, 5_000), 5)
+FULL = Budget(8.0, 1.0, 20, (1_000, 10_000, 100_000), 15)
+QUICK = Budget(2.0, 1.0, 8, (1_000, 5_000), 5)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -120,9 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "contracts" in sections:
             results["contracts"] = _section(
                 "contracts",
-                lambda: contract_rate.run(
-                    spec=args.spec, workdir=workdir, examples_per_operation=budget.contract_examples
-                ),
+                lambda: contract_rate.run(workdir=workdir, quick=args.quick),
             )
         if "scale" in sections:
             results["scale"] = _section(
