@@ -16,11 +16,9 @@ strings: no date parsing), which is what a user who hand-rolls fast typed models
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +27,7 @@ import httpx
 import msgspec
 import yaml
 
-from benchmarks.client_decode import build_page
+from benchmarks.client_decode import build_page, interleaved
 from benchmarks.http_load import AUTH
 from benchmarks.stats import percentile
 from chargeover_client.models.customer_list_envelope import CustomerListEnvelope
@@ -42,29 +40,6 @@ __all__ = ["customer_page", "run"]
 
 PAGE_SIZE = 500
 Decoder = Callable[[], object]
-
-try:
-    from benchmarks.client_decode import interleaved
-except ImportError:  # client_decode.py from before its interleaved rounds: the same method here
-
-    def interleaved(contenders: dict[str, Decoder], rounds: int) -> dict[str, list[float]]:
-        """One gc-free sample per contender per round, in a rotating order."""
-        names = list(contenders)
-        for decode in contenders.values():
-            decode()
-        samples: dict[str, list[float]] = {name: [] for name in names}
-        for round_ in range(rounds):
-            shift = round_ % len(names)
-            for name in names[shift:] + names[:shift]:
-                gc.collect()
-                gc.disable()
-                try:
-                    started = time.perf_counter()
-                    contenders[name]()
-                    samples[name].append(time.perf_counter() - started)
-                finally:
-                    gc.enable()
-        return samples
 
 
 def customer_page(spec: Path, workdir: Path) -> bytes:
