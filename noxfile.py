@@ -67,7 +67,8 @@ def format_(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """Type-check the hand-written code with mypy --strict (generated/ is check_generated's)."""
-    install_project(session, "lint", "test")
+    # bench: benchmarks/ imports msgspec, and mypy checks benchmarks/ too
+    install_project(session, "lint", "test", "bench")
     configured: list[str] = PYPROJECT["tool"]["mypy"]["files"]
     # mypy refuses a directory without Python files; packages may still be empty skeletons
     paths = [
