@@ -136,7 +136,7 @@ def _expect_401(
     ):
         problems.append("401 message is not the documented wording")
     if emulator.connection.total_changes != before:
-        problems.append("stored data changed")
+        problems.append("the request wrote rows (total_changes moved, even if rolled back)")
     if problems:
         outcome.failures.append(f"{call.operation_id} [{mode}]: {'; '.join(problems)}")
 
