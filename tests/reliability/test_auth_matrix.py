@@ -57,7 +57,8 @@ def test_matrix_detects_an_emulator_that_skips_auth(
         Row(
             family="can fail",
             scenario="auth matrix vs. emulator with auth skipped",
-            notes=f"detected: {len(outcome.failures)} of {outcome.bad_requests} cells",
+            notes=f"detected: {len(outcome.failures)} problems over {outcome.bad_requests} cells "
+            f"of {outcome.operations} customer operations",
         )
     )
 
