@@ -508,7 +508,7 @@ class CustomerCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    parent_customer_id: int | None = None
+    parent_customer_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Parent customer ID #
     """
@@ -520,23 +520,23 @@ class CustomerCreate(BaseModel):
     """
     Company/customer name
     """
-    language_id: int | None = None
+    language_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Language ID #
     """
-    currency_id: int | None = None
+    currency_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Currency ID #
     """
-    class_id: int | None = None
+    class_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Default class tracking ID #
     """
-    admin_id: int | None = None
+    admin_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Admin/Worker ID #
     """
-    campaign_id: int | None = None
+    campaign_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Campaign/lead source ID #
     """
@@ -704,11 +704,11 @@ class CustomerCreate(BaseModel):
     """
     Custom field #20
     """
-    brand_id: int | None = None
+    brand_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Brand ID #
     """
-    terms_id: int | None = None
+    terms_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Default terms ID #
     """
@@ -754,11 +754,11 @@ class CustomerUpdate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    parent_customer_id: int | None = None
+    parent_customer_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Parent customer ID #
     """
-    superuser_id: int | None = None
+    superuser_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Main contact ID #: makes that user the customer's primary contact
     """
@@ -770,19 +770,19 @@ class CustomerUpdate(BaseModel):
     """
     Company/customer name
     """
-    language_id: int | None = None
+    language_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Language ID #
     """
-    class_id: int | None = None
+    class_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Default class tracking ID #
     """
-    admin_id: int | None = None
+    admin_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Admin/Worker ID #
     """
-    campaign_id: int | None = None
+    campaign_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Campaign/lead source ID #
     """
@@ -942,7 +942,7 @@ class CustomerUpdate(BaseModel):
     """
     Custom field #20
     """
-    terms_id: int | None = None
+    terms_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Default terms ID #
     """
@@ -1051,11 +1051,11 @@ class UserCreate(BaseModel):
     """
     Mobile number
     """
-    user_type_id: int | None = None
+    user_type_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     User type ID #
     """
-    customer_id: int | None = None
+    customer_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     The customer ID # this contact belongs to
     """
@@ -1197,7 +1197,7 @@ class UserUpdate(BaseModel):
     """
     Mobile number
     """
-    user_type_id: int | None = None
+    user_type_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     User type ID #
     """
@@ -1406,11 +1406,11 @@ class LineItemWrite(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    line_item_id: int | None = None
+    line_item_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Update only: keep this existing line (send just its id to keep it unchanged)
     """
-    item_id: int | None = None
+    item_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Item (product) ID #: must exist. Required for a new line.
     """
@@ -1456,7 +1456,7 @@ class InvoiceCreate(BaseModel):
     """
     External key value
     """
-    customer_id: int | None = None
+    customer_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Customer ID # (or send customer_token or customer_external_key)
     """
@@ -1472,11 +1472,11 @@ class InvoiceCreate(BaseModel):
     """
     Invoice date (`YYYY-MM-DD`)
     """
-    currency_id: int | None = None
+    currency_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Currency ID #
     """
-    class_id: int | None = None
+    class_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Class ID #
     """
@@ -1484,11 +1484,11 @@ class InvoiceCreate(BaseModel):
     """
     Payment cycle
     """
-    terms_id: int | None = None
+    terms_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Terms ID #
     """
-    admin_id: int | None = None
+    admin_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Admin/Worker ID #
     """
@@ -1674,11 +1674,11 @@ class InvoiceUpdate(BaseModel):
     """
     Payment cycle
     """
-    terms_id: int | None = None
+    terms_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Terms ID #
     """
-    admin_id: int | None = None
+    admin_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Admin/Worker ID #
     """
@@ -1909,11 +1909,11 @@ class SetPayMethodRequest(BaseModel):
     """
     Payment method type
     """
-    creditcard_id: int | None = None
+    creditcard_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Stored credit card to use
     """
-    ach_id: int | None = None
+    ach_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Stored bank account to use
     """
@@ -2011,7 +2011,7 @@ class InvoiceEmailRequest(BaseModel):
     """
     Free-text comment
     """
-    message_id: int | None = None
+    message_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Message template ID #
     """
@@ -2095,15 +2095,15 @@ class ScheduledPayment(BaseModel):
     """
     `any`, `crd`, `ach`, `tok`, or leave out and name a stored method
     """
-    creditcard_id: int | None = None
+    creditcard_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Stored card
     """
-    ach_id: int | None = None
+    ach_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Stored bank account
     """
-    tokenized_id: int | None = None
+    tokenized_id: Annotated[int | None, Field(le=9223372036854775807)] = None
     """
     Stored tokenized method
     """
