@@ -45,7 +45,8 @@ class FailureRecord:
     @property
     def key(self) -> tuple[str, str, str, str]:
         """Identity for de-duplication (first message line)."""
-        return (self.suite, self.operation, self.check, self.message.splitlines()[0][:200])
+        first_line = (self.message.splitlines() or [self.title])[0]
+        return (self.suite, self.operation, self.check, first_line[:200])
 
 
 @dataclasses.dataclass

@@ -147,3 +147,20 @@ def test_where_escaping_and_predicates():
     model.delete("customer", 2)
     assert model.ids("customer") == [1] and model.deleted == {"customer": {2}}
     assert json.dumps(model.get("customer", 1)) == '{"company": "z", "customer_id": 1}'
+
+
+def test_schemathesis_is_read_only_on_a_url_target():
+    from contracts import waivers
+    from contracts.runner import build_schema
+    from contracts.targets import Target
+
+    settings = Settings.from_env(
+        {}, target="url", base_url="https://x.chargeover.test/api/v3", username="u", password="p"
+    )
+    target = Target(
+        "url", settings.base_url or "", ("u", "p"), is_emulator=False, settings=settings
+    )
+    schema = build_schema(target, settings, waivers.WaiverLedger(emulator=False))
+    methods = {operation.ok().method.upper() for operation in schema.get_all_operations()}
+    assert methods == {"GET"}
+    assert schema.config.phases.coverage.unexpected_methods == set()
