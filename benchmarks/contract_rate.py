@@ -42,6 +42,8 @@ def _measure(settings: Settings) -> dict[str, Any]:
         "seconds": round(seconds, 2),
         "examples_per_second": round(examples / seconds, 1) if seconds else None,
         "failed_checks": len(report.failures),
+        # What failed, so that a flaky failure in a benchmark run can still be followed up.
+        "failures": sorted({f"{f.operation}: {f.check}: {f.title}" for f in report.failures}),
         "errors": len(report.errors),
         "suites": {suite.name: suite.status for suite in report.suites},
     }

@@ -80,6 +80,15 @@ def _username_lookup_scans(db: Path) -> bool:
     return any(step.startswith("SCAN") for step in plan)
 
 
+def _page_stats(db: Path) -> dict[str, int]:
+    """Page size, page count and free pages: how much of the file is data."""
+    with sqlite3.connect(db) as conn:
+        return {
+            pragma: int(conn.execute(f"PRAGMA {pragma}").fetchone()[0])
+            for pragma in ("page_size", "page_count", "freelist_count")
+        }
+
+
 def _seed(db: Path, spec: Path, size: int) -> dict[str, Any]:
     """Seed `size` customers into a fresh file with the emulator's own seeding; time it."""
     for stale in db.parent.glob(db.name + "*"):
@@ -102,7 +111,10 @@ def _seed(db: Path, spec: Path, size: int) -> dict[str, Any]:
         "customers_per_second": round(size / seconds, 1),
         "rows": counts,
         "workaround_username_index": workaround,
-        "db_mib": round(sum(p.stat().st_size for p in db.parent.glob(db.name + "*")) / 2**20, 1),
+        # After close: the WAL has been checkpointed into the file (a leftover WAL would show).
+        "db_mib": round(db.stat().st_size / 2**20, 1),
+        "db_files": sorted(p.name for p in db.parent.glob(db.name + "*")),
+        "db_pages": _page_stats(db),
     }
 
 
