@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from hypothesis import HealthCheck
+from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 
 __all__ = [
@@ -51,10 +51,14 @@ class Profile:
     model_steps: int
     # generated-client model round trips per schema
     roundtrip_examples: int
+    # shrink failures to a minimal reproduction (slow over HTTP; tests may skip it)
+    shrink: bool = True
 
     def hypothesis_profile(self, *, max_examples: int | None = None) -> hypothesis_settings:
         """Hypothesis settings of this profile (registered as `contracts-<name>`)."""
         base = hypothesis_settings.get_profile(f"contracts-{self.name}")
+        if not self.shrink:
+            base = hypothesis_settings(base, phases=[p for p in Phase if p != Phase.shrink])
         if max_examples is None:
             return base
         return hypothesis_settings(base, max_examples=max_examples)

@@ -28,6 +28,7 @@ SMALL = Profile(
     model_examples=8,
     model_steps=20,
     roundtrip_examples=5,
+    shrink=False,
 )
 
 ASGIApp = Callable[..., Any]

@@ -70,10 +70,12 @@ def test_no_location_header():
     report = run_harness(
         no_location_header(app),
         credentials,
-        operation_ids=("createUser", "updateUser"),
+        operation_ids=("createCustomer", "updateCustomer"),
         phases=("examples",),
     )
-    assert {"POST /user", "PUT /user/{user_id}"} <= set(reported(report, "chargeover_location"))
+    assert {"POST /customer", "PUT /customer/{customer_id}"} <= set(
+        reported(report, "chargeover_location")
+    ), report.markdown()
 
 
 def test_lost_write():
