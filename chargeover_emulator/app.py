@@ -1,28 +1,47 @@
-"""The ASGI app factory: Starlette routes, one error handler, lifespan that closes the database."""
+"""The ASGI app factory: Starlette routes, one error handler, lifespan that closes the database.
+
+Routing errors are envelopes too: a path no route serves is a 404, a method a non-API route
+does not serve is ChargeOver's 400 "The command requested is not supported" (every method,
+TRACE and made-up ones included, reaches the API handler, whose dispatcher says the same).
+"""
 
 from __future__ import annotations
 
 import contextlib
-import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, request_response
+from starlette.types import Receive, Scope, Send
 
-from chargeover_emulator.bulk import query_dict
 from chargeover_emulator.config import Settings
 from chargeover_emulator.dispatcher import NO_BODY, ApiRequest
 from chargeover_emulator.emulator import Emulator
-from chargeover_emulator.errors import ApiError, BadRequest, NotFound, ServerError
+from chargeover_emulator.errors import ApiError, BadRequest, NotFound, ServerError, unsupported
+from chargeover_emulator.protocol.body import decode_json_body
 from chargeover_emulator.protocol.envelope import error_body, ok_body
+from chargeover_emulator.protocol.query import parse_query
 
 __all__ = ["create_app"]
 
 _API_PREFIX = "/api/v3"
-_ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
+_URL_ENCODING = "Invalid URL: it must be ASCII with UTF-8 percent-encoding (RFC 3986)."
+
+
+class _EveryMethod:
+    """An endpoint for every HTTP method: Starlette limits plain function endpoints to GET."""
+
+    def __init__(self, endpoint: Callable[[Request], Awaitable[Response]]) -> None:
+        self._app = request_response(endpoint)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._app(scope, receive, send)
 
 
 def _envelope(error: ApiError) -> JSONResponse:
@@ -45,19 +64,40 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _reject_constant(name: str) -> Any:
-    """NaN and Infinity are not JSON."""
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _parse_json(raw: bytes) -> Any:
-    """Decode the body; an empty body is NO_BODY."""
-    if raw.strip() == b"":
+def _body(request: Request, raw: bytes) -> Any:
+    """The decoded JSON body of a POST/PUT/PATCH; NO_BODY when there is none to read."""
+    if request.method not in _BODY_METHODS or raw.strip() == b"":
         return NO_BODY
+    return decode_json_body(raw, request.headers.get("content-type"))
+
+
+def _api_path(request: Request) -> str:
+    """The path under /api/v3 exactly as sent (still percent-encoded; segments decode later).
+
+    The decoded `scope["path"]` would turn `external_key:a%2Fb` into two segments and cut a
+    key at a decoded `?`, so the raw path is used whenever the server provides it.
+    """
+    raw: bytes | None = request.scope.get("raw_path")
+    if raw:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest(_URL_ENCODING) from None
+        if text.startswith(_API_PREFIX):
+            return text[len(_API_PREFIX) :]
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise BadRequest(f"Invalid JSON in request body: {exc}") from None
+        return quote(request.url.path[len(_API_PREFIX) :], safe="/:@!$&'()*+,;=")
+    except UnicodeEncodeError:
+        raise BadRequest(_URL_ENCODING) from None
+
+
+def _api_query(request: Request) -> dict[str, Any]:
+    """The query string, decoded strictly (see protocol/query.py)."""
+    try:
+        text = request.scope.get("query_string", b"").decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadRequest(_URL_ENCODING) from None
+    return parse_query(text)
 
 
 def _signed_url(request: Request) -> str:
@@ -83,9 +123,9 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
             state.limiter.hit(credential)
             api_request = ApiRequest(
                 method=request.method,
-                path=request.url.path[len(_API_PREFIX) :],
-                query=query_dict(list(request.query_params.multi_items())),
-                body=_parse_json(raw) if request.method in {"POST", "PUT", "PATCH"} else NO_BODY,
+                path=_api_path(request),
+                query=_api_query(request),
+                body=_body(request, raw),
             )
             base_url = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
             ipaddr = request.client.host if request.client else "127.0.0.1"
@@ -108,9 +148,16 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
         state.reset()
         return JSONResponse(ok_body(200, True))
 
-    async def not_found(request: Request) -> Response:
-        """Anything outside /api/v3 that is not a known emulator route."""
-        return _envelope(NotFound(f"Not found: {request.url.path}"))
+    async def routing_error(request: Request, exc: Exception) -> Response:
+        """Starlette's routing errors (no route: 404; route without this method: 405)."""
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 404:
+            return _envelope(NotFound(f"Not found: {request.url.path}"))
+        if exc.status_code == 405:
+            return _envelope(unsupported(request.method, request.url.path))
+        if exc.status_code < 500:
+            return _envelope(BadRequest(str(exc.detail)))
+        return _envelope(ServerError(str(exc.detail)))
 
     async def api_error(request: Request, exc: Exception) -> Response:
         """Errors raised outside the API handler (kept for completeness)."""
@@ -130,11 +177,15 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
         routes=[
             Route("/openapi.yaml", openapi, methods=["GET"]),
             Route("/_emulator/reset", reset, methods=["POST"]),
-            Route(_API_PREFIX, api, methods=_ALL_METHODS),
-            Route(_API_PREFIX + "/{path:path}", api, methods=_ALL_METHODS),
-            Route("/{path:path}", not_found, methods=_ALL_METHODS),
+            # every method reaches the API handler, whose dispatcher answers unsupported ones
+            Route(_API_PREFIX, _EveryMethod(api)),
+            Route(_API_PREFIX + "/{path:path}", _EveryMethod(api)),
         ],
-        exception_handlers={ApiError: api_error, Exception: server_error},
+        exception_handlers={
+            HTTPException: routing_error,
+            ApiError: api_error,
+            Exception: server_error,
+        },
         lifespan=lifespan,
     )
     app.state.emulator = state

@@ -4,32 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.parser import parse as parse_jsonpath
 
 from chargeover_emulator.errors import ApiError, BadRequest
 from chargeover_emulator.protocol.envelope import error_body, ok_body
+from chargeover_emulator.protocol.query import parse_query
 from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.storage.database import Database
 
-__all__ = ["MAX_BULK_REQUESTS", "BulkRunner", "query_dict"]
+__all__ = ["MAX_BULK_REQUESTS", "BulkRunner"]
 
 MAX_BULK_REQUESTS = 25
 _METHODS = {"GET", "POST", "PUT", "DELETE"}
 _API_PREFIX = "/api/v3"
-
-
-def query_dict(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    """where/order may repeat (ANDed / concatenated); other parameters keep their last value."""
-    query: dict[str, Any] = {"where": [], "order": []}
-    for name, value in pairs:
-        if name in {"where", "order"}:
-            query[name].append(value)
-        else:
-            query[name] = value
-    return query
 
 
 class BulkRunner:
@@ -85,8 +75,7 @@ class BulkRunner:
         path = parts.path[len(_API_PREFIX) :]
         if path.strip("/") == "_bulk":
             raise BadRequest(f"Bulk request #{index + 1}: bulk requests cannot be nested.")
-        query = query_dict([(k, v) for k, values in parse_qs(parts.query).items() for v in values])
-        return method.upper(), path, query, item.get("payload")
+        return method.upper(), path, parse_query(parts.query), item.get("payload")
 
 
 def _substitute(payload: Any, labelled: dict[str, dict[str, Any]]) -> Any:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote
 
-from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.errors import BadRequest, unsupported
+from chargeover_emulator.protocol.query import decode_segment
 from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.specdoc import Operation, ResourceSpec, SpecDocument, validate_body
@@ -46,7 +46,7 @@ class Dispatcher:
 
     def _unsupported(self, method: str, path: str) -> BadRequest:
         """ChargeOver's wording for an endpoint or method that does not exist."""
-        return BadRequest(f"The command requested is not supported: {method} {path or '/'}")
+        return unsupported(method, path)
 
     def _operation(self, res: ResourceSpec, kind: str, request: ApiRequest) -> Operation:
         """The documented operation of this kind, or 400."""
@@ -58,7 +58,7 @@ class Dispatcher:
     def dispatch(self, ctx: RequestContext, request: ApiRequest) -> ApiResult:
         """Run one request inside the caller's transaction."""
         segments = (
-            [unquote(s) for s in request.path.strip("/").split("/")]
+            [decode_segment(s) for s in request.path.strip("/").split("/")]
             if request.path.strip("/")
             else []
         )

@@ -101,6 +101,7 @@ class SpecDocument:
         self.schemas: dict[str, Any] = loaded.get("components", {}).get("schemas", {})
         self.resources: dict[str, ResourceSpec] = {}
         self.operations: dict[str, Operation] = {}
+        self._validated_components = _with_integer_bounds(loaded.get("components", {}))
         for schema_name, schema in self.schemas.items():
             if isinstance(schema, dict) and "x-chargeover-resource" in schema:
                 resource = self._resource(schema_name, schema)
@@ -174,13 +175,18 @@ class SpecDocument:
         return "string", True, None
 
     def validator(self, schema: Any) -> jsonschema_rs.Validator:
-        """A Draft 2020-12 validator whose root embeds the components so `$ref`s resolve."""
+        """A Draft 2020-12 validator whose root embeds the components so `$ref`s resolve.
+
+        Formats are assertions here (`date` must be a real calendar date), and `format: int64`
+        / `int32` also bound the value from below: jsonschema checks neither on its own, and
+        the spec writes only the `maximum` out.
+        """
         root = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "components": self.document.get("components", {}),
+            "components": self._validated_components,
         }
         root.update(schema if "$ref" not in schema else {"$ref": schema["$ref"]})
-        return jsonschema_rs.validator_for(root)
+        return jsonschema_rs.validator_for(root, validate_formats=True)
 
     def _resource(self, schema_name: str, schema: dict[str, Any]) -> ResourceSpec:
         """Build a ResourceSpec from a read schema's x-chargeover-resource block."""
@@ -275,6 +281,24 @@ class SpecDocument:
             validator=validator,
             body_required=required,
         )
+
+
+_INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def _with_integer_bounds(schema: Any) -> Any:
+    """A copy of `schema` where every `format: int32/int64` also has its minimum and maximum."""
+    if isinstance(schema, list):
+        return [_with_integer_bounds(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copy = {key: _with_integer_bounds(value) for key, value in schema.items()}
+    declared = copy.get("format")
+    bounds = _INTEGER_FORMATS.get(declared) if isinstance(declared, str) else None
+    if bounds is not None:
+        copy.setdefault("minimum", bounds[0])
+        copy.setdefault("maximum", bounds[1])
+    return copy
 
 
 def validate_body(operation: Operation, body: Any) -> None:

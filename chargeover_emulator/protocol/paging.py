@@ -6,6 +6,7 @@ import dataclasses
 from typing import Literal
 
 from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.protocol.numbers import non_negative_integer
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "Page", "parse_page"]
 
@@ -22,15 +23,16 @@ class Page:
 
 
 def _non_negative(name: str, raw: str | None) -> int | None:
-    """Parse an optional non-negative integer query parameter."""
+    """Parse an optional non-negative integer query parameter (capped at int64's maximum)."""
     if raw is None or raw.strip() == "":
         return None
     text = raw.strip()
-    if not text.isdigit():
-        if text.startswith("-") and text[1:].isdigit():
-            raise BadRequest(f'Invalid {name} "{raw}": must not be negative.')
-        raise BadRequest(f'Invalid {name} "{raw}": must be a whole number.')
-    return int(text)
+    value = non_negative_integer(text)
+    if value is None:
+        if text.startswith("-") and non_negative_integer(text[1:]) is not None:
+            raise BadRequest(f'Invalid {name} "{raw[:40]}": must not be negative.')
+        raise BadRequest(f'Invalid {name} "{raw[:40]}": must be a whole number.')
+    return value
 
 
 def parse_page(
@@ -48,8 +50,7 @@ def parse_page(
         parsed_limit = default_limit
     if parsed_limit > max_limit:
         if overflow == "reject":
-            raise BadRequest(
-                f"Invalid limit {parsed_limit}: at most {max_limit} records per request."
-            )
+            shown = str(limit).strip()[:40]
+            raise BadRequest(f"Invalid limit {shown}: at most {max_limit} records per request.")
         parsed_limit = max_limit
     return Page(parsed_limit, parsed_offset)

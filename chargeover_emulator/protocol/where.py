@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.protocol.numbers import decimal_integer, decimal_number
 
 __all__ = ["OPERATORS", "Condition", "FieldTarget", "Relation", "compile_where", "parse_where"]
 
@@ -116,17 +117,19 @@ def parse_where(text: str) -> list[Condition]:
 
 
 def _coerce(condition: Condition, kind: ValueKind) -> int | float | str:
-    """Turn the textual value into the column's type, or reject it with 400."""
+    """Turn the textual value into the column's type, or reject it with 400.
+
+    An integer beyond int64 is bound as a float, which SQLite compares numerically with the
+    column (GT <huge> matches nothing, LT <huge> everything) instead of overflowing the bind.
+    """
     value = condition.value or ""
-    try:
-        if kind == "integer":
-            return int(value)
-        if kind == "number":
-            return float(value)
-    except ValueError:
-        raise BadRequest(
-            f'Invalid where condition "{condition.source}": "{value}" is not a valid {kind}.'
-        ) from None
+    if kind in {"integer", "number"}:
+        number = decimal_integer(value) if kind == "integer" else decimal_number(value)
+        if number is None:
+            raise BadRequest(
+                f'Invalid where condition "{condition.source}": "{value}" is not a valid {kind}.'
+            )
+        return number
     if kind == "boolean":
         lowered = value.lower()
         if lowered in {"1", "true"}:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from chargeover_emulator.errors import BadRequest, NotFound
+from chargeover_emulator.protocol.numbers import decimal_integer
 from chargeover_emulator.protocol.order import compile_order, parse_order
 from chargeover_emulator.protocol.paging import parse_page
 from chargeover_emulator.protocol.where import FieldTarget, Relation, compile_where, parse_where
@@ -18,7 +19,7 @@ from chargeover_emulator.storage.tables import Table
 __all__ = ["Action", "ResourceService"]
 
 Action = Callable[[RequestContext, int, Mapping[str, Any]], Any]
-_ID = re.compile(r"[0-9]+")
+_ID = re.compile(r"[0-9]+", re.ASCII)
 
 
 class ResourceService:
@@ -95,10 +96,15 @@ class ResourceService:
 
     # -- identifiers --------------------------------------------------------------------
     def resolve(self, ctx: RequestContext, ident: str) -> int:
-        """Primary key for `123`, `external_key:v` or `token:v`; NotFound otherwise."""
+        """Primary key for `123`, `external_key:v` or `token:v`; NotFound otherwise.
+
+        An id beyond int64 names no object (SQLite keys are int64), so it is a 404 too.
+        """
         key: int | None = None
         if _ID.fullmatch(ident):
-            key = self.table.find_key(ctx.conn, self.spec.primary_key, int(ident))
+            number = decimal_integer(ident)
+            if isinstance(number, int):
+                key = self.table.find_key(ctx.conn, self.spec.primary_key, number)
         else:
             prefix, colon, value = ident.partition(":")
             if colon and prefix in self.spec.lookup_keys and value != "":

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.addresses import address_block
 from chargeover_emulator.resources.catalogue import (
     CURRENCIES,
@@ -35,8 +36,15 @@ def computed_fields(
     terms_name, terms_days = TERMS.get(
         row.get("terms_id") or DEFAULT_TERMS_ID, TERMS[DEFAULT_TERMS_ID]
     )
-    invoice_date = dt.date.fromisoformat(str(row.get("date") or today.isoformat())[:10])
-    due = invoice_date + dt.timedelta(days=terms_days)
+    text = str(row.get("date") or today.isoformat())
+    try:
+        # `format: date` admits years 0000 and 9999, which Python's dates cannot hold with terms
+        due = dt.date.fromisoformat(text[:10]) + dt.timedelta(days=terms_days)
+    except (ValueError, OverflowError):
+        raise BadRequest(
+            f'Invalid date "{text[:40]}": the invoice date and its due date ({terms_days} days'
+            " later) must fall between 0001-01-01 and 9999-12-31."
+        ) from None
     total = round(subtotal, 2)
     balance = round(max(total - payments, 0.0), 2)
     days_overdue = max((today - due).days, 0) if balance > 0 else 0

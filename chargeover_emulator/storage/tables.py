@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.protocol.numbers import fits_int64
 
 __all__ = ["Projection", "Table"]
 
@@ -87,7 +91,11 @@ class Table:
         return f'CREATE TABLE IF NOT EXISTS "{self.name}" ({", ".join(parts)})'
 
     def _encode(self, column: str, value: Any) -> Any:
-        """Python value -> SQLite value."""
+        """Python value -> SQLite value; 400 for a number no JSON response could carry back.
+
+        Every computed amount is stored through here (line totals, invoice and customer totals),
+        so an overflow to inf is refused before it is written and poisons every later read.
+        """
         kind = self.columns[column]
         if value is None:
             return None
@@ -95,6 +103,10 @@ class Table:
             return json.dumps(value)
         if kind == "boolean":
             return 1 if value else 0
+        if isinstance(value, float) and not math.isfinite(value):
+            raise BadRequest(f"Amount out of range: {column} would not be a finite number.")
+        if isinstance(value, int) and not fits_int64(value):
+            raise BadRequest(f"Number out of range: {column} must fit in a 64-bit integer.")
         return value
 
     def insert(self, conn: sqlite3.Connection, values: Mapping[str, Any]) -> int:

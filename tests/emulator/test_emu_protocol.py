@@ -9,6 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.protocol.body import MAX_DEPTH, decode_json_body, is_json_media_type
+from chargeover_emulator.protocol.numbers import (
+    INT64_MAX,
+    decimal_integer,
+    decimal_number,
+    non_negative_integer,
+)
 from chargeover_emulator.protocol.order import compile_order, parse_order
 from chargeover_emulator.protocol.paging import parse_page
 from chargeover_emulator.protocol.where import Condition, FieldTarget, compile_where, parse_where
@@ -99,6 +106,7 @@ def test_order_parse_and_compile() -> None:
         ("2", "8", (2, 8)),
         ("501", None, (500, 0)),
         ("", "", (10, 0)),
+        ("9" * 30, "9" * 5000, (500, INT64_MAX)),
     ],
 )
 def test_paging(limit: str | None, offset: str | None, expected: tuple[int, int]) -> None:
@@ -107,7 +115,8 @@ def test_paging(limit: str | None, offset: str | None, expected: tuple[int, int]
 
 
 @pytest.mark.parametrize(
-    ("limit", "offset"), [("-1", None), ("abc", None), ("1.5", None), (None, "-2")]
+    ("limit", "offset"),
+    [("-1", None), ("abc", None), ("1.5", None), (None, "-2"), (None, "\u00b2"), ("1_0", None)],
 )
 def test_paging_rejects(limit: str | None, offset: str | None) -> None:
     with pytest.raises(BadRequest):
@@ -117,3 +126,75 @@ def test_paging_rejects(limit: str | None, offset: str | None) -> None:
 def test_limit_overflow_reject_setting() -> None:
     with pytest.raises(BadRequest, match="at most 500"):
         parse_page("501", None, overflow="reject")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("42", 42),
+        (" -7 ", -7),
+        ("+3", 3),
+        ("9223372036854775807", INT64_MAX),
+        ("-9223372036854775808", -(2**63)),
+        ("9223372036854775808", float(2**63)),
+        ("-" + "9" * 5000, float("-inf")),
+        ("1_0", None),
+        ("\u0661\u0662", None),  # Arabic-Indic digits: int() accepts them, the wire does not
+        ("1.0", None),
+        ("", None),
+    ],
+)
+def test_decimal_integer(text: str, expected: float | None) -> None:
+    assert decimal_integer(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1.5", 1.5), ("-2e3", -2000.0), (".5", 0.5), ("7", 7.0), ("1e400", float("inf"))]
+    + [(bad, None) for bad in ("nan", "inf", "Infinity", "1_0.5", "0x1p3", "", "1e")],
+)
+def test_decimal_number(text: str, expected: float | None) -> None:
+    assert decimal_number(text) == expected
+
+
+def test_non_negative_integer_caps_at_int64() -> None:
+    assert non_negative_integer("0012") == 12
+    assert non_negative_integer("9" * 19) == INT64_MAX
+    assert non_negative_integer("9" * 5000) == INT64_MAX
+    assert non_negative_integer("-1") is None and non_negative_integer("\u00b2") is None
+
+
+def _nested(levels: int) -> bytes:
+    return b'{"a":' * (levels - 1) + b"[]" + b"}" * (levels - 1)
+
+
+def test_json_body_depth_bound_is_exact() -> None:
+    assert decode_json_body(_nested(MAX_DEPTH), None) is not None
+    with pytest.raises(BadRequest, match=f"nested more than {MAX_DEPTH} levels"):
+        decode_json_body(_nested(MAX_DEPTH + 1), None)
+    # many brackets side by side are not depth
+    assert len(decode_json_body(b"[" + b",".join([b"[]"] * 1000) + b"]", None)) == 1000
+
+
+def test_json_body_integers_beyond_int64_become_floats() -> None:
+    body = decode_json_body(b"[9223372036854775807, 9223372036854775808, -1e3, 12]", None)
+    assert body == [INT64_MAX, float(2**63), -1000.0, 12]
+    assert [type(v) for v in body] == [int, float, float, int]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "json"),
+    [
+        ("application/json", True),
+        ("application/json; charset=utf-8", True),
+        (" APPLICATION/JSON ", True),
+        ("application/problem+json", True),
+        ("text/json", False),
+        ("text/plain", False),
+        ("application/jsonp", False),
+        ("application/x-www-form-urlencoded", False),
+        ("multipart/form-data; boundary=x", False),
+    ],
+)
+def test_json_media_types(content_type: str, json: bool) -> None:
+    assert is_json_media_type(content_type) is json

@@ -119,8 +119,7 @@ def _nested(depth: int) -> bytes:
     return b'{"company":' + b"[" * depth + b"]" * depth + b"}"
 
 
-# Bodies that must be refused (4xx) and change nothing. Deep nesting and lone surrogates are
-# here too: they currently escape as server errors (known_defects.py) and are counted as such.
+# Bodies that must be refused (4xx) and change nothing, deep nesting and lone surrogates included.
 BODY_GARBAGE: tuple[tuple[str, bytes, str], ...] = (
     ("invalid JSON", b'{"company": ', "application/json"),
     ("NaN literal", b'{"company": "x", "custom_1": NaN}', "application/json"),

@@ -21,7 +21,6 @@ from schemathesis.core.result import Err
 from schemathesis.core.transport import Response
 
 from tests.reliability.envelope import envelope_problems
-from tests.reliability.known_defects import classify
 
 __all__ = ["FuzzOutcome", "error_envelope", "fuzz"]
 
@@ -43,7 +42,6 @@ class FuzzOutcome:
     cases: int = 0
     operations: int = 0
     statuses: collections.Counter[int] = dataclasses.field(default_factory=collections.Counter)
-    known: collections.Counter[str] = dataclasses.field(default_factory=collections.Counter)
     failures: list[str] = dataclasses.field(default_factory=list)
 
 
@@ -92,15 +90,11 @@ def fuzz(
                 outcome.cases += 1
                 try:
                     response = case.call(headers=dict(headers))
-                except Exception as error:
-                    defect = classify(error)
-                    if defect is not None:
-                        outcome.known[defect.key] += 1
-                    else:
-                        outcome.failures.append(
-                            f"{case.operation.label}: {type(error).__name__}: {error}\n"
-                            f"    {case.as_curl_command()}"
-                        )
+                except Exception as error:  # escaped the app: a server error, always a failure
+                    outcome.failures.append(
+                        f"{case.operation.label}: {type(error).__name__}: {error}\n"
+                        f"    {case.as_curl_command()}"
+                    )
                     return
                 outcome.statuses[response.status_code] += 1
                 try:

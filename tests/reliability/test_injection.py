@@ -12,17 +12,15 @@ import chargeover_emulator.protocol.where as where_module
 from tests.reliability.corpus import HOSTILE, Probe, read_probes, write_probes
 from tests.reliability.envelope import envelope_problems
 from tests.reliability.inprocess import InProcessEmulator
-from tests.reliability.known_defects import classify
 from tests.reliability.ledger import Ledger, Row
 
 
 @dataclasses.dataclass
 class CorpusOutcome:
-    """Problems found while sending probes, and which known defects they hit."""
+    """Problems found while sending probes (a server error is always one)."""
 
     sent: int = 0
     problems: list[str] = dataclasses.field(default_factory=list)
-    known: dict[str, int] = dataclasses.field(default_factory=dict)
     leaks: list[str] = dataclasses.field(default_factory=list)
     data_changed: bool = False
     canary_intact: bool = True
@@ -45,11 +43,7 @@ def send(emulator: InProcessEmulator, probes: Iterable[Probe]) -> CorpusOutcome:
             )
             label = f"{probe.place}: {probe.method} {probe.url[:80]} {str(probe.params)[:80]}"
             if exchange.error is not None:
-                defect = classify(exchange.error)
-                if defect is None:
-                    outcome.problems.append(f"{label}: {exchange.error!r}"[:300])
-                else:
-                    outcome.known[defect.key] = outcome.known.get(defect.key, 0) + 1
+                outcome.problems.append(f"{label}: {exchange.error!r}"[:300])
                 continue
             problems = envelope_problems(exchange.status, exchange.headers, exchange.content)
             outcome.problems += [f"{label}: {problem}" for problem in problems]
@@ -77,8 +71,7 @@ def test_hostile_reads_and_lookups_change_nothing(
             bad_inputs_tried=outcome.sent,
             seconds=round(time.monotonic() - started, 1),
             notes=f"{len(emulator.watch.statements)} SQL statements traced, 0 with input as text; "
-            "canary intact; dump unchanged"
-            + (f"; known defects hit: {outcome.known}" if outcome.known else ""),
+            "canary intact; dump unchanged",
         )
     )
 
@@ -99,8 +92,7 @@ def test_garbage_bodies_are_refused_and_change_nothing(
             scenario="garbage bodies (deep JSON, NUL, wrong content types, ...)",
             bad_inputs_tried=outcome.sent,
             seconds=round(time.monotonic() - started, 1),
-            notes="all refused with a 4xx envelope; dump unchanged"
-            + (f"; known defects (500, rolled back): {outcome.known}" if outcome.known else ""),
+            notes="all refused with a 4xx envelope; dump unchanged",
         )
     )
 
