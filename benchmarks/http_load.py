@@ -217,15 +217,25 @@ def run(
         out["prism"] = _drive(server, "", seconds, warmup, generator)
         out["prism_startup_seconds"] = server.startup_seconds
         out["prism_peak_rss_kib"] = server.peak_rss_kib()
+    # A ratio only where both servers answered every request with 2xx: error responses are
+    # cheap, so a failing server would look fast.
+    valid = [key for key in out["emulator"] if _clean(out["emulator"][key], out["prism"][key])]
     out["item_ratios"] = {
-        key: round(result["items_per_second"] / out["prism"][key]["items_per_second"], 2)
-        for key, result in out["emulator"].items()
-        if "items_per_second" in result and out["prism"][key].get("items_per_second")
+        key: round(
+            out["emulator"][key]["items_per_second"] / out["prism"][key]["items_per_second"], 2
+        )
+        for key in valid
+        if "items_per_second" in out["emulator"][key]
     }
     out["ratios"] = {
         key: round(out["emulator"][key]["rps"] / out["prism"][key]["rps"], 2)
-        if out["prism"][key]["rps"]
+        if key in valid
         else None
         for key in out["emulator"]
     }
     return out
+
+
+def _clean(*results: dict[str, Any]) -> bool:
+    """Whether every run completed requests without a single error."""
+    return all(result["requests"] and not result["errors"] for result in results)

@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = ["load_average", "machine_facts"]
 
+_CODE_UNDER_TEST = ("chargeover_emulator/", "generated/", "contracts/", "benchmarks/", "spec/")
 _DISTRIBUTIONS = (
     "chargeover-contract-kit",
     "chargeover-client",
@@ -54,6 +55,21 @@ def _command_output(*argv: str) -> str | None:
     return text.splitlines()[0] if text else None
 
 
+def _dirty_paths(root: Path) -> list[str]:
+    """Tracked or untracked paths with uncommitted changes (`git status --porcelain`)."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return [line[3:] for line in done.stdout.splitlines() if len(line) > 3]
+
+
 def _memory_total_gib() -> float | None:
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():
@@ -90,7 +106,13 @@ def machine_facts(root: Path) -> dict[str, Any]:
         "node": _command_output("node", "--version"),
         "versions": {name: _version(name) for name in _DISTRIBUTIONS},
         "git_commit": _command_output("git", "-C", str(root), "rev-parse", "--short", "HEAD"),
-        "git_dirty": bool(_command_output("git", "-C", str(root), "status", "--porcelain")),
+        "git_dirty": bool(_dirty_paths(root)),
+        # Code under test that differs from the commit (a shared work tree changes under a run).
+        "dirty_code": [
+            path
+            for path in _dirty_paths(root)
+            if path.startswith(_CODE_UNDER_TEST) and not path.startswith("benchmarks/results/")
+        ],
     }
 
 

@@ -28,6 +28,8 @@ def _machine(facts: dict[str, Any]) -> list[str]:
     before = ", ".join(map(str, facts["load_average_before"]))
     after = ", ".join(map(str, facts.get("load_average_after") or []))
     dirty = " (uncommitted changes in the tree)" if facts["git_dirty"] else ""
+    if facts.get("dirty_code"):
+        dirty += f"; uncommitted code under test: {', '.join(facts['dirty_code'])}"
     return [
         f"- Machine: {facts['cores']} cores ({facts['cpu_model']}), {facts['memory_gib']} GiB,"
         f" {facts['platform']}",
@@ -73,7 +75,7 @@ def _http(http: dict[str, Any]) -> list[str]:
                 _num(p.get("median_ms")),
                 _num(p.get("p99_ms")),
                 _num(p.get("bytes_per_response")),
-                f"**{_num(ratios.get(key), 2)}x**",
+                f"**{_num(ratios[key], 2)}x**" if ratios.get(key) else "n/a (errors)",
             )
         )
     if http.get("prism_missing"):
