@@ -15,7 +15,7 @@ from urllib.parse import quote
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route, request_response
 from starlette.types import Receive, Scope, Send
 
@@ -24,7 +24,7 @@ from chargeover_emulator.dispatcher import NO_BODY, ApiRequest
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.errors import ApiError, BadRequest, NotFound, ServerError, unsupported
 from chargeover_emulator.protocol.body import decode_json_body
-from chargeover_emulator.protocol.envelope import error_body, ok_body
+from chargeover_emulator.protocol.envelope import encode, error_body, ok_body
 from chargeover_emulator.protocol.query import parse_query
 
 __all__ = ["create_app"]
@@ -44,9 +44,16 @@ class _EveryMethod:
         await self._app(scope, receive, send)
 
 
-def _envelope(error: ApiError) -> JSONResponse:
+def _json(body: Any, status: int, headers: dict[str, str] | None = None) -> Response:
+    """An envelope as an `application/json` response."""
+    return Response(
+        encode(body), status_code=status, headers=headers, media_type="application/json"
+    )
+
+
+def _envelope(error: ApiError) -> Response:
     """The single place an error becomes an HTTP response."""
-    return JSONResponse(error_body(error), status_code=error.status_code)
+    return _json(error_body(error), error.status_code)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -133,9 +140,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
         except ApiError as error:
             return _envelope(error)
         headers = {"Location": result.location} if result.location else None
-        return JSONResponse(
-            ok_body(result.status, result.response), status_code=result.status, headers=headers
-        )
+        return _json(ok_body(result.status, result.response), result.status, headers)
 
     async def openapi(request: Request) -> Response:
         """The spec, byte for byte."""
@@ -146,7 +151,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
         if not state.settings.enable_reset:
             return _envelope(NotFound("Not found."))
         state.reset()
-        return JSONResponse(ok_body(200, True))
+        return _json(ok_body(200, True), 200)
 
     async def routing_error(request: Request, exc: Exception) -> Response:
         """Starlette's routing errors (no route: 404; route without this method: 405)."""

@@ -2,11 +2,13 @@
 
 Each group pins one former defect: integers beyond int64, deep JSON, lone surrogates and
 non-UTF-8 URLs, non-finite numbers, unrouted methods, dates that are not dates, and bodies
-that are not JSON.
+that are not JSON. The last group checks the orjson envelope encoding against the standard
+library's.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,7 +17,9 @@ import yaml
 from starlette.testclient import TestClient
 
 from chargeover_emulator.emulator import Emulator
+from chargeover_emulator.protocol.envelope import encode, ok_body
 from tests.emulator.test_emu_api import INVOICE_EXAMPLE, err, make_customer, ok
+from tests.reliability.corpus import HOSTILE
 
 HUGE = "99999999999999999999999"  # > 2**63 - 1
 JSON = {"Content-Type": "application/json"}
@@ -426,3 +430,42 @@ def test_sdk_style_json_content_type_on_every_request(
     client.headers["Content-Type"] = "text/plain"  # a body-less request ignores the header
     ok(client.get(f"/api/v3/customer/{customer}"))
     ok(client.post(f"/api/v3/customer/{customer}/_action/setActive"))
+
+
+# -- response encoding -------------------------------------------------------------------------
+
+
+def _stdlib(body: Any) -> bytes:
+    """What Starlette's JSONResponse rendered before the emulator used orjson."""
+    text = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        *HOSTILE,
+        "".join(map(chr, range(0x20))) + "\x7f\u2028\u2029\ufeff\U0010ffff",
+        [0.1, 29.95, 359.4, -0.0, 1e15 + 0.5, 123456789.125, 2**63 - 1, -(2**63), True, None],
+        {"nested": [{"tags": ["a", "b"]}, {}, []]},
+    ],
+)
+def test_encoded_envelopes_are_the_standard_librarys_bytes(value: Any) -> None:
+    body = ok_body(200, {"company": value} if isinstance(value, str) else value)
+    assert encode(body) == _stdlib(body)
+
+
+def test_tiny_floats_may_be_spelled_differently_but_decode_the_same() -> None:
+    body = ok_body(200, [1e-7, 5e-05, 1.5e-300])
+    assert json.loads(encode(body)) == json.loads(_stdlib(body))
+
+
+def test_an_amount_rendered_beyond_64_bits_still_renders(
+    client: TestClient, seeded: dict[str, int]
+) -> None:
+    """A whole float such as 1e29 reads back as a JSON integer, which orjson cannot write."""
+    lines = [{"item_id": 307, "line_rate": 1e29, "line_quantity": 1}]
+    ok(client.put(f"/api/v3/invoice/{seeded['invoice']}", json={"line_items": lines}), 202)
+    invoice = ok(client.get(f"/api/v3/invoice/{seeded['invoice']}"))
+    assert invoice["line_items"][0]["line_rate"] == 1e29 and invoice["total"] == 1e29
+    assert ok(client.get("/api/v3/invoice"))[0]["total"] == 1e29
