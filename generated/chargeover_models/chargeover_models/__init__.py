@@ -1398,9 +1398,47 @@ class LineItem(BaseModel):
     """
 
 
-class LineItemWrite(BaseModel):
+class LineItemCreate(BaseModel):
     """
-    A line item on invoice create or update. A new line needs `item_id` (an existing item); an existing line is kept by sending its `line_item_id`.
+    A line item on invoice create. `item_id` must name an existing item.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    item_id: Annotated[int, Field(le=9223372036854775807)]
+    """
+    Item (product) ID #: must exist.
+    """
+    descrip: str | None = None
+    """
+    Description
+    """
+    line_rate: float | None = None
+    """
+    Unit price
+    """
+    line_quantity: float | None = None
+    """
+    Quantity
+    """
+    custom_1: str | None = None
+    """
+    Custom field #1
+    """
+    custom_2: str | None = None
+    """
+    Custom field #2
+    """
+    custom_3: str | None = None
+    """
+    Custom field #3
+    """
+
+
+class LineItemUpdate(BaseModel):
+    """
+    A line item on invoice update. `line_items` replaces the invoice's lines; keep an existing line by sending its `line_item_id` (alone, to keep it unchanged); a new line needs `item_id`.
     """
 
     model_config = ConfigDict(
@@ -1640,7 +1678,7 @@ class InvoiceCreate(BaseModel):
     """
     Custom field #20
     """
-    line_items: Annotated[list[LineItemWrite], Field(min_length=1)]
+    line_items: Annotated[list[LineItemCreate], Field(min_length=1)]
     """
     A list of line items for the invoice (at least one)
     """
@@ -1830,7 +1868,7 @@ class InvoiceUpdate(BaseModel):
     """
     Custom field #20
     """
-    line_items: Annotated[list[LineItemWrite] | None, Field(min_length=1)] = None
+    line_items: Annotated[list[LineItemUpdate] | None, Field(min_length=1)] = None
     """
     A list of line items for the invoice (at least one)
     """
@@ -1905,7 +1943,7 @@ class SetPayMethodRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    paymethod: PayMethodCode | None = None
+    paymethod: PayMethodCode
     """
     Payment method type
     """

@@ -53,7 +53,8 @@ from .invoice_status_str import InvoiceStatusStr
 from .invoice_update import InvoiceUpdate
 from .legacy_flag_type_1 import LegacyFlagType1
 from .line_item import LineItem
-from .line_item_write import LineItemWrite
+from .line_item_create import LineItemCreate
+from .line_item_update import LineItemUpdate
 from .login_destination import LoginDestination
 from .not_found_envelope import NotFoundEnvelope
 from .not_found_envelope_details_type_0 import NotFoundEnvelopeDetailsType0
@@ -135,7 +136,8 @@ __all__ = (
     "InvoiceUpdate",
     "LegacyFlagType1",
     "LineItem",
-    "LineItemWrite",
+    "LineItemCreate",
+    "LineItemUpdate",
     "LoginDestination",
     "NotFoundEnvelope",
     "NotFoundEnvelopeDetailsType0",

@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.line_item_write import LineItemWrite
+    from ..models.line_item_create import LineItemCreate
 
 
 T = TypeVar("T", bound="InvoiceCreate")
@@ -22,7 +22,7 @@ class InvoiceCreate:
     `customer_external_key`) and at least one line item.
 
         Attributes:
-            line_items (list[LineItemWrite]): A list of line items for the invoice (at least one)
+            line_items (list[LineItemCreate]): A list of line items for the invoice (at least one)
             refnumber (str | Unset): Invoice reference number
             external_key (str | Unset): External key value
             customer_id (int | Unset): Customer ID # (or send customer_token or customer_external_key)
@@ -74,7 +74,7 @@ class InvoiceCreate:
             tags (list[str] | Unset): A list of tags
     """
 
-    line_items: list[LineItemWrite]
+    line_items: list[LineItemCreate]
     refnumber: str | Unset = UNSET
     external_key: str | Unset = UNSET
     customer_id: int | Unset = UNSET
@@ -343,13 +343,13 @@ class InvoiceCreate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.line_item_write import LineItemWrite  # noqa: PLC0415
+        from ..models.line_item_create import LineItemCreate  # noqa: PLC0415
 
         d = dict(src_dict)
         line_items = []
         _line_items = d.pop("line_items")
         for line_items_item_data in _line_items:
-            line_items_item = LineItemWrite.from_dict(line_items_item_data)
+            line_items_item = LineItemCreate.from_dict(line_items_item_data)
 
             line_items.append(line_items_item)
 

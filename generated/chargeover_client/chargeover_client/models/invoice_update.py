@@ -10,7 +10,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.line_item_write import LineItemWrite
+    from ..models.line_item_update import LineItemUpdate
 
 
 T = TypeVar("T", bound="InvoiceUpdate")
@@ -65,7 +65,7 @@ class InvoiceUpdate:
             custom_18 (str | Unset): Custom field #18
             custom_19 (str | Unset): Custom field #19
             custom_20 (str | Unset): Custom field #20
-            line_items (list[LineItemWrite] | Unset): A list of line items for the invoice (at least one)
+            line_items (list[LineItemUpdate] | Unset): A list of line items for the invoice (at least one)
             tags (list[str] | Unset): A list of tags
     """
 
@@ -112,7 +112,7 @@ class InvoiceUpdate:
     custom_18: str | Unset = UNSET
     custom_19: str | Unset = UNSET
     custom_20: str | Unset = UNSET
-    line_items: list[LineItemWrite] | Unset = UNSET
+    line_items: list[LineItemUpdate] | Unset = UNSET
     tags: list[str] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -313,7 +313,7 @@ class InvoiceUpdate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.line_item_write import LineItemWrite  # noqa: PLC0415
+        from ..models.line_item_update import LineItemUpdate  # noqa: PLC0415
 
         d = dict(src_dict)
         refnumber = d.pop("refnumber", UNSET)
@@ -408,11 +408,11 @@ class InvoiceUpdate:
         custom_20 = d.pop("custom_20", UNSET)
 
         _line_items = d.pop("line_items", UNSET)
-        line_items: list[LineItemWrite] | Unset = UNSET
+        line_items: list[LineItemUpdate] | Unset = UNSET
         if _line_items is not UNSET:
             line_items = []
             for line_items_item_data in _line_items:
-                line_items_item = LineItemWrite.from_dict(line_items_item_data)
+                line_items_item = LineItemUpdate.from_dict(line_items_item_data)
 
                 line_items.append(line_items_item)
 

@@ -17,7 +17,7 @@ class SetPayMethodRequest:
     """Set the customer's default payment method.
 
     Attributes:
-        paymethod (PayMethodCode | Unset): Payment method type: `crd` credit card, `ach` bank account, `inv` invoice (no
+        paymethod (PayMethodCode): Payment method type: `crd` credit card, `ach` bank account, `inv` invoice (no
             autopay), `tok` tokenized.
         creditcard_id (int | Unset): Stored credit card to use
         ach_id (int | Unset): Stored bank account to use
@@ -25,15 +25,13 @@ class SetPayMethodRequest:
             invoices (the default when omitted)
     """
 
-    paymethod: PayMethodCode | Unset = UNSET
+    paymethod: PayMethodCode
     creditcard_id: int | Unset = UNSET
     ach_id: int | Unset = UNSET
     update_subscriptions_and_scheduled_invoices: bool | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        paymethod: str | Unset = UNSET
-        if not isinstance(self.paymethod, Unset):
-            paymethod = self.paymethod.value
+        paymethod = self.paymethod.value
 
         creditcard_id = self.creditcard_id
 
@@ -43,9 +41,11 @@ class SetPayMethodRequest:
 
         field_dict: dict[str, Any] = {}
 
-        field_dict.update({})
-        if paymethod is not UNSET:
-            field_dict["paymethod"] = paymethod
+        field_dict.update(
+            {
+                "paymethod": paymethod,
+            }
+        )
         if creditcard_id is not UNSET:
             field_dict["creditcard_id"] = creditcard_id
         if ach_id is not UNSET:
@@ -58,12 +58,7 @@ class SetPayMethodRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _paymethod = d.pop("paymethod", UNSET)
-        paymethod: PayMethodCode | Unset
-        if isinstance(_paymethod, Unset):
-            paymethod = UNSET
-        else:
-            paymethod = PayMethodCode(_paymethod)
+        paymethod = PayMethodCode(d.pop("paymethod"))
 
         creditcard_id = d.pop("creditcard_id", UNSET)
 

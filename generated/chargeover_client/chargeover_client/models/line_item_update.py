@@ -8,13 +8,13 @@ from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
 
-T = TypeVar("T", bound="LineItemWrite")
+T = TypeVar("T", bound="LineItemUpdate")
 
 
 @_attrs_define
-class LineItemWrite:
-    """A line item on invoice create or update. A new line needs `item_id` (an existing item); an existing line is kept by
-    sending its `line_item_id`.
+class LineItemUpdate:
+    """A line item on invoice update. `line_items` replaces the invoice's lines; keep an existing line by sending its
+    `line_item_id` (alone, to keep it unchanged); a new line needs `item_id`.
 
         Attributes:
             line_item_id (int | Unset): Update only: keep this existing line (send just its id to keep it unchanged)
@@ -94,7 +94,7 @@ class LineItemWrite:
 
         custom_3 = d.pop("custom_3", UNSET)
 
-        line_item_write = cls(
+        line_item_update = cls(
             line_item_id=line_item_id,
             item_id=item_id,
             descrip=descrip,
@@ -105,4 +105,4 @@ class LineItemWrite:
             custom_3=custom_3,
         )
 
-        return line_item_write
+        return line_item_update
