@@ -4,7 +4,8 @@ Starts the emulator as a subprocess on a free loopback port (rate limit off, see
 then drives each scenario with a closed-loop httpx load generator running in separate
 processes, so the generator does not share the server's event loop or GIL.
 
-    python benchmarks/emulator_load.py [--seconds 5] [--workers 2] [--concurrency 4] [--seed-count 1000]
+    python benchmarks/emulator_load.py [--seconds 5] [--workers 2] [--concurrency 4] \
+        [--seed-count 1000]
 """
 
 from __future__ import annotations
@@ -84,11 +85,12 @@ def run(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite3"
         env = {k: v for k, v in os.environ.items() if not k.startswith("CHARGEOVER_")}
+        command = [sys.executable, "-m", "chargeover_emulator", "serve", "--port", str(port)]
+        command += ["--db", str(db), "--rate-limit", "off"]
+        command += ["--seed", "1", "--seed-count", str(args.seed_count)]
         server = subprocess.Popen(
-            [sys.executable, "-m", "chargeover_emulator", "serve", "--port", str(port), "--db", str(db),
-             "--rate-limit", "off", "--seed", "1", "--seed-count", str(args.seed_count)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             deadline = time.monotonic() + 120
             while True:
