@@ -25,6 +25,7 @@ from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.errors import ApiError, BadRequest, NotFound, ServerError, unsupported
 from chargeover_emulator.protocol.body import decode_json_body
 from chargeover_emulator.protocol.envelope import encode, error_body, ok_body
+from chargeover_emulator.protocol.numbers import non_negative_integer
 from chargeover_emulator.protocol.query import parse_query
 
 __all__ = ["create_app"]
@@ -59,7 +60,8 @@ def _envelope(error: ApiError) -> Response:
 async def _read_body(request: Request, limit: int) -> bytes:
     """The raw body, refusing more than `limit` bytes without buffering the excess."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    declared_size = non_negative_integer(declared) if declared is not None else None
+    if declared_size is not None and declared_size > limit:
         raise BadRequest(f"Request body too large: the maximum is {limit} bytes.")
     chunks: list[bytes] = []
     size = 0

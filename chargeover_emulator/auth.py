@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 from chargeover_emulator.errors import Unauthorized
+from chargeover_emulator.protocol.numbers import non_negative_integer
 
 __all__ = ["Authenticator", "signature_for", "string_to_sign"]
 
@@ -89,10 +90,11 @@ class Authenticator:
         )
         if not hmac.compare_digest(public_key.encode(), self._username.encode()):
             raise Unauthorized("Invalid API public key.")
-        if not timestamp.isdigit():
+        seconds = non_negative_integer(timestamp)
+        if seconds is None:
             raise Unauthorized("Malformed (ChargeOver) authorization header.")
         now = self._clock()
-        if abs(now - int(timestamp)) > self._window:
+        if abs(now - seconds) > self._window:
             raise Unauthorized("Request timestamp is outside the allowed window.")
         expected = signature_for(
             self._password, string_to_sign(public_key, url, nonce, timestamp, body)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from chargeover_emulator.errors import ConfigError
+from chargeover_emulator.protocol.numbers import non_negative_integer
 
 __all__ = ["DEFAULT_PASSWORD", "DEFAULT_USERNAME", "RateLimit", "Settings"]
 
@@ -42,9 +43,10 @@ class RateLimit:
         if cleaned in {"off", "none", "0", "false", "no"}:
             return cls(0, 60.0)
         count, _, period = cleaned.partition("/")
-        if not count.isdigit() or period not in _PERIODS:
+        requests = non_negative_integer(count)
+        if requests is None or period not in _PERIODS:
             raise ConfigError(f"rate limit must look like 250/min or off, got {text!r}")
-        return cls(int(count), _PERIODS[period])
+        return cls(requests, _PERIODS[period])
 
     @property
     def enabled(self) -> bool:

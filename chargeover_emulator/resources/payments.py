@@ -7,11 +7,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.protocol.numbers import non_negative_integer
 
 __all__ = ["DECLINED_CARD", "charge"]
 
 # A card number the gateway always declines, for tests of the failure path.
 DECLINED_CARD = "4000000000000002"
+
+
+def _ascii_digits(text: str) -> bool:
+    """0-9 only: str.isdigit() also accepts '²' and '٤', which int() refuses or misreads."""
+    return non_negative_integer(text) is not None
 
 
 def _luhn_ok(number: str) -> bool:
@@ -33,11 +39,11 @@ def charge(body: Mapping[str, Any], today: dt.date) -> str | None:
         raise BadRequest(
             "A required parameter was missing: use_customer_balance, or card/ACH number."
         )
-    if not number.isdigit():
+    if not _ascii_digits(number):
         raise BadRequest("This transaction could not be processed: Invalid account number.")
     if body.get("routing") is not None:
         routing = str(body["routing"])
-        if not (routing.isdigit() and len(routing) == 9):
+        if not (_ascii_digits(routing) and len(routing) == 9):
             raise BadRequest("This transaction could not be processed: Invalid routing number.")
         if body.get("type", "chec") not in {"chec", "busi", "savi"}:
             raise BadRequest("This transaction could not be processed: Invalid account type.")

@@ -564,3 +564,20 @@ def test_seeding_is_deterministic(tmp_path: Any) -> None:
         )
         state.close()
     assert dumps[0] == dumps[1] and len(dumps[0][0]) == 20
+
+
+@pytest.mark.parametrize(
+    "payment",
+    [
+        {"number": "41111111111111²1", "expdate_year": "2030", "expdate_month": "12"},
+        {"number": "٤١١١١١١١١١١١١١١١", "expdate_year": "2030", "expdate_month": "12"},
+        {"number": "123456789", "routing": "12345678²"},
+    ],
+    ids=["superscript-digit", "arabic-indic-digits", "routing-superscript"],
+)
+def test_pay_rejects_non_ascii_digits(client: TestClient, payment: dict[str, str]) -> None:
+    """str.isdigit() accepts '²' and '٤', which int() then refuses: a 400, never a 500."""
+    make_customer(client)
+    ok(client.post("/api/v3/invoice", json=INVOICE_EXAMPLE), 201)
+    err(client.post("/api/v3/invoice/1/_action/pay", json=payment), 400)
+    assert ok(client.get("/api/v3/invoice/1"))["payments"] == 0

@@ -89,3 +89,12 @@ def test_rate_limiter_sliding_window() -> None:
 def test_rate_limit_parse() -> None:
     assert RateLimit.parse("250/min") == RateLimit(250, 60.0)
     assert not RateLimit.parse("off").enabled
+
+
+@pytest.mark.parametrize("timestamp", ["17²", "١٧٠٠٠٠٠٠٠٠", "9" * 5000, "-1", "1e9"])
+def test_signature_timestamp_must_be_ascii_decimal(timestamp: str) -> None:
+    """'²'.isdigit() is True but int('²') raises, as does int() of 5000 digits: a 401, not a 500."""
+    auth = Authenticator(PUB, PRIV, clock=lambda: 1700000000)
+    sig = signature_for(PRIV, string_to_sign(PUB, URL, "n3", timestamp, b""))
+    with pytest.raises(Unauthorized, match="Malformed|window"):
+        auth.authenticate(_header("n3", timestamp, sig), URL, b"")

@@ -469,3 +469,17 @@ def test_an_amount_rendered_beyond_64_bits_still_renders(
     invoice = ok(client.get(f"/api/v3/invoice/{seeded['invoice']}"))
     assert invoice["line_items"][0]["line_rate"] == 1e29 and invoice["total"] == 1e29
     assert ok(client.get("/api/v3/invoice"))[0]["total"] == 1e29
+
+
+@pytest.mark.parametrize("declared", ["1²", "9" * 5000])
+def test_odd_content_length_headers_never_break_the_server(
+    client: TestClient, declared: str
+) -> None:
+    """A Content-Length that str.isdigit() accepts but int() refuses must not become a 500."""
+    response = client.post(
+        "/api/v3/customer",
+        content=b'{"company": "A"}',
+        headers={"content-type": "application/json", "content-length": declared.encode("latin-1")},
+    )
+    assert response.status_code < 500
+    assert response.json()["status"] in ("OK", "Error")
