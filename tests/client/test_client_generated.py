@@ -37,3 +37,25 @@ def test_every_generated_file_carries_a_banner() -> None:
         first = path.read_text().split("\n", 1)[0]
         banner = LIB_BANNER if path.parent.name == "lib" else BANNER
         assert banner in first, path.relative_to(REPO)
+
+
+def test_check_fails_with_a_regenerate_message_when_the_spec_changes(tmp_path: Path) -> None:
+    """The drift check is not vacuous: a spec edit without regeneration fails it, saying why."""
+    import subprocess
+    import sys
+
+    spec = (REPO / "spec" / "chargeover.openapi.yaml").read_text(encoding="utf-8")
+    changed = tmp_path / "chargeover.openapi.yaml"
+    changed.write_text(spec.replace("version: '3.0.0'", "version: '3.0.1'", 1), encoding="utf-8")
+    assert changed.read_text(encoding="utf-8") != spec
+    result = subprocess.run(
+        [sys.executable, str(REPO / "codegen" / "generate.py"), "--check", "--spec", str(changed)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "Run `nox -s generate`" in output
+    assert "3.0.1" in output  # the readable diff shows what changed
