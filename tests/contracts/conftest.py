@@ -6,6 +6,7 @@ broken code lives inside chargeover_emulator.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import secrets
@@ -63,8 +64,10 @@ def run_harness(
     operation_ids: tuple[str, ...] = (),
     phases: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful"),
     seed: int = 1,
+    model_runs: int | None = None,
 ) -> RunReport:
     """Run a small profile in-process against `app` without terminal output."""
+    profile = SMALL if model_runs is None else dataclasses.replace(SMALL, model_examples=model_runs)
     settings = Settings.from_env(
         {},
         target="emulator-inprocess",
@@ -72,7 +75,7 @@ def run_harness(
         operation_ids=operation_ids,
         phases=phases,
         seed=seed,
-        profile_override=SMALL,
+        profile_override=profile,
     )
     return run(settings, app=app, credentials=credentials, progress=Progress(io.StringIO()))
 
