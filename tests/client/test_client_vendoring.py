@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.client.conftest import PRIVATE_KEY, PUBLIC_KEY
+from tests.emulator_process import EmulatorProcess
 
 pytestmark = pytest.mark.slow
 
@@ -84,58 +82,17 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def emulator(tmp_path: Path) -> Iterator[str]:
-    """`chargeover-emulator serve` on a free port with a fresh database; yields the base URL."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CHARGEOVER_")}
-    # The server's output goes to a file: an unread pipe could fill up and stall it.
-    log = (tmp_path / "emulator.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            str(EMULATOR),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--db",
-            str(tmp_path / "db.sqlite3"),
-            "--rate-limit",
-            "off",
-            "--username",
-            PUBLIC_KEY,
-            "--password",
-            PRIVATE_KEY,
-        ],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}/api/v3"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base_url}/openapi.yaml", timeout=1)
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        "emulator did not start:\n" + (tmp_path / "emulator.log").read_text()
-                    )
-                time.sleep(0.1)
-        yield base_url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+    """The installed `chargeover-emulator serve` on a free port, fresh database; the base URL."""
+    with EmulatorProcess(
+        tmp_path / "db.sqlite3",
+        log=tmp_path / "emulator.log",
+        username=PUBLIC_KEY,
+        password=PRIVATE_KEY,
+        command=(str(EMULATOR), "serve"),
+    ) as process:
+        yield process.base_url
 
 
 def _fresh_venv_with_client(tmp_path: Path, env: dict[str, str]) -> Path:

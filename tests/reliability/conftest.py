@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.emulator_process import EmulatorProcess
 from tests.reliability.inprocess import InProcessEmulator
 from tests.reliability.ledger import Ledger
 from tests.reliability.profile import FULL, PROFILE
-from tests.reliability.server import EmulatorProcess
 
 _HERE = Path(__file__).resolve().parent
 

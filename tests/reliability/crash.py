@@ -9,7 +9,7 @@ import time
 
 import httpx
 
-from tests.reliability.server import EmulatorProcess
+from tests.emulator_process import EmulatorProcess
 
 __all__ = ["CrashOutcome", "crash_cycle"]
 

@@ -23,8 +23,8 @@ from chargeover_client.lib import (
     unwrap,
 )
 from chargeover_client.models import CustomerCreate
+from tests.emulator_process import EmulatorProcess, free_port
 from tests.reliability.ledger import Ledger, Row
-from tests.reliability.server import EmulatorProcess, free_port
 
 # Distinctive credentials: any of these strings in captured output is a leak.
 PUBLIC_KEY = "pubRELIABILITYk3y0000000000000000"

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.emulator_process import EmulatorProcess
 from tests.reliability.ledger import Ledger, Row
 from tests.reliability.load import run_load
-from tests.reliability.server import WEAKENED_SERVE, EmulatorProcess
+from tests.reliability.weakened_server import SERVE as WEAKENED_SERVE
 
 
 def _check_and_record(process: EmulatorProcess, clients: int, creates: int, ledger: Ledger) -> None:

@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
+from tests.emulator_process import EmulatorProcess
 from tests.reliability.crash import CrashOutcome, crash_cycle
 from tests.reliability.ledger import Ledger, Row
-from tests.reliability.server import WEAKENED_SERVE, EmulatorProcess
+from tests.reliability.weakened_server import SERVE as WEAKENED_SERVE
 
 
 def _run(process: EmulatorProcess, cycles: int, kill_after: int, ledger: Ledger) -> None:

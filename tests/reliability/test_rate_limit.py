@@ -14,10 +14,10 @@ from chargeover_client.lib import RateLimitError, RetryPolicy, connect, unwrap
 from chargeover_client.models import CustomerCreate
 from chargeover_emulator.config import RateLimit
 from chargeover_emulator.ratelimit import RateLimiter
+from tests.emulator_process import EmulatorProcess
 from tests.reliability.envelope import envelope_problems
 from tests.reliability.inprocess import InProcessEmulator
 from tests.reliability.ledger import Ledger, Row
-from tests.reliability.server import EmulatorProcess
 
 LIMIT = 5
 READS = 2 * LIMIT + 2  # more than one window's worth: the client must back off at least once

@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import json
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -28,7 +29,11 @@ from chargeover_emulator.config import Settings
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.storage.database import Database
 
-__all__ = ["HOT_FIELDS", "LostUpdateApp", "main", "write_behind"]
+# How tests start this twin with tests.emulator_process.EmulatorProcess: the same options as
+# `chargeover-emulator serve`, plus --weakness.
+SERVE = (sys.executable, "-m", "tests.reliability.weakened_server", "serve")
+
+__all__ = ["HOT_FIELDS", "SERVE", "LostUpdateApp", "main", "write_behind"]
 
 # The fields concurrent writers share on one row in the concurrency scenario.
 HOT_FIELDS = tuple(f"custom_{n}" for n in range(1, 9))

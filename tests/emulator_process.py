@@ -1,4 +1,8 @@
-"""`chargeover-emulator serve` (or a weakened twin) as a real subprocess on a free port."""
+"""`chargeover-emulator serve` as a real subprocess on a free port: the one way tests start it.
+
+Used by the emulator's HTTP tests, the client's vendoring proof and the reliability suite
+(which also passes a weakened twin's command, `tests.reliability.weakened_server.SERVE`).
+"""
 
 from __future__ import annotations
 
@@ -17,12 +21,11 @@ import httpx
 
 from chargeover_emulator.config import DEFAULT_PASSWORD, DEFAULT_USERNAME
 
-__all__ = ["EmulatorProcess", "free_port"]
+__all__ = ["SERVE", "EmulatorProcess", "free_port"]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-# The real command people run; the weakened twin accepts the same options plus --weakness.
-SERVE = ("-m", "chargeover_emulator", "serve")
-WEAKENED_SERVE = ("-m", "tests.reliability.weakened_server", "serve")
+REPO_ROOT = Path(__file__).resolve().parents[1]
+# The real command people run.
+SERVE = (sys.executable, "-m", "chargeover_emulator", "serve")
 
 
 def free_port() -> int:
@@ -73,7 +76,7 @@ class EmulatorProcess:
         self.port = free_port()
         with self.log.open("ab") as log:
             self._process = subprocess.Popen(
-                [sys.executable, *self._args, "--port", str(self.port)],
+                [*self._args, "--port", str(self.port)],
                 cwd=REPO_ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
