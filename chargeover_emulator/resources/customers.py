@@ -28,7 +28,6 @@ SUPERUSER_FIELDS = {
     "superuser_phone": "phone",
     "superuser_title": "title",
 }
-_PAYMETHODS = {"crd", "ach", "inv", "tok"}
 
 
 class CustomerService(ResourceService):
@@ -237,11 +236,8 @@ class CustomerService(ResourceService):
 
     def _set_pay_method(self, ctx: RequestContext, key: int, body: Mapping[str, Any]) -> bool:
         """Set default_paymethod (+ default_creditcard_id / default_ach_id)."""
-        paymethod = body.get("paymethod")
-        if paymethod not in _PAYMETHODS:
-            raise BadRequest(
-                f"Invalid paymethod: expected one of {', '.join(sorted(_PAYMETHODS))}."
-            )
+        # `paymethod` is required and validated against the spec's PayMethodCode enum already.
+        paymethod = body["paymethod"]
         values: dict[str, Any] = {"default_paymethod": paymethod}
         if paymethod == "crd":
             if body.get("creditcard_id") is None:

@@ -45,8 +45,7 @@ def charge(body: Mapping[str, Any], today: dt.date) -> str | None:
         routing = str(body["routing"])
         if not (_ascii_digits(routing) and len(routing) == 9):
             raise BadRequest("This transaction could not be processed: Invalid routing number.")
-        if body.get("type", "chec") not in {"chec", "busi", "savi"}:
-            raise BadRequest("This transaction could not be processed: Invalid account type.")
+        # `type` was validated against the spec's AchType enum already.
         return "ach"
     if not _luhn_ok(number):
         raise BadRequest("This transaction could not be processed: Invalid card number.")
