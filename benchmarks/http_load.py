@@ -5,6 +5,10 @@ one request type at a time, in one run, so the ratios compare like with like. Th
 served the way users start it (`chargeover-emulator serve`, uvicorn), seeded, rate limit off.
 Prism answers from the spec's examples without state, so its list "page" is one example item:
 bytes per response are recorded next to every number to keep that visible.
+
+Prism is then run a second time on a copy of the spec whose list example is the emulator's own
+response to each list-type request (selected per request with `Prefer: example=...`), so that
+for those requests both servers send the same bytes and the ratio compares serving, not size.
 """
 
 from __future__ import annotations
@@ -14,9 +18,12 @@ import dataclasses
 import json
 import shutil
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from benchmarks.emulator_load import SCENARIOS as EMULATOR_LOAD_SCENARIOS
 from benchmarks.loadgen import Load, generator_name, run_load
@@ -91,8 +98,10 @@ def emulator_command() -> str:
     return found
 
 
-def _load(port: int, prefix: str, scenario: Scenario, seconds: float) -> Load:
-    headers = dict(AUTH)
+def _load(
+    port: int, prefix: str, scenario: Scenario, seconds: float, extra: dict[str, str] | None = None
+) -> Load:
+    headers = {**AUTH, **(extra or {})}
     body = None
     if scenario.body is not None:
         headers["Content-Type"] = "application/json"
@@ -110,13 +119,22 @@ def _load(port: int, prefix: str, scenario: Scenario, seconds: float) -> Load:
 
 
 def _drive(
-    server: Server, prefix: str, seconds: float, warmup: float, generator: str
+    server: Server,
+    prefix: str,
+    seconds: float,
+    warmup: float,
+    generator: str,
+    only: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
+    """Every scenario in turn (or those of `only`, each with its extra request headers)."""
     results: dict[str, Any] = {}
     for scenario in scenarios():
+        if only is not None and scenario.key not in only:
+            continue
+        extra = (only or {}).get(scenario.key)
         # A warm-up run first: imports, SQLite page cache and V8's JIT settle before we measure.
-        run_load(_load(server.port, prefix, scenario, warmup), generator)
-        result = run_load(_load(server.port, prefix, scenario, seconds), generator)
+        run_load(_load(server.port, prefix, scenario, warmup, extra), generator)
+        result = run_load(_load(server.port, prefix, scenario, seconds, extra), generator)
         if scenario.method == "GET":
             # Records per response, so that list throughput can also be compared per record.
             result["items_per_response"] = _items(server.port, prefix + scenario.paths[0])
@@ -125,12 +143,47 @@ def _drive(
     return results
 
 
+def _fetch(port: int, path: str, extra: dict[str, str] | None = None) -> bytes:
+    headers = {**AUTH, **(extra or {})}
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return bytes(response.read())
+
+
 def _items(port: int, path: str) -> int:
     """How many records one response carries: the length of a list payload, else 1."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=AUTH)
-    with urllib.request.urlopen(request, timeout=60) as response:
-        payload = json.loads(response.read()).get("response")
+    payload = json.loads(_fetch(port, path)).get("response")
     return len(payload) if isinstance(payload, list) else 1
+
+
+def _list_bodies(server: Server, results: dict[str, Any]) -> dict[str, bytes]:
+    """The emulator's response to each list-type request (more than one record per response)."""
+    return {
+        key: _fetch(server.port, _API_ROOT + scenario.paths[0])
+        for scenario in scenarios()
+        for key in [scenario.key]
+        if results[key].get("items_per_response", 1) > 1
+    }
+
+
+def same_bytes_spec(spec: Path, bodies: dict[str, bytes], out: Path) -> Path:
+    """A copy of the spec whose GET operations also hold each body as a named 200 example.
+
+    The example name is the scenario key; Prism picks it for a request with
+    `Prefer: example=<key>`. The operation is the GET of the request's path, whose response
+    schema the body already satisfies (the contract suite checks the emulator against it).
+    """
+    document = yaml.safe_load(spec.read_text())
+    by_key = {s.key: s for s in scenarios()}
+    for key, body in bodies.items():
+        path = urllib.parse.urlsplit(by_key[key].paths[0]).path
+        content = document["paths"][path]["get"]["responses"]["200"]["content"]
+        content["application/json"].setdefault("examples", {})[key] = {
+            "summary": f"the emulator's response to the {key} benchmark request",
+            "value": json.loads(body),
+        }
+    out.write_text(json.dumps(document))
+    return out
 
 
 def run(
@@ -185,6 +238,7 @@ def run(
         out["emulator"] = _drive(emulator, _API_ROOT, seconds, warmup, generator)
         out["emulator_startup_seconds"] = emulator.startup_seconds
         out["emulator_peak_rss_kib"] = emulator.peak_rss_kib()
+        bodies = _list_bodies(emulator, out["emulator"])
     prism = prism_binary(npm_prefix)
     if prism is None:
         out["prism"] = None
@@ -192,31 +246,27 @@ def run(
             f"no Prism CLI under {npm_prefix} (the nox bench session installs it)"
         )
         return out
-    port = free_port()
-    server = Server(
-        "prism",
-        # warn: Prism logs every request at its default level, which the emulator does not do.
-        [
-            str(prism),
-            "mock",
-            "--port",
-            str(port),
-            "--host",
-            "127.0.0.1",
-            "--verboseLevel",
-            "warn",
-            str(spec),
-        ],
-        port=port,
-        ready_path="/teapot",
-        headers=AUTH,
-        log=workdir / "prism.log",
-        env={"SCARF_ANALYTICS": "false", "NO_UPDATE_NOTIFIER": "1"},
-    )
-    with server:
+    with _prism(prism, spec, workdir / "prism.log") as server:
         out["prism"] = _drive(server, "", seconds, warmup, generator)
         out["prism_startup_seconds"] = server.startup_seconds
         out["prism_peak_rss_kib"] = server.peak_rss_kib()
+    variant = same_bytes_spec(spec, bodies, workdir / "prism-same-bytes.openapi.json")
+    prefer = {key: {"Prefer": f"example={key}"} for key in bodies}
+    by_key = {s.key: s for s in scenarios()}
+    with _prism(prism, variant, workdir / "prism-same-bytes.log") as server:
+        out["prism_same_bytes"] = _drive(server, "", seconds, warmup, generator, only=prefer)
+        for key, result in out["prism_same_bytes"].items():
+            result["body_bytes"] = len(_fetch(server.port, by_key[key].paths[0], prefer[key]))
+            out["emulator"][key]["body_bytes"] = len(bodies[key])
+    # A ratio only where both answered without errors and the bodies match in size (JSON
+    # re-serialised by Prism may differ in a few number spellings, never by a record).
+    out["same_bytes_ratios"] = {
+        key: round(out["emulator"][key]["rps"] / result["rps"], 2)
+        if _clean(out["emulator"][key], result)
+        and abs(result["body_bytes"] - len(bodies[key])) <= len(bodies[key]) // 100
+        else None
+        for key, result in out["prism_same_bytes"].items()
+    }
     # A ratio only where both servers answered every request with 2xx: error responses are
     # cheap, so a failing server would look fast.
     valid = [key for key in out["emulator"] if _clean(out["emulator"][key], out["prism"][key])]
@@ -234,6 +284,31 @@ def run(
         for key in out["emulator"]
     }
     return out
+
+
+def _prism(binary: Path, spec: Path, log: Path) -> Server:
+    """`prism mock` on a free port, serving `spec`."""
+    port = free_port()
+    return Server(
+        "prism",
+        # warn: Prism logs every request at its default level, which the emulator does not do.
+        [
+            str(binary),
+            "mock",
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+            "--verboseLevel",
+            "warn",
+            str(spec),
+        ],
+        port=port,
+        ready_path="/teapot",
+        headers=AUTH,
+        log=log,
+        env={"SCARF_ANALYTICS": "false", "NO_UPDATE_NOTIFIER": "1"},
+    )
 
 
 def _clean(*results: dict[str, Any]) -> bool:

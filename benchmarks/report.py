@@ -92,6 +92,7 @@ def _http(http: dict[str, Any]) -> list[str]:
         )
         if per_record:
             lines += ["", f"Per record (emulator / Prism): {per_record}."]
+    lines += _same_bytes(http)
     emulator_rss = (http.get("emulator_peak_rss_kib") or 0) / 1024
     prism_rss = (http.get("prism_peak_rss_kib") or 0) / 1024
     lines += [
@@ -100,6 +101,41 @@ def _http(http: dict[str, Any]) -> list[str]:
         " Prism's list responses hold its one example item; the emulator's hold real pages"
         " (compare the bytes).",
     ]
+    return lines
+
+
+def _same_bytes(http: dict[str, Any]) -> list[str]:
+    """List-type requests against a Prism that sends the emulator's own response bodies."""
+    same = http.get("prism_same_bytes")
+    if not same:
+        return []
+    ratios = http.get("same_bytes_ratios") or {}
+    lines = [
+        "",
+        "Same bytes: Prism again, on a copy of the spec whose list example is the emulator's own"
+        " response to each list-type request (chosen with `Prefer: example=...`), so both send"
+        " the same body and the ratio compares serving rather than size.",
+        "",
+        _row("Request", "Emulator req/s", "median ms", "p99 ms", "body bytes")
+        + " Prism req/s | median ms | p99 ms | body bytes | Emulator / Prism |",
+        "|---|" + "---:|" * 9,
+    ]
+    for key, p in same.items():
+        e, scenario = http["emulator"][key], http["scenarios"][key]
+        lines.append(
+            _row(
+                f"{scenario['label']}: `{scenario['method']} {scenario['path']}`",
+                _num(e["rps"]),
+                _num(e["median_ms"]),
+                _num(e["p99_ms"]),
+                _num(e.get("body_bytes")),
+                _num(p["rps"]) + (f" ({p['errors']} errors)" if p.get("errors") else ""),
+                _num(p["median_ms"]),
+                _num(p["p99_ms"]),
+                _num(p.get("body_bytes")),
+                f"**{_num(ratios[key], 2)}x**" if ratios.get(key) else "n/a",
+            )
+        )
     return lines
 
 

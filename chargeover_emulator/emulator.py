@@ -85,6 +85,7 @@ class Emulator:
             for service in self.services.values():
                 for statement in service.ddl():
                     conn.execute(statement)
+                service.install(conn)
             # After every table exists: filter indexes may be on another resource's child table.
             for service in self.services.values():
                 for statement in service.index_ddl(case_sensitive=case_sensitive):

@@ -9,7 +9,30 @@ import orjson
 
 from chargeover_emulator.errors import ApiError
 
-__all__ = ["encode", "error_body", "ok_body", "status_word"]
+__all__ = ["RenderedJson", "encode", "error_body", "ok_body", "status_word"]
+
+
+class RenderedJson:
+    """A value already encoded as JSON (a stored list-view row), spliced into a body as is."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+
+def _splice(value: Any) -> Any:
+    """orjson's `default` hook: rendered bytes go in verbatim, anything else is an error."""
+    if isinstance(value, RenderedJson):
+        return orjson.Fragment(value.data)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _splice_stdlib(value: Any) -> Any:
+    """The standard library's hook for the rare fallback: decode rendered bytes again."""
+    if isinstance(value, RenderedJson):
+        return json.loads(value.data)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 def status_word(code: int) -> str:
@@ -42,10 +65,12 @@ def encode(body: Any) -> bytes:
     (compact, non-ASCII unescaped), except floats below 1e-4, which orjson spells differently
     (`1e-7` for `1e-07`, the same value). orjson refuses integers beyond 64 bits, which a whole
     amount stored as a float can render as (`line_rate` 1e29), so such a body takes the
-    standard library, as before.
+    standard library, as before. RenderedJson values (stored rows) are spliced in unchanged.
     """
     try:
-        return orjson.dumps(body)
+        return orjson.dumps(body, default=_splice)
     except orjson.JSONEncodeError:
-        text = json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        text = json.dumps(
+            body, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_splice_stdlib
+        )
         return text.encode("utf-8")

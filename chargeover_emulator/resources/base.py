@@ -8,12 +8,14 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from chargeover_emulator.errors import BadRequest, NotFound
+from chargeover_emulator.protocol.envelope import RenderedJson, encode
 from chargeover_emulator.protocol.numbers import decimal_integer
 from chargeover_emulator.protocol.order import compile_order, parse_order
 from chargeover_emulator.protocol.paging import parse_page
 from chargeover_emulator.protocol.where import FieldTarget, Relation, compile_where, parse_where
 from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
+from chargeover_emulator.storage.rendered import RenderedRows
 from chargeover_emulator.storage.tables import Table
 
 __all__ = ["Action", "ResourceService"]
@@ -54,6 +56,10 @@ class ResourceService:
         self._list_view = self.table.projection(list_fields, empty_arrays=non_null_arrays)
         self._full_children = tuple(f for f in self.child_fields if f in spec.properties)
         self._list_children = tuple(f for f in self._full_children if f in list_fields)
+        # List items are served from stored renderings when they depend on the row alone.
+        self._rendered = (
+            None if self._list_children else RenderedRows(self.table, self._list_view, encode)
+        )
         #: every service by resource name, filled in by the registry (cross-resource rules)
         self.services: dict[str, ResourceService] = {}
 
@@ -68,6 +74,11 @@ class ResourceService:
                     f'CREATE INDEX IF NOT EXISTS "ix_{name}_{column}" ON "{name}" ("{column}")'
                 )
         return statements
+
+    def install(self, conn: Any) -> None:
+        """Schema steps that need the live table (after `ddl`): the stored list renderings."""
+        if self._rendered is not None:
+            self._rendered.install(conn)
 
     def index_ddl(self, *, case_sensitive: bool) -> list[str]:
         """One index per filterable column, so `where` + `limit` reads a page, not the table.
@@ -139,8 +150,8 @@ class ResourceService:
             conditions, self.filter_target, case_sensitive=ctx.settings.where_case_sensitive
         )
 
-    def list(self, ctx: RequestContext, query: Mapping[str, Any]) -> list[dict[str, Any]]:
-        """GET /{resource}: where, order, limit, offset."""
+    def list(self, ctx: RequestContext, query: Mapping[str, Any]) -> list[Any]:
+        """GET /{resource}: where, order, limit, offset (items as dicts or RenderedJson)."""
         where, params = self._where(ctx, query.get("where", []))
         order = compile_order(
             parse_order(",".join(query.get("order", []))),
@@ -151,6 +162,9 @@ class ResourceService:
         page = parse_page(
             query.get("limit"), query.get("offset"), overflow=ctx.settings.limit_overflow
         )
+        if self._rendered is not None:
+            rendered = self._rendered.select(ctx.conn, where, params, order, page.limit, page.offset)
+            return [RenderedJson(item) for item in rendered]
         items = self.table.select(
             ctx.conn, self._list_view, where, params, order, page.limit, page.offset
         )

@@ -8,6 +8,8 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 
+from chargeover_emulator.storage.checkpoint import BACKSTOP_PAGES, Checkpointer
+
 __all__ = ["Database"]
 
 
@@ -27,6 +29,11 @@ class Database:
         # right trade for an emulator's test data: no fsync per request.
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.execute("PRAGMA foreign_keys=ON")
+        self.checkpointer: Checkpointer | None = None
+        if path != ":memory:":
+            # Checkpoints (and their fsyncs) run on a background thread; see checkpoint.py.
+            self.connection.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+            self.checkpointer = Checkpointer(path)
         self.lock = threading.RLock()
         self._savepoints = itertools.count(1)
 
@@ -34,6 +41,7 @@ class Database:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """Run the body in one IMMEDIATE transaction; any exception rolls everything back."""
         with self.lock:
+            changes_before = self.connection.total_changes
             self.connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self.connection
@@ -41,6 +49,8 @@ class Database:
                 self.connection.execute("ROLLBACK")
                 raise
             self.connection.execute("COMMIT")
+            if self.checkpointer is not None and self.connection.total_changes != changes_before:
+                self.checkpointer.committed()
 
     @contextlib.contextmanager
     def savepoint(self) -> Iterator[sqlite3.Connection]:
@@ -57,5 +67,7 @@ class Database:
 
     def close(self) -> None:
         """Close the connection."""
+        if self.checkpointer is not None:
+            self.checkpointer.close()
         with self.lock:
             self.connection.close()

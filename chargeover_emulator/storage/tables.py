@@ -11,7 +11,7 @@ from typing import Any
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.protocol.numbers import fits_int64
 
-__all__ = ["Projection", "Table"]
+__all__ = ["Projection", "Table", "tuples"]
 
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT"}
 
@@ -59,7 +59,7 @@ class Projection:
         return out
 
 
-def _tuples(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+def tuples(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
     """Execute on a cursor that yields plain tuples (no sqlite3.Row objects to build)."""
     cursor = conn.cursor()
     cursor.row_factory = None
@@ -136,7 +136,7 @@ class Table:
     ) -> dict[str, Any] | None:
         """One row by primary key as a dict of `view`'s fields (default: every column)."""
         view = view or self.everything
-        row = _tuples(
+        row = tuples(
             conn,
             f'SELECT {view.select_list} FROM "{self.name}" WHERE "{self.primary_key}" = ?',
             [key],
@@ -168,7 +168,7 @@ class Table:
             f" ORDER BY {order} LIMIT ? OFFSET ?"
         )
         to_dict = view.to_dict
-        return [to_dict(row) for row in _tuples(conn, sql, [*params, limit, offset])]
+        return [to_dict(row) for row in tuples(conn, sql, [*params, limit, offset])]
 
     def count(self, conn: sqlite3.Connection, where: str, params: list[Any]) -> int:
         """Number of rows matching a compiled where clause."""

@@ -1,0 +1,144 @@
+"""Stored list renderings (storage/rendered.py) always equal what a live read renders.
+
+The witness is black-box: every item of a list page must equal the GET-one object of the same
+id restricted to the list's fields, and GET one is rendered live from the row every time. Writes
+of every kind run between reads: API updates, computed fields refreshed from other tables,
+actions, and a service's own UPDATE statement (a deleted parent unlinks its children). A
+negative control drops the trigger and shows the witness then catches a stale page.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from chargeover_emulator.app import create_app
+from chargeover_emulator.config import Settings
+from chargeover_emulator.emulator import Emulator
+from chargeover_emulator.storage.rendered import RENDERED_COLUMN
+from tests.emulator.conftest import FIXED_NOW, make_client
+from tests.emulator.test_emu_api import INVOICE_EXAMPLE, make_customer, ok
+
+RESOURCES = {"customer": "customer_id", "user": "user_id", "invoice": "invoice_id"}
+
+
+def stale_items(client: TestClient) -> list[str]:
+    """Every list item that differs from the live GET-one object of the same id."""
+    problems = []
+    for resource, key in RESOURCES.items():
+        for item in ok(client.get(f"/api/v3/{resource}", params={"limit": 500})):
+            live = ok(client.get(f"/api/v3/{resource}/{item[key]}"))
+            expected = {name: live.get(name) for name in item}
+            if item != expected:
+                changed = sorted(n for n in item if item[n] != expected[n])
+                problems.append(f"{resource} {item[key]}: {changed}")
+    return problems
+
+
+def stored_count(emulator: Emulator, table: str) -> int:
+    conn = emulator.database.connection
+    sql = f'SELECT COUNT(*) FROM "{table}" WHERE "{RENDERED_COLUMN}" IS NOT NULL'
+    return int(conn.execute(sql).fetchone()[0])
+
+
+def exercise(client: TestClient) -> None:
+    """A list read between writes of every kind, so stored renderings exist when rows change."""
+    parent = make_customer(client, external_key="parent", superuser_email="p@example.com")
+    child = make_customer(client, parent_customer_id=parent, bill_country="Canada")
+    assert stale_items(client) == []
+    ok(client.put(f"/api/v3/customer/{child}", json={"company": "Renamed", "tags": ["x"]}), 202)
+    assert stale_items(client) == []
+    # a customer's totals and status are refreshed from its invoices
+    invoice = ok(
+        client.post("/api/v3/invoice", json={**INVOICE_EXAMPLE, "customer_id": child}), 201
+    )["id"]
+    assert stale_items(client) == []
+    ok(client.post(f"/api/v3/invoice/{invoice}/_action/void", json={}))
+    ok(client.post(f"/api/v3/customer/{child}/_action/setInactive", json={}))
+    assert stale_items(client) == []
+    # the contact behind superuser_* changes through the user resource
+    user = ok(client.get(f"/api/v3/customer/{parent}"))["superuser_id"]
+    ok(client.put(f"/api/v3/user/{user}", json={"first_name": "Changed"}), 202)
+    assert stale_items(client) == []
+    # CustomerService.delete unlinks children with its own UPDATE statement
+    ok(client.delete(f"/api/v3/customer/{parent}"))
+    assert ok(client.get(f"/api/v3/customer/{child}"))["parent_customer_id"] is None
+
+
+def test_list_pages_match_live_reads_after_every_kind_of_write(
+    client: TestClient, emulator: Emulator
+) -> None:
+    exercise(client)
+    assert stale_items(client) == []
+    assert stored_count(emulator, "customer") > 0, "list reads should have stored renderings"
+
+
+def test_a_missing_trigger_would_be_caught(client: TestClient, emulator: Emulator) -> None:
+    """Negative control: without the trigger a stored page goes stale and the witness says so."""
+    customer = make_customer(client)
+    assert stale_items(client) == []
+    emulator.database.connection.execute('DROP TRIGGER "tr_customer_rendered_stale"')
+    ok(client.put(f"/api/v3/customer/{customer}", json={"company": "Renamed"}), 202)
+    assert stale_items(client) == [f"customer {customer}: ['company', 'display_as']"]
+
+
+def test_users_and_invoices_store_renderings_too(client: TestClient, emulator: Emulator) -> None:
+    """Their list views leave the child arrays out, so they depend on the row alone as well."""
+    customer = make_customer(client, superuser_email="a@example.com")
+    ok(client.post("/api/v3/invoice", json={**INVOICE_EXAMPLE, "customer_id": customer}), 201)
+    for resource in ("user", "invoice"):
+        ok(client.get(f"/api/v3/{resource}"))
+        assert stored_count(emulator, resource) == 1
+
+
+def test_startup_drops_renderings_an_earlier_process_stored(settings: Settings) -> None:
+    """A rendering from another version of the spec or emulator is never served."""
+    first = Emulator(settings, clock=lambda: FIXED_NOW)
+    client = make_client(create_app(emulator=first))
+    make_customer(client, company="Acme")
+    ok(client.get("/api/v3/customer"))
+    first.close()
+    with sqlite3.connect(settings.db) as conn:
+        forged = b'{"customer_id":1,"company":"forged"}'
+        conn.execute(f'UPDATE customer SET "{RENDERED_COLUMN}" = ?', [forged])
+    second = Emulator(settings, clock=lambda: FIXED_NOW)
+    try:
+        listed = ok(make_client(create_app(emulator=second)).get("/api/v3/customer"))
+        assert [item["company"] for item in listed] == ["Acme"]
+    finally:
+        second.close()
+
+
+def test_a_database_from_before_stored_renderings_is_upgraded(settings: Settings) -> None:
+    """An existing file without the hidden column gets it, and keeps its data."""
+    first = Emulator(settings, clock=lambda: FIXED_NOW)
+    make_customer(make_client(create_app(emulator=first)), company="Kept")
+    first.close()
+    with sqlite3.connect(settings.db) as conn:
+        for table in RESOURCES:
+            conn.execute(f'DROP TRIGGER "tr_{table}_rendered_stale"')
+            conn.execute(f'ALTER TABLE "{table}" DROP COLUMN "{RENDERED_COLUMN}"')
+    second = Emulator(settings, clock=lambda: FIXED_NOW)
+    try:
+        client = make_client(create_app(emulator=second))
+        assert [c["company"] for c in ok(client.get("/api/v3/customer"))] == ["Kept"]
+        assert stale_items(client) == []
+    finally:
+        second.close()
+
+
+def test_an_amount_beyond_int64_renders_through_the_fallback(client: TestClient) -> None:
+    """A whole amount too large for orjson (1e29) takes the standard library, stored or not."""
+    customer = make_customer(client)
+    big: dict[str, Any] = {
+        **INVOICE_EXAMPLE,
+        "customer_id": customer,
+        "line_items": [{"item_id": 307, "line_rate": 1e29, "line_quantity": 1}],
+    }
+    ok(client.post("/api/v3/invoice", json=big), 201)
+    for _ in range(2):  # first read renders and stores, the second serves the stored bytes
+        # the whole float 1e29 is rendered as the integer it is, as on the live path
+        assert ok(client.get("/api/v3/invoice"))[0]["total"] == int(1e29)
+    assert stale_items(client) == []
