@@ -83,3 +83,21 @@ def test_username_uniqueness_check_uses_an_index(emulator: Emulator) -> None:
     sql = 'EXPLAIN QUERY PLAN SELECT "user_id" FROM "user" WHERE "username" = ? LIMIT 1'
     plan = [row[-1] for row in emulator.database.connection.execute(sql, ["x"])]
     assert any("USING COVERING INDEX" in step or "USING INDEX" in step for step in plan), plan
+
+
+def test_partial_indexes_serve_every_comparison(emulator: Emulator) -> None:
+    """Filter indexes hold set values only; each comparison operator must still be able to use
+    them (SQLite refuses `INDEXED BY` with "no query solution" when it cannot)."""
+    conn = emulator.database.connection
+    indexes = conn.execute(
+        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql LIKE '%WHERE%'"
+    ).fetchall()
+    assert len(indexes) > 20, "the filter indexes should be partial"
+    for name, table, sql in indexes:
+        column = sql.split("(", 1)[1].split(")", 1)[0]
+        for operator in ("=", ">", "<", ">=", "<="):
+            conn.execute(
+                f'EXPLAIN QUERY PLAN SELECT rowid FROM "{table}" INDEXED BY "{name}"'
+                f" WHERE {column} {operator} ?",
+                ["x"],
+            ).fetchall()
