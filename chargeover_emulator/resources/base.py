@@ -158,8 +158,14 @@ class ResourceService:
             conditions, self.filter_target, case_sensitive=ctx.settings.where_case_sensitive
         )
 
-    def list(self, ctx: RequestContext, query: Mapping[str, Any]) -> list[Any]:
-        """GET /{resource}: where, order, limit, offset (items as dicts or RenderedJson)."""
+    def list(
+        self, ctx: RequestContext, query: Mapping[str, Any]
+    ) -> builtins.list[dict[str, Any]] | RenderedJson:
+        """GET /{resource}: where, order, limit, offset.
+
+        The page is a list of dicts, or, where stored renderings serve it, one RenderedJson
+        array spliced into the envelope as is.
+        """
         where, params = self._where(ctx, query.get("where", []))
         order = compile_order(
             parse_order(",".join(query.get("order", []))),
@@ -171,8 +177,8 @@ class ResourceService:
             query.get("limit"), query.get("offset"), overflow=ctx.settings.limit_overflow
         )
         if self._rendered is not None:
-            rendered = self._rendered.select(ctx.conn, where, params, order, page.limit, page.offset)
-            return [RenderedJson(item) for item in rendered]
+            rows = self._rendered.select(ctx.conn, where, params, order, page.limit, page.offset)
+            return RenderedJson.array(rows)
         items = self.table.select(
             ctx.conn, self._list_view, where, params, order, page.limit, page.offset
         )

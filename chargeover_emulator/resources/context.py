@@ -38,7 +38,14 @@ class RequestContext:
 
     def token(self, length: int = 12) -> str:
         """A random object token of [0-9a-z], 12 characters like `fozdqj169569`."""
-        return "".join(self.rng.choice(TOKEN_ALPHABET) for _ in range(length))
+        # One draw for the whole token, spelled in base 36: `choice` per character read the OS
+        # random source once per character, a tenth of a customer create.
+        number = self.rng.randrange(len(TOKEN_ALPHABET) ** length)
+        digits = []
+        for _ in range(length):
+            number, digit = divmod(number, len(TOKEN_ALPHABET))
+            digits.append(TOKEN_ALPHABET[digit])
+        return "".join(digits)
 
     def api_url(self, resource: str, key: int) -> str:
         """Absolute API URL of an object (the Location header)."""

@@ -78,6 +78,7 @@ class CustomerService(ResourceService):
         values.update(self.stamp(ctx, created=True))
         values["token"] = ctx.token()
         self._check_refs(values)
+        values.update(self._derived(ctx, values, None))
         key = self.table.insert(ctx.conn, values)
         contact = {
             field: body[name]
@@ -150,10 +151,25 @@ class CustomerService(ResourceService):
 
     # -- computed fields ----------------------------------------------------------------
     def refresh(self, ctx: RequestContext, key: int) -> None:
-        """Recompute every derived column from the customer's own fields and related rows."""
+        """Recompute every derived column; write only those whose value changed."""
         row = self.table.get(ctx.conn, key)
         if row is None:
             return
+        derived = self._derived(ctx, row, key)
+        changed = {name: value for name, value in derived.items() if row.get(name) != value}
+        if changed:
+            self.table.update(ctx.conn, key, changed)
+
+    def _derived(
+        self, ctx: RequestContext, row: Mapping[str, Any], key: int | None
+    ) -> dict[str, Any]:
+        """The derived columns of a customer row from its own fields and related rows.
+
+        With `key=None` (a row about to be inserted) the fields that need the id are left out
+        and the totals are those of a customer without invoices; `create` fills these in
+        before the INSERT so that the row is written once, in its final form, with every
+        index entry right the first time.
+        """
         iso, symbol = CURRENCIES.get(row.get("currency_id") or 1, ("USD", "$"))
         terms_name, terms_days = TERMS.get(
             row.get("terms_id") or DEFAULT_TERMS_ID, TERMS[DEFAULT_TERMS_ID]
@@ -169,14 +185,15 @@ class CustomerService(ResourceService):
             "terms_days": terms_days,
             "url_statementlink": f"{ctx.base_url}/r/statement/view/{token}",
             "url_paymethodlink": f"{ctx.base_url}/r/paymethod/i/{token}",
-            "url_self": f"{ctx.base_url}/admin/r/customer/view/{key}",
             "mrr": 0,
             "arr": 0,
         }
+        if key is not None:
+            values["url_self"] = f"{ctx.base_url}/admin/r/customer/view/{key}"
         values.update(self._contact_fields(ctx, row.get("superuser_id")))
         total = balance = paid = 0.0
         overdue = False
-        if "invoice" in self.services:
+        if key is not None and "invoice" in self.services:
             sums = ctx.conn.execute(
                 "SELECT COALESCE(SUM(total), 0), COALESCE(SUM(balance), 0),"
                 " COALESCE(SUM(payments), 0), COALESCE(MAX(invoice_status_str = 'open-overdue'), 0)"
@@ -205,7 +222,7 @@ class CustomerService(ResourceService):
                 "customer_status_state": state,
             }
         )
-        self.table.update(ctx.conn, key, values)
+        return values
 
     def _contact_fields(self, ctx: RequestContext, user_id: Any) -> dict[str, Any]:
         """superuser_* mirrored from the primary contact."""

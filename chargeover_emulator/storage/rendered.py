@@ -60,8 +60,7 @@ class RenderedRows:
             f' WHERE "{key}" = NEW."{key}"; END'
         )
         conn.execute(
-            f'UPDATE "{name}" SET "{RENDERED_COLUMN}" = NULL'
-            f' WHERE "{RENDERED_COLUMN}" IS NOT NULL'
+            f'UPDATE "{name}" SET "{RENDERED_COLUMN}" = NULL WHERE "{RENDERED_COLUMN}" IS NOT NULL'
         )
 
     def select(

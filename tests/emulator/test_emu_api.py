@@ -581,3 +581,27 @@ def test_pay_rejects_non_ascii_digits(client: TestClient, payment: dict[str, str
     ok(client.post("/api/v3/invoice", json=INVOICE_EXAMPLE), 201)
     err(client.post("/api/v3/invoice/1/_action/pay", json=payment), 400)
     assert ok(client.get("/api/v3/invoice/1"))["payments"] == 0
+
+
+def test_create_writes_every_derived_field_before_the_insert(
+    client: TestClient, emulator: Emulator
+) -> None:
+    """A created customer needs nothing from refresh but its own URL (which needs the id).
+
+    create fills the derived columns before the INSERT with the function refresh uses; a
+    divergence between the two would show as further changes when refresh runs again.
+    """
+    plain = make_customer(client, bill_city="Storrs", bill_country="USA", terms_id=2)
+    with_contact = make_customer(client, superuser_email="c@example.com", currency_id=2)
+    service = emulator.services["customer"]
+    statements: list[str] = []
+    conn = emulator.database.connection
+    for key in (plain, with_contact):
+        with emulator.database.transaction() as tx:
+            ctx = emulator.context(tx, ipaddr="testclient", base_url="http://testserver")
+            conn.set_trace_callback(statements.append)
+            try:
+                service.refresh(ctx, key)
+            finally:
+                conn.set_trace_callback(None)
+    assert [s for s in statements if s.startswith("UPDATE")] == []
