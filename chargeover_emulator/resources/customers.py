@@ -85,12 +85,15 @@ class CustomerService(ResourceService):
             for name, field in SUPERUSER_FIELDS.items()
             if body.get(name) is not None
         }
+        self.remember_external_key(ctx, values.get("external_key"), key)
         if contact:
             users = self.services["user"]
             user_id = users.create_contact(ctx, contact, customer_id=key)  # type: ignore[attr-defined]
             self.table.update(ctx.conn, key, {"superuser_id": user_id})
-        self.remember_external_key(ctx, values.get("external_key"), key)
-        self.refresh(ctx, key)
+            self.refresh(ctx, key)  # the superuser_* mirror of the new contact
+        else:
+            # Everything else was derived before the INSERT; only the URL needs the new id.
+            self.table.update(ctx.conn, key, {"url_self": self._self_url(ctx, key)})
         self.revise(ctx, key, "Customer created")
         return key
 
@@ -189,7 +192,7 @@ class CustomerService(ResourceService):
             "arr": 0,
         }
         if key is not None:
-            values["url_self"] = f"{ctx.base_url}/admin/r/customer/view/{key}"
+            values["url_self"] = self._self_url(ctx, key)
         values.update(self._contact_fields(ctx, row.get("superuser_id")))
         total = balance = paid = 0.0
         overdue = False
@@ -223,6 +226,11 @@ class CustomerService(ResourceService):
             }
         )
         return values
+
+    @staticmethod
+    def _self_url(ctx: RequestContext, key: int) -> str:
+        """The customer's page in the admin UI."""
+        return f"{ctx.base_url}/admin/r/customer/view/{key}"
 
     def _contact_fields(self, ctx: RequestContext, user_id: Any) -> dict[str, Any]:
         """superuser_* mirrored from the primary contact."""
