@@ -52,6 +52,8 @@ class FieldTarget:
 
 def _split_unescaped(text: str, separator: str, maxsplit: int = -1) -> list[str]:
     """Split on `separator` unless it is preceded by a backslash; escapes are kept for later."""
+    if "\\" not in text:  # nothing escaped (nearly every query): the built-in split is the same
+        return text.split(separator, maxsplit)
     parts: list[str] = []
     current: list[str] = []
     index = 0
@@ -73,6 +75,8 @@ def _split_unescaped(text: str, separator: str, maxsplit: int = -1) -> list[str]
 
 def _unescape(text: str) -> str:
     """Resolve `\\:`, `\\,` and `\\\\`; any other backslash stays literal."""
+    if "\\" not in text:
+        return text
     out: list[str] = []
     index = 0
     while index < len(text):
