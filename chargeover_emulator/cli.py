@@ -82,5 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         file=sys.stderr,
         flush=True,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    # uvicorn formats an access-log line for every request and drops it below `info`; at the
+    # default `warning` that was pure cost, so the access log is on only where it is shown.
+    access_log = args.log_level.lower() in {"info", "debug", "trace"}
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level=args.log_level, access_log=access_log
+    )
     return 0
