@@ -2,14 +2,14 @@
 
 A read may store the JSON of the rows it lists (storage/rendered.py); that is a cache kept
 beside the data, not data, so witnesses of "nothing was written" compare everything else: every
-schema statement and every row of every table without the hidden rendering column.
+schema statement and every row of every table but the rendering side tables.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-from chargeover_emulator.storage.rendered import RENDERED_COLUMN
+from chargeover_emulator.storage.rendered import RENDERED_PREFIX
 
 __all__ = ["stored_data"]
 
@@ -23,16 +23,11 @@ def stored_data(conn: sqlite3.Connection) -> list[str]:
     tables = [
         str(row[0])
         for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        if not str(row[0]).startswith(RENDERED_PREFIX)
     ]
     for name in tables:
-        columns = [
-            str(row[1])
-            for row in conn.execute(f'PRAGMA table_info("{name}")').fetchall()
-            if row[1] != RENDERED_COLUMN
-        ]
-        select = ", ".join(f'"{column}"' for column in columns)
         lines.extend(
             f'INSERT INTO "{name}" VALUES{tuple(row)!r}'
-            for row in conn.execute(f'SELECT {select} FROM "{name}"').fetchall()
+            for row in conn.execute(f'SELECT * FROM "{name}"').fetchall()
         )
     return sorted(lines)

@@ -1,17 +1,19 @@
-"""Each row's list-view JSON, kept beside the row and dropped by a trigger when the row changes.
+"""Each row's list-view JSON, kept in a side table and dropped by a trigger when the row changes.
 
 A list page of 500 customers used to rebuild 500 dicts of ~80 fields from SQLite tuples and
 encode them: about 10 ms, nine tenths of it in Python. The bytes of a row's list view depend on
 that row alone (list views have no child arrays; services with list children do not use this),
-so they are rendered once, stored in a hidden BLOB column, and a page is the concatenation of
-stored bytes.
+so they are rendered once, stored, and a page is the concatenation of stored bytes.
 
-Correctness rests on SQLite, not on the services remembering to invalidate: an AFTER UPDATE
-trigger on every data column clears the stored bytes in the same transaction as the change,
-whatever statement made it (Table.update, a service's own UPDATE, a cascade). A read renders
-the rows whose bytes are missing with the same Projection the live path uses and stores them,
-still inside the request's transaction. New rows start with nothing stored. Stored bytes are
-dropped at startup, so a change of spec or emulator version can never serve an old rendering.
+They live in a side table keyed by the row's id rather than in a column of the row: rows stay as
+small as before, so scans that read rows (CONTAINS, deep offsets, counting) cost what they did.
+
+Correctness rests on SQLite, not on the services remembering to invalidate: AFTER UPDATE and
+AFTER DELETE triggers on the resource table remove the stored bytes in the same transaction as
+the change, whatever statement made it (Table.update, a service's own UPDATE, a cascade). A read
+renders the rows whose bytes are missing, with the same Projection the live path uses, and
+stores them inside the request's transaction. Everything stored is dropped at startup, so a
+change of spec or emulator version can never serve an old rendering.
 """
 
 from __future__ import annotations
@@ -22,10 +24,14 @@ from typing import Any
 
 from chargeover_emulator.storage.tables import Projection, Table, tuples
 
-__all__ = ["RENDERED_COLUMN", "RenderedRows"]
+__all__ = ["RENDERED_PREFIX", "RenderedRows"]
 
-#: the hidden column; a leading underscore and the prefix keep it apart from spec fields
-RENDERED_COLUMN = "_emulator_list_json"
+#: side tables are named `<prefix><resource>`; the prefix keeps them apart from resource tables
+RENDERED_PREFIX = "_emulator_rendered_"
+# The side table's columns, named so that no resource column (which `where` and `order`
+# reference unqualified) can clash with them in the join.
+_ID = "_emulator_row_id"
+_JSON = "_emulator_json"
 
 
 class RenderedRows:
@@ -37,31 +43,28 @@ class RenderedRows:
         self.table = table
         self.view = view
         self.render = render
-        name, key = table.name, table.primary_key
-        self._select_rendered = f'SELECT "{key}", "{RENDERED_COLUMN}" FROM "{name}"'
+        self.side_table = f"{RENDERED_PREFIX}{table.name}"
+        name, key, side = table.name, table.primary_key, self.side_table
+        self._select_rendered = (
+            f'SELECT "{name}"."{key}", "{side}"."{_JSON}" FROM "{name}"'
+            f' LEFT JOIN "{side}" ON "{side}"."{_ID}" = "{name}"."{key}"'
+        )
         self._select_view = f'SELECT "{key}", {view.select_list} FROM "{name}"'
-        self._store = f'UPDATE "{name}" SET "{RENDERED_COLUMN}" = ? WHERE "{key}" = ?'
+        self._store = f'INSERT OR REPLACE INTO "{side}" ("{_ID}", "{_JSON}") VALUES (?, ?)'
 
     def install(self, conn: sqlite3.Connection) -> None:
-        """Add the column (also to a database made by an older emulator), the trigger, and
-        drop whatever an earlier process stored."""
-        name, key = self.table.name, self.table.primary_key
-        present = {row[1] for row in conn.execute(f'PRAGMA table_info("{name}")')}
-        if RENDERED_COLUMN not in present:
-            conn.execute(f'ALTER TABLE "{name}" ADD COLUMN "{RENDERED_COLUMN}" BLOB')
-        data_columns = ", ".join(f'"{c}"' for c in self.table.columns if c != key)
-        # Only a change of a data column clears; storing a rendering (an UPDATE of the hidden
-        # column alone) does not fire it. The WHEN skips the extra write while nothing is stored.
+        """Create the side table and its triggers, and drop what an earlier process stored."""
+        name, key, side = self.table.name, self.table.primary_key, self.side_table
         conn.execute(
-            f'CREATE TRIGGER IF NOT EXISTS "tr_{name}_rendered_stale"'
-            f' AFTER UPDATE OF {data_columns} ON "{name}"'
-            f' WHEN OLD."{RENDERED_COLUMN}" IS NOT NULL'
-            f' BEGIN UPDATE "{name}" SET "{RENDERED_COLUMN}" = NULL'
-            f' WHERE "{key}" = NEW."{key}"; END'
+            f'CREATE TABLE IF NOT EXISTS "{side}" ("{_ID}" INTEGER PRIMARY KEY, "{_JSON}" BLOB)'
         )
-        conn.execute(
-            f'UPDATE "{name}" SET "{RENDERED_COLUMN}" = NULL WHERE "{RENDERED_COLUMN}" IS NOT NULL'
-        )
+        for event in ("UPDATE", "DELETE"):
+            conn.execute(
+                f'CREATE TRIGGER IF NOT EXISTS "tr_{name}_rendered_{event.lower()}"'
+                f' AFTER {event} ON "{name}"'
+                f' BEGIN DELETE FROM "{side}" WHERE "{_ID}" = OLD."{key}"; END'
+            )
+        conn.execute(f'DELETE FROM "{side}"')
 
     def select(
         self,
@@ -92,5 +95,5 @@ class RenderedRows:
                 conn, f'{self._select_view} WHERE "{self.table.primary_key}" IN ({marks})', keys
             )
         }
-        conn.executemany(self._store, [(rendered, key) for key, rendered in fresh.items()])
+        conn.executemany(self._store, [(key, rendered) for key, rendered in fresh.items()])
         return fresh

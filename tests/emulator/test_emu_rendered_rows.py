@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 from chargeover_emulator.app import create_app
 from chargeover_emulator.config import Settings
 from chargeover_emulator.emulator import Emulator
-from chargeover_emulator.storage.rendered import RENDERED_COLUMN
+from chargeover_emulator.storage.rendered import RENDERED_PREFIX
 from tests.emulator.conftest import FIXED_NOW, make_client
 from tests.emulator.test_emu_api import INVOICE_EXAMPLE, make_customer, ok
 
@@ -39,8 +39,7 @@ def stale_items(client: TestClient) -> list[str]:
 
 def stored_count(emulator: Emulator, table: str) -> int:
     conn = emulator.database.connection
-    sql = f'SELECT COUNT(*) FROM "{table}" WHERE "{RENDERED_COLUMN}" IS NOT NULL'
-    return int(conn.execute(sql).fetchone()[0])
+    return int(conn.execute(f'SELECT COUNT(*) FROM "{RENDERED_PREFIX}{table}"').fetchone()[0])
 
 
 def exercise(client: TestClient) -> None:
@@ -79,7 +78,7 @@ def test_a_missing_trigger_would_be_caught(client: TestClient, emulator: Emulato
     """Negative control: without the trigger a stored page goes stale and the witness says so."""
     customer = make_customer(client)
     assert stale_items(client) == []
-    emulator.database.connection.execute('DROP TRIGGER "tr_customer_rendered_stale"')
+    emulator.database.connection.execute('DROP TRIGGER "tr_customer_rendered_update"')
     ok(client.put(f"/api/v3/customer/{customer}", json={"company": "Renamed"}), 202)
     assert stale_items(client) == [f"customer {customer}: ['company', 'display_as']"]
 
@@ -102,7 +101,7 @@ def test_startup_drops_renderings_an_earlier_process_stored(settings: Settings) 
     first.close()
     with sqlite3.connect(settings.db) as conn:
         forged = b'{"customer_id":1,"company":"forged"}'
-        conn.execute(f'UPDATE customer SET "{RENDERED_COLUMN}" = ?', [forged])
+        conn.execute(f'UPDATE "{RENDERED_PREFIX}customer" SET "_emulator_json" = ?', [forged])
     second = Emulator(settings, clock=lambda: FIXED_NOW)
     try:
         listed = ok(make_client(create_app(emulator=second)).get("/api/v3/customer"))
@@ -112,14 +111,15 @@ def test_startup_drops_renderings_an_earlier_process_stored(settings: Settings) 
 
 
 def test_a_database_from_before_stored_renderings_is_upgraded(settings: Settings) -> None:
-    """An existing file without the hidden column gets it, and keeps its data."""
+    """An existing file without the side tables gets them, and keeps its data."""
     first = Emulator(settings, clock=lambda: FIXED_NOW)
     make_customer(make_client(create_app(emulator=first)), company="Kept")
     first.close()
     with sqlite3.connect(settings.db) as conn:
         for table in RESOURCES:
-            conn.execute(f'DROP TRIGGER "tr_{table}_rendered_stale"')
-            conn.execute(f'ALTER TABLE "{table}" DROP COLUMN "{RENDERED_COLUMN}"')
+            conn.execute(f'DROP TABLE "{RENDERED_PREFIX}{table}"')
+            for event in ("update", "delete"):
+                conn.execute(f'DROP TRIGGER "tr_{table}_rendered_{event}"')
     second = Emulator(settings, clock=lambda: FIXED_NOW)
     try:
         client = make_client(create_app(emulator=second))
@@ -142,3 +142,12 @@ def test_an_amount_beyond_int64_renders_through_the_fallback(client: TestClient)
         # the whole float 1e29 is rendered as the integer it is, as on the live path
         assert ok(client.get("/api/v3/invoice"))[0]["total"] == int(1e29)
     assert stale_items(client) == []
+
+
+def test_a_deleted_row_takes_its_rendering_with_it(client: TestClient, emulator: Emulator) -> None:
+    kept, deleted = make_customer(client), make_customer(client)
+    ok(client.get("/api/v3/customer"))
+    assert stored_count(emulator, "customer") == 2
+    ok(client.delete(f"/api/v3/customer/{deleted}"))
+    assert stored_count(emulator, "customer") == 1
+    assert [c["customer_id"] for c in ok(client.get("/api/v3/customer"))] == [kept]
