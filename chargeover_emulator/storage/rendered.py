@@ -1,19 +1,24 @@
-"""Each row's list-view JSON, kept in a side table and dropped by a trigger when the row changes.
+"""Each row's list-view JSON, kept in memory beside the database and dropped when the row changes.
 
 A list page of 500 customers used to rebuild 500 dicts of ~80 fields from SQLite tuples and
 encode them: about 10 ms, nine tenths of it in Python. The bytes of a row's list view depend on
 that row alone (list views have no child arrays; services with list children do not use this),
 so they are rendered once, stored, and a page is the concatenation of stored bytes.
 
-They live in a side table keyed by the row's id rather than in a column of the row: rows stay as
-small as before, so scans that read rows (CONTAINS, deep offsets, counting) cost what they did.
-
-Correctness rests on SQLite, not on the services remembering to invalidate: AFTER UPDATE and
-AFTER DELETE triggers on the resource table remove the stored bytes in the same transaction as
-the change, whatever statement made it (Table.update, a service's own UPDATE, a cascade). A read
-renders the rows whose bytes are missing, with the same Projection the live path uses, and
-stores them inside the request's transaction. Everything stored is dropped at startup, so a
-change of spec or emulator version can never serve an old rendering.
+Where they live, and why:
+- In a TEMP table of the emulator's connection (SQLite's per-connection database, held in
+  memory). Stored in the file they cost a WAL write of every rendering, which made the first
+  read of a page twice as slow as rendering it, for bytes that a restart throws away anyway.
+- Keyed by the row's id, apart from the row, so the rows stay as small as before and scans
+  (CONTAINS, deep offsets, counting) cost what they did.
+- Invalidated by SQLite, not by the services remembering to: TEMP triggers AFTER UPDATE and
+  AFTER DELETE on the resource table remove the rendering in the same transaction as the
+  change, whatever statement made it (Table.update, a service's own UPDATE, a cascade), and a
+  rolled-back request or bulk item rolls the TEMP table back with everything else. TEMP
+  triggers fire for this connection only: the emulator must be the only writer of its database
+  file while it runs, which the one-connection design already assumes.
+- Bounded: past `max_rows` renderings per resource the oldest ids are dropped, so memory stays
+  near 25 MB per resource however large the table (the rows are rendered again when read).
 """
 
 from __future__ import annotations
@@ -24,12 +29,13 @@ from typing import Any
 
 from chargeover_emulator.storage.tables import Projection, Table, tuples
 
-__all__ = ["RENDERED_PREFIX", "RenderedRows"]
+__all__ = ["MAX_ROWS", "RENDERED_PREFIX", "RenderedRows"]
 
-#: side tables are named `<prefix><resource>`; the prefix keeps them apart from resource tables
+#: TEMP tables are named `<prefix><resource>`; the prefix keeps them apart from resource tables
 RENDERED_PREFIX = "_emulator_rendered_"
-# The side table's columns, named so that no resource column (which `where` and `order`
-# reference unqualified) can clash with them in the join.
+#: renderings kept per resource (a customer list item is about 2 KB)
+MAX_ROWS = 10_000
+# The TEMP table's columns, named so that no resource column can clash with them.
 _ID = "_emulator_row_id"
 _JSON = "_emulator_json"
 
@@ -38,33 +44,44 @@ class RenderedRows:
     """The stored list-view bytes of one table's rows."""
 
     def __init__(
-        self, table: Table, view: Projection, render: Callable[[dict[str, Any]], bytes]
+        self,
+        table: Table,
+        view: Projection,
+        render: Callable[[dict[str, Any]], bytes],
+        *,
+        max_rows: int = MAX_ROWS,
     ) -> None:
         self.table = table
         self.view = view
         self.render = render
+        self.max_rows = max_rows
         self.side_table = f"{RENDERED_PREFIX}{table.name}"
+        # An upper bound of the renderings stored (triggers delete without telling); the real
+        # count is taken only when this bound passes max_rows.
+        self._size_bound = 0
         name, key, side = table.name, table.primary_key, self.side_table
-        self._select_rendered = (
-            f'SELECT "{name}"."{key}", "{side}"."{_JSON}" FROM "{name}"'
-            f' LEFT JOIN "{side}" ON "{side}"."{_ID}" = "{name}"."{key}"'
-        )
+        self._select_keys = f'SELECT "{key}" FROM "{name}"'
+        self._select_stored = f'SELECT "{_ID}", "{_JSON}" FROM temp."{side}"'
         self._select_view = f'SELECT "{key}", {view.select_list} FROM "{name}"'
-        self._store = f'INSERT OR REPLACE INTO "{side}" ("{_ID}", "{_JSON}") VALUES (?, ?)'
+        self._store = f'INSERT OR REPLACE INTO temp."{side}" ("{_ID}", "{_JSON}") VALUES (?, ?)'
 
     def install(self, conn: sqlite3.Connection) -> None:
-        """Create the side table and its triggers, and drop what an earlier process stored."""
+        """Create the TEMP table and triggers on this connection (idempotent), empty."""
         name, key, side = self.table.name, self.table.primary_key, self.side_table
+        conn.execute("PRAGMA temp_store=MEMORY")
         conn.execute(
-            f'CREATE TABLE IF NOT EXISTS "{side}" ("{_ID}" INTEGER PRIMARY KEY, "{_JSON}" BLOB)'
+            f'CREATE TEMP TABLE IF NOT EXISTS "{side}"'
+            f' ("{_ID}" INTEGER PRIMARY KEY, "{_JSON}" BLOB NOT NULL)'
         )
         for event in ("UPDATE", "DELETE"):
+            # A TEMP trigger may watch a main table; its body names the TEMP table unqualified.
             conn.execute(
-                f'CREATE TRIGGER IF NOT EXISTS "tr_{name}_rendered_{event.lower()}"'
-                f' AFTER {event} ON "{name}"'
+                f'CREATE TEMP TRIGGER IF NOT EXISTS "tr_{name}_rendered_{event.lower()}"'
+                f' AFTER {event} ON main."{name}"'
                 f' BEGIN DELETE FROM "{side}" WHERE "{_ID}" = OLD."{key}"; END'
             )
-        conn.execute(f'DELETE FROM "{side}"')
+        conn.execute(f'DELETE FROM temp."{side}"')
+        self._size_bound = 0
 
     def select(
         self,
@@ -75,15 +92,27 @@ class RenderedRows:
         limit: int,
         offset: int,
     ) -> list[bytes]:
-        """The list-view bytes of the matching rows, ordered and paged like Table.select."""
-        rows = tuples(
-            conn,
-            f"{self._select_rendered} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        ).fetchall()
-        missing = [key for key, stored in rows if stored is None]
-        fresh = self._render(conn, missing) if missing else {}
-        return [stored if stored is not None else fresh[key] for key, stored in rows]
+        """The list-view bytes of the matching rows, ordered and paged like Table.select.
+
+        The page's ids come first, on their own: joining the renderings in that query would
+        look one up for every row an OFFSET skips.
+        """
+        keys = [
+            row[0]
+            for row in tuples(
+                conn,
+                f"{self._select_keys} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+        ]
+        if not keys:
+            return []
+        marks = ", ".join("?" for _ in keys)
+        stored = dict(tuples(conn, f'{self._select_stored} WHERE "{_ID}" IN ({marks})', keys))
+        missing = [key for key in keys if key not in stored]
+        if missing:
+            stored.update(self._render(conn, missing))
+        return [stored[key] for key in keys]
 
     def _render(self, conn: sqlite3.Connection, keys: list[int]) -> dict[int, bytes]:
         """Render and store the rows of `keys` (at most one page, so one IN list)."""
@@ -96,4 +125,19 @@ class RenderedRows:
             )
         }
         conn.executemany(self._store, [(key, rendered) for key, rendered in fresh.items()])
+        self._size_bound += len(fresh)
+        if self._size_bound > self.max_rows:
+            self._evict(conn)
         return fresh
+
+    def _evict(self, conn: sqlite3.Connection) -> None:
+        """Keep at most `max_rows` renderings: drop the lowest ids (the oldest objects) first."""
+        side = self.side_table
+        count = int(conn.execute(f'SELECT COUNT(*) FROM temp."{side}"').fetchone()[0])
+        if count > self.max_rows:
+            conn.execute(
+                f'DELETE FROM temp."{side}" WHERE "{_ID}" IN'
+                f' (SELECT "{_ID}" FROM temp."{side}" ORDER BY "{_ID}" LIMIT ?)',
+                [count - self.max_rows],
+            )
+        self._size_bound = min(count, self.max_rows)

@@ -20,15 +20,24 @@ from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.protocol.envelope import encode, ok_body
 from tests.emulator.test_emu_api import INVOICE_EXAMPLE, err, make_customer, ok
 from tests.reliability.corpus import HOSTILE
-from tests.stored_data import stored_data
 
 HUGE = "99999999999999999999999"  # > 2**63 - 1
 JSON = {"Content-Type": "application/json"}
 
 
-def snapshot(emulator: Emulator) -> list[str]:
+def snapshot(emulator: Emulator) -> list[tuple[str, list[tuple[Any, ...]]]]:
     """Every row of every table: the witness that a refused request wrote nothing."""
-    return stored_data(emulator.database.connection)
+    conn = emulator.database.connection
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        ).fetchall()
+    ]
+    return [
+        (name, sorted(map(tuple, conn.execute(f'SELECT * FROM "{name}"').fetchall()), key=repr))
+        for name in names
+    ]
 
 
 @pytest.fixture

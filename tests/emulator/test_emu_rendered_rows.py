@@ -12,13 +12,12 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
-from chargeover_emulator.app import create_app
 from chargeover_emulator.config import Settings
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.storage.rendered import RENDERED_PREFIX
-from tests.emulator.conftest import FIXED_NOW, make_client
 from tests.emulator.test_emu_api import INVOICE_EXAMPLE, make_customer, ok
 
 RESOURCES = {"customer": "customer_id", "user": "user_id", "invoice": "invoice_id"}
@@ -39,7 +38,8 @@ def stale_items(client: TestClient) -> list[str]:
 
 def stored_count(emulator: Emulator, table: str) -> int:
     conn = emulator.database.connection
-    return int(conn.execute(f'SELECT COUNT(*) FROM "{RENDERED_PREFIX}{table}"').fetchone()[0])
+    sql = f'SELECT COUNT(*) FROM temp."{RENDERED_PREFIX}{table}"'
+    return int(conn.execute(sql).fetchone()[0])
 
 
 def exercise(client: TestClient) -> None:
@@ -92,41 +92,46 @@ def test_users_and_invoices_store_renderings_too(client: TestClient, emulator: E
         assert stored_count(emulator, resource) == 1
 
 
-def test_startup_drops_renderings_an_earlier_process_stored(settings: Settings) -> None:
-    """A rendering from another version of the spec or emulator is never served."""
-    first = Emulator(settings, clock=lambda: FIXED_NOW)
-    client = make_client(create_app(emulator=first))
-    make_customer(client, company="Acme")
+def test_renderings_never_reach_the_database_file(
+    client: TestClient, emulator: Emulator, settings: Settings
+) -> None:
+    """They live in the connection's TEMP database: another connection (or process) sees none."""
+    make_customer(client)
     ok(client.get("/api/v3/customer"))
-    first.close()
+    assert stored_count(emulator, "customer") == 1
     with sqlite3.connect(settings.db) as conn:
-        forged = b'{"customer_id":1,"company":"forged"}'
-        conn.execute(f'UPDATE "{RENDERED_PREFIX}customer" SET "_emulator_json" = ?', [forged])
-    second = Emulator(settings, clock=lambda: FIXED_NOW)
-    try:
-        listed = ok(make_client(create_app(emulator=second)).get("/api/v3/customer"))
-        assert [item["company"] for item in listed] == ["Acme"]
-    finally:
-        second.close()
+        names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master")]
+    assert not [name for name in names if RENDERED_PREFIX in name or "rendered" in name]
 
 
-def test_a_database_from_before_stored_renderings_is_upgraded(settings: Settings) -> None:
-    """An existing file without the side tables gets them, and keeps its data."""
-    first = Emulator(settings, clock=lambda: FIXED_NOW)
-    make_customer(make_client(create_app(emulator=first)), company="Kept")
-    first.close()
-    with sqlite3.connect(settings.db) as conn:
-        for table in RESOURCES:
-            conn.execute(f'DROP TABLE "{RENDERED_PREFIX}{table}"')
-            for event in ("update", "delete"):
-                conn.execute(f'DROP TRIGGER "tr_{table}_rendered_{event}"')
-    second = Emulator(settings, clock=lambda: FIXED_NOW)
-    try:
-        client = make_client(create_app(emulator=second))
-        assert [c["company"] for c in ok(client.get("/api/v3/customer"))] == ["Kept"]
-        assert stale_items(client) == []
-    finally:
-        second.close()
+def test_a_rolled_back_transaction_takes_its_renderings_with_it(
+    client: TestClient, emulator: Emulator
+) -> None:
+    """A page rendered from uncommitted changes must not outlive their rollback."""
+    customer = make_customer(client, company="Committed")
+    service = emulator.services["customer"]
+    with pytest.raises(RuntimeError), emulator.database.transaction() as conn:
+        ctx = emulator.context(conn, ipaddr="testclient", base_url="http://testserver")
+        service.update(ctx, customer, {"company": "Uncommitted"})
+        service.list(ctx, {})  # renders and stores the uncommitted company
+        raise RuntimeError("the request fails after the list")
+    assert [c["company"] for c in ok(client.get("/api/v3/customer"))] == ["Committed"]
+    assert stale_items(client) == []
+
+
+def test_renderings_are_bounded_per_resource(client: TestClient, emulator: Emulator) -> None:
+    """Past max_rows the oldest ids are dropped; pages stay right, rendered again when read."""
+    rendered = emulator.services["customer"]._rendered
+    assert rendered is not None
+    rendered.max_rows = 3
+    keys = [make_customer(client, company=f"C{n}") for n in range(6)]
+    listed = ok(client.get("/api/v3/customer"))
+    assert [c["customer_id"] for c in listed] == keys
+    assert stored_count(emulator, "customer") == 3
+    conn = emulator.database.connection
+    sql = f'SELECT "_emulator_row_id" FROM temp."{RENDERED_PREFIX}customer" ORDER BY 1'
+    assert [row[0] for row in conn.execute(sql)] == keys[3:]
+    assert stale_items(client) == []
 
 
 def test_an_amount_beyond_int64_renders_through_the_fallback(client: TestClient) -> None:

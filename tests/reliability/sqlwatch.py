@@ -6,7 +6,7 @@ Three independent witnesses on the emulator's own connection:
   hands the callback the *expanded* SQL, with bound values rendered as quoted literals; so
   string literals are removed first, and a marker found in what remains was SQL text;
 - a canary table with a known row that injection payloads try to drop or change;
-- a full dump (tests/stored_data.py) before and after, so any change to stored data is visible.
+- a full dump (`iterdump`) before and after, so any change to stored data is visible.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from tests.stored_data import stored_data
 
 __all__ = [
     "CANARY_TABLE",
@@ -59,8 +57,8 @@ def canary_intact(conn: sqlite3.Connection) -> bool:
 
 
 def dump(conn: sqlite3.Connection) -> list[str]:
-    """Every schema statement and row (stored list renderings aside), in a stable order."""
-    return stored_data(conn)
+    """Every schema statement and row, in a stable order."""
+    return sorted(conn.iterdump())
 
 
 class SqlWatch:
