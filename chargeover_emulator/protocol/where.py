@@ -162,9 +162,11 @@ def _predicate(
         return f"{column} IS NOT NULL", []
     if condition.operator == "CONTAINS":
         text = condition.value or ""
+        # A number or flag column is matched on its text; a string column is text already.
+        subject = column if target.kind == "string" else f"CAST({column} AS TEXT)"
         if case_sensitive:
-            return f"instr(CAST({column} AS TEXT), ?) > 0", [text]
-        return f"CAST({column} AS TEXT) LIKE ? ESCAPE '\\'", [f"%{_escape_like(text)}%"]
+            return f"instr({subject}, ?) > 0", [text]
+        return f"{subject} LIKE ? ESCAPE '\\'", [f"%{_escape_like(text)}%"]
     value = _coerce(condition, target.kind)
     collate = " COLLATE NOCASE" if target.kind == "string" and not case_sensitive else ""
     return f"{column} {_COMPARISONS[condition.operator]} ?{collate}", [value]

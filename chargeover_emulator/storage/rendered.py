@@ -61,6 +61,10 @@ class RenderedRows:
         self._size_bound = 0
         name, key, side = table.name, table.primary_key, self.side_table
         self._select_keys = f'SELECT "{key}" FROM "{name}"'
+        self._select_joined = (
+            f'SELECT "{name}"."{key}", "{side}"."{_JSON}" FROM "{name}"'
+            f' LEFT JOIN temp."{side}" ON "{side}"."{_ID}" = "{name}"."{key}"'
+        )
         self._select_stored = f'SELECT "{_ID}", "{_JSON}" FROM temp."{side}"'
         self._select_view = f'SELECT "{key}", {view.select_list} FROM "{name}"'
         self._store = f'INSERT OR REPLACE INTO temp."{side}" ("{_ID}", "{_JSON}") VALUES (?, ?)'
@@ -94,21 +98,30 @@ class RenderedRows:
     ) -> list[bytes]:
         """The list-view bytes of the matching rows, ordered and paged like Table.select.
 
-        The page's ids come first, on their own: joining the renderings in that query would
-        look one up for every row an OFFSET skips.
+        A first page is one query joining the renderings in. With an OFFSET the page's ids come
+        first, on their own: the join would look a rendering up for every row OFFSET skips.
         """
-        keys = [
-            row[0]
-            for row in tuples(
+        if offset == 0:
+            rows = tuples(
                 conn,
-                f"{self._select_keys} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                [*params, limit, offset],
-            )
-        ]
-        if not keys:
-            return []
-        marks = ", ".join("?" for _ in keys)
-        stored = dict(tuples(conn, f'{self._select_stored} WHERE "{_ID}" IN ({marks})', keys))
+                f"{self._select_joined} WHERE {where} ORDER BY {order} LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+            keys = [key for key, _ in rows]
+            stored = {key: rendered for key, rendered in rows if rendered is not None}
+        else:
+            keys = [
+                row[0]
+                for row in tuples(
+                    conn,
+                    f"{self._select_keys} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                    [*params, limit, offset],
+                )
+            ]
+            if not keys:
+                return []
+            marks = ", ".join("?" for _ in keys)
+            stored = dict(tuples(conn, f'{self._select_stored} WHERE "{_ID}" IN ({marks})', keys))
         missing = [key for key in keys if key not in stored]
         if missing:
             stored.update(self._render(conn, missing))
