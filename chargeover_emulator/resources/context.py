@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import random
 import sqlite3
 import string
@@ -26,9 +27,10 @@ class RequestContext:
     settings: Settings
     rng: random.Random
 
-    @property
+    @functools.cached_property
     def timestamp(self) -> str:
-        """`YYYY-MM-DD HH:MM:SS`, the form every example and recording shows."""
+        """`YYYY-MM-DD HH:MM:SS`, the form every example and recording shows (formatted once:
+        a create stamps three fields with it)."""
         return self.now.strftime("%Y-%m-%d %H:%M:%S")
 
     @property

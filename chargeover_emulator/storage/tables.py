@@ -97,8 +97,8 @@ class Table:
         so an overflow to inf is refused before it is written and poisons every later read.
         """
         kind = self.columns[column]
-        if value is None:
-            return None
+        if value is None or kind == "string":  # most columns: stored as they are
+            return value
         if kind in {"array", "object"}:
             return json.dumps(value)
         if kind == "boolean":
