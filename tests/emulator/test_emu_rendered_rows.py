@@ -10,14 +10,19 @@ negative control drops the trigger and shows the witness then catches a stale pa
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from starlette.testclient import TestClient
 
-from chargeover_emulator.config import Settings
+from chargeover_emulator.app import create_app
+from chargeover_emulator.config import RateLimit, Settings
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.storage.rendered import RENDERED_PREFIX
+from tests.conftest import SPEC_PATH
+from tests.emulator.conftest import FIXED_NOW, make_client
 from tests.emulator.test_emu_api import INVOICE_EXAMPLE, make_customer, ok
 
 RESOURCES = {"customer": "customer_id", "user": "user_id", "invoice": "invoice_id"}
@@ -156,3 +161,33 @@ def test_a_deleted_row_takes_its_rendering_with_it(client: TestClient, emulator:
     ok(client.delete(f"/api/v3/customer/{deleted}"))
     assert stored_count(emulator, "customer") == 1
     assert [c["customer_id"] for c in ok(client.get("/api/v3/customer"))] == [kept]
+
+
+def test_list_items_with_child_arrays_are_rendered_live(tmp_path: Path) -> None:
+    """A resource whose list items carry child rows (here: invoices with line_items listed, by
+    a spec edit) depends on more than its row, so it takes the live path, never a stored one."""
+    spec = yaml.safe_load(SPEC_PATH.read_text())
+    [invoice] = [
+        schema["x-chargeover-resource"]
+        for schema in spec["components"]["schemas"].values()
+        if schema.get("x-chargeover-resource", {}).get("name") == "invoice"
+    ]
+    invoice["list-omits"] = [name for name in invoice["list-omits"] if name != "line_items"]
+    edited = tmp_path / "spec.yaml"
+    edited.write_text(yaml.safe_dump(spec, sort_keys=False))
+    settings = Settings(
+        db=str(tmp_path / "e.sqlite3"), spec_path=edited, rate_limit=RateLimit(0, 60)
+    )
+    emulator = Emulator(settings, clock=lambda: FIXED_NOW)
+    try:
+        client = make_client(create_app(emulator=emulator))
+        customer = make_customer(client)
+        body: dict[str, Any] = {**INVOICE_EXAMPLE, "customer_id": customer}
+        key = ok(client.post("/api/v3/invoice", json=body), 201)["id"]
+        assert emulator.services["invoice"]._rendered is None
+        [listed] = ok(client.get("/api/v3/invoice"))
+        assert listed["line_items"] == ok(client.get(f"/api/v3/invoice/{key}"))["line_items"]
+        assert len(listed["line_items"]) == len(body["line_items"])
+        assert stale_items(client) == []
+    finally:
+        emulator.close()
