@@ -125,8 +125,13 @@ def _drive(
     warmup: float,
     generator: str,
     only: dict[str, dict[str, str]] | None = None,
+    list_bodies: dict[str, bytes] | None = None,
 ) -> dict[str, Any]:
-    """Every scenario in turn (or those of `only`, each with its extra request headers)."""
+    """Every scenario in turn (or those of `only`, each with its extra request headers).
+
+    `list_bodies`, when given, receives the body of each list-type response (more than one
+    record), as sent right after that request type's load.
+    """
     results: dict[str, Any] = {}
     for scenario in scenarios():
         if only is not None and scenario.key not in only:
@@ -136,8 +141,13 @@ def _drive(
         run_load(_load(server.port, prefix, scenario, warmup, extra), generator)
         result = run_load(_load(server.port, prefix, scenario, seconds, extra), generator)
         if scenario.method == "GET":
-            # Records per response, so that list throughput can also be compared per record.
-            result["items_per_response"] = _items(server.port, prefix + scenario.paths[0])
+            # One response as this run's requests get it (same headers): its body size, and its
+            # records, so that list throughput can also be compared per record.
+            body = _fetch(server.port, prefix + scenario.paths[0], extra)
+            result["body_bytes"] = len(body)
+            result["items_per_response"] = _items(body)
+            if list_bodies is not None and result["items_per_response"] > 1:
+                list_bodies[scenario.key] = body
             result["items_per_second"] = round(result["rps"] * result["items_per_response"], 1)
         results[scenario.key] = result
     return results
@@ -150,20 +160,10 @@ def _fetch(port: int, path: str, extra: dict[str, str] | None = None) -> bytes:
         return bytes(response.read())
 
 
-def _items(port: int, path: str) -> int:
+def _items(body: bytes) -> int:
     """How many records one response carries: the length of a list payload, else 1."""
-    payload = json.loads(_fetch(port, path)).get("response")
+    payload = json.loads(body).get("response")
     return len(payload) if isinstance(payload, list) else 1
-
-
-def _list_bodies(server: Server, results: dict[str, Any]) -> dict[str, bytes]:
-    """The emulator's response to each list-type request (more than one record per response)."""
-    return {
-        key: _fetch(server.port, _API_ROOT + scenario.paths[0])
-        for scenario in scenarios()
-        for key in [scenario.key]
-        if results[key].get("items_per_response", 1) > 1
-    }
 
 
 def same_bytes_spec(spec: Path, bodies: dict[str, bytes], out: Path) -> Path:
@@ -235,10 +235,12 @@ def run(
         },
     }
     with emulator:
-        out["emulator"] = _drive(emulator, _API_ROOT, seconds, warmup, generator)
+        bodies: dict[str, bytes] = {}
+        out["emulator"] = _drive(
+            emulator, _API_ROOT, seconds, warmup, generator, list_bodies=bodies
+        )
         out["emulator_startup_seconds"] = emulator.startup_seconds
         out["emulator_peak_rss_kib"] = emulator.peak_rss_kib()
-        bodies = _list_bodies(emulator, out["emulator"])
     prism = prism_binary(npm_prefix)
     if prism is None:
         out["prism"] = None
@@ -252,12 +254,8 @@ def run(
         out["prism_peak_rss_kib"] = server.peak_rss_kib()
     variant = same_bytes_spec(spec, bodies, workdir / "prism-same-bytes.openapi.json")
     prefer = {key: {"Prefer": f"example={key}"} for key in bodies}
-    by_key = {s.key: s for s in scenarios()}
     with _prism(prism, variant, workdir / "prism-same-bytes.log") as server:
         out["prism_same_bytes"] = _drive(server, "", seconds, warmup, generator, only=prefer)
-        for key, result in out["prism_same_bytes"].items():
-            result["body_bytes"] = len(_fetch(server.port, by_key[key].paths[0], prefer[key]))
-            out["emulator"][key]["body_bytes"] = len(bodies[key])
     # A ratio only where both answered without errors and the bodies match in size (JSON
     # re-serialised by Prism may differ in a few number spellings, never by a record).
     out["same_bytes_ratios"] = {
