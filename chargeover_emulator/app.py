@@ -27,6 +27,7 @@ from chargeover_emulator.protocol.body import decode_json_body
 from chargeover_emulator.protocol.envelope import encode, error_body, ok_body
 from chargeover_emulator.protocol.numbers import non_negative_integer
 from chargeover_emulator.protocol.query import parse_query
+from chargeover_emulator.validation import HEADER as VIOLATIONS_HEADER
 
 __all__ = ["create_app"]
 
@@ -150,12 +151,20 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
             result = state.handle(api_request, ipaddr=ipaddr, base_url=base_url)
         except ApiError as error:
             return _envelope(error)
-        headers = {"Location": result.location} if result.location else None
+        headers = {"Location": result.location} if result.location else {}
+        if result.violations:
+            # names from the spec only: a value the client sent is never echoed into a header
+            headers[VIOLATIONS_HEADER] = ", ".join(v.describe() for v in result.violations)
         return _json(ok_body(result.status, result.response), result.status, headers)
 
     async def openapi(request: Request) -> Response:
         """The spec, byte for byte."""
         return Response(state.spec.raw, media_type="application/yaml")
+
+    async def violations(request: Request) -> Response:
+        """Spec violations the `faithful` policy accepted, counted per operation and rule."""
+        ledger = state.violations
+        return _json({"total": ledger.total(), "violations": ledger.as_list()}, 200)
 
     async def reset(request: Request) -> Response:
         """Wipe all data (only when the enable_reset setting allows it)."""
@@ -193,6 +202,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
         routes=[
             Route("/openapi.yaml", openapi, methods=["GET"]),
             Route("/_emulator/reset", reset, methods=["POST"]),
+            Route("/_emulator/violations", violations, methods=["GET"]),
             # every method reaches the API handler, whose dispatcher answers unsupported ones
             Route(_API_PREFIX, _EveryMethod(api)),
             Route(_API_PREFIX + "/{path:path}", _EveryMethod(api)),

@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=["reject", "accept"],
         help="unknown line item_id (default reject)",
     )
+    serve.add_argument(
+        "--validation",
+        choices=["faithful", "strict"],
+        help="faithful: accept and report what the real API accepts; strict: reject every "
+        "spec violation (default faithful)",
+    )
     serve.add_argument("--log-level", default="warning")
     return parser
 
@@ -58,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rate_limit=args.rate_limit,
             limit_overflow=args.limit_overflow,
             unknown_item_ids=args.unknown_item_ids,
+            validation=args.validation,
         )
         import uvicorn
 

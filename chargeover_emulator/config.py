@@ -68,6 +68,9 @@ class Settings:
     limit_overflow: Literal["clamp", "reject"] = "clamp"
     unknown_item_ids: Literal["reject", "accept"] = "reject"
     where_case_sensitive: bool = False
+    #: `faithful` accepts (and reports) what the real API is known to accept; `strict` rejects
+    #: every spec violation (see validation.py)
+    validation: Literal["faithful", "strict"] = "faithful"
     seed: int | None = None
     seed_count: int = 0
     enable_reset: bool = True
@@ -94,6 +97,8 @@ class Settings:
             raise ConfigError("limit_overflow must be clamp or reject")
         if self.unknown_item_ids not in {"reject", "accept"}:
             raise ConfigError("unknown_item_ids must be reject or accept")
+        if self.validation not in {"faithful", "strict"}:
+            raise ConfigError("validation must be faithful or strict")
         if self.max_body_bytes <= 0 or self.signature_window_seconds <= 0:
             raise ConfigError("max_body_bytes and signature_window_seconds must be positive")
         if self.seed_count < 0:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from chargeover_emulator.errors import BadRequest, unsupported
+from chargeover_emulator.errors import BadRequest, ConfigError
 from chargeover_emulator.protocol.query import decode_segment
+from chargeover_emulator.quirks import legacy_action_segments, no_route
 from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.context import RequestContext
-from chargeover_emulator.specdoc import Operation, ResourceSpec, SpecDocument, validate_body
+from chargeover_emulator.routing import RouteTable, split_path
+from chargeover_emulator.specdoc import Operation, SpecDocument
+from chargeover_emulator.validation import RequestValidator, Violation, query_parameters
 
 __all__ = ["NO_BODY", "ApiRequest", "ApiResult", "Dispatcher"]
 
@@ -29,127 +32,178 @@ class ApiRequest:
 
 @dataclasses.dataclass
 class ApiResult:
-    """Status code, envelope `response` and an optional Location header."""
+    """Status code, envelope `response`, an optional Location header and accepted violations."""
 
     status: int
     response: Any
     location: str | None = None
+    violations: tuple[Violation, ...] = ()
 
 
 class Dispatcher:
-    """Routes requests to resource services, allowing only operations the spec documents."""
+    """Routes requests to resource services through the spec's paths (`routing.RouteTable`).
 
-    def __init__(self, document: SpecDocument, services: Mapping[str, ResourceService]) -> None:
+    An operation's `x-kit-operation.kind` says which service method serves it; its status and
+    `Location` header come from its documented success response.
+    """
+
+    def __init__(
+        self,
+        document: SpecDocument,
+        services: Mapping[str, ResourceService],
+        validator: RequestValidator,
+    ) -> None:
         self.document = document
         self.services = services
+        self.validator = validator
         self.bulk_runner: Any = None
-
-    def _unsupported(self, method: str, path: str) -> BadRequest:
-        """ChargeOver's wording for an endpoint or method that does not exist."""
-        return unsupported(method, path)
-
-    def _operation(self, res: ResourceSpec, kind: str, request: ApiRequest) -> Operation:
-        """The documented operation of this kind, or 400."""
-        operation = res.operations.get(kind)
-        if operation is None:
-            raise self._unsupported(request.method, request.path)
-        return operation
+        self.routes: RouteTable[Operation] = RouteTable()
+        self._query_parameters = {
+            operation.operation_id: query_parameters(
+                operation.parameters, document.value_kind, document.validator
+            )
+            for operation in document.operations.values()
+        }
+        for operation in document.operations.values():
+            self.routes.add(operation.method, operation.path, operation)
+            if operation.kind == "action":
+                # an alias (`reset_password` for `password`) routes like the action's own name
+                base, _, _ = operation.path.rpartition("/")
+                for alias in operation.aliases:
+                    self.routes.add(operation.method, f"{base}/{alias}", operation)
+        self._handlers: dict[str, Callable[[RequestContext, Operation, _Call], ApiResult]] = {
+            "list": self._list,
+            "count": self._count,
+            "create": self._create,
+            "get": self._get,
+            "update": self._update,
+            "delete": self._delete,
+            "revisions": self._revisions,
+            "action": self._action,
+            "bulk": self._bulk,
+            "constant": self._constant,
+        }
+        unknown = {op.kind for op in document.operations.values()} - set(self._handlers)
+        if unknown:
+            raise ConfigError(f"x-kit-operation kinds without a handler: {sorted(unknown)}")
 
     def dispatch(self, ctx: RequestContext, request: ApiRequest) -> ApiResult:
         """Run one request inside the caller's transaction."""
-        segments = (
-            [decode_segment(s) for s in request.path.strip("/").split("/")]
-            if request.path.strip("/")
-            else []
+        method = request.method.upper()
+        segments = [decode_segment(s) for s in split_path(request.path)]
+        segments = legacy_action_segments(method, segments, request.query) or segments
+        found = self.routes.match(method, segments)
+        if found is None:
+            raise no_route(method, request.path, segments, set(self.services))
+        operation = found.target
+        query, accepted = self.validator.query(
+            operation.operation_id, self._query_parameters[operation.operation_id], request.query
         )
-        method = request.method.upper()
-        if segments == ["teapot"] and method == "GET" and "teapot" in self.document.operations:
-            return ApiResult(200, True)
-        if segments == ["_bulk"] and method == "POST" and "bulk" in self.document.operations:
-            items = _json_or_empty(request.body, list)
-            self.bulk_runner.check(items)
-            validate_body(self.document.operations["bulk"], items)
-            return ApiResult(200, {"_bulk": self.bulk_runner(ctx, items)})
-        if not segments or segments[0] not in self.services:
-            raise self._unsupported(method, request.path)
-        service = self.services[segments[0]]
-        res = service.spec
-        rest = segments[1:]
-        if not rest:
-            if method == "GET":
-                self._operation(res, "list", request)
-                return ApiResult(200, service.list(ctx, request.query))
-            if method == "POST" and "action" not in request.query:
-                operation = self._operation(res, "create", request)
-                body = _json_or_empty(request.body, dict)
-                if not body:
-                    raise BadRequest("A required parameter was missing: No data.")
-                validate_body(operation, body)
-                key = service.create(ctx, body)
-                return ApiResult(201, {"id": key}, ctx.api_url(res.name, key))
-            raise self._unsupported(method, request.path)
-        if rest == ["_count"] and method == "GET":
-            self._operation(res, "count", request)
-            return ApiResult(200, service.count(ctx, request.query))
-        ident = rest[0]
-        if len(rest) == 1:
-            return self._object(ctx, service, ident, request)
-        if rest[1:] == ["_revision"] and method == "GET":
-            self._operation(res, "revisions", request)
-            return ApiResult(
-                200, service.revisions(ctx, service.resolve(ctx, ident), request.query)
-            )
-        if len(rest) == 3 and rest[1] == "_action" and method == "POST":
-            return self._action(ctx, service, ident, rest[2], request)
-        raise self._unsupported(method, request.path)
+        call = _Call(request, found.params, query)
+        result = self._handlers[operation.kind](ctx, operation, call)
+        result.violations = tuple(accepted)
+        return result
 
-    def _object(
-        self, ctx: RequestContext, service: ResourceService, ident: str, request: ApiRequest
-    ) -> ApiResult:
-        """GET / PUT / DELETE / POST?action= on one object."""
-        res = service.spec
-        method = request.method.upper()
-        if method == "GET":
-            kind = "get"
-            if ident.startswith("external_key:"):
-                kind = "get_by_external_key"
-            elif ident.startswith("token:"):
-                kind = "get_by_token"
-            self._operation(res, kind, request)
-            return ApiResult(200, service.get(ctx, service.resolve(ctx, ident)))
-        if method == "PUT":
-            operation = self._operation(res, "update", request)
-            body = _json_or_empty(request.body, dict)
-            key = service.resolve(ctx, ident)
-            if not body:
-                raise BadRequest("A required parameter was missing: No data.")
-            validate_body(operation, body)
-            service.update(ctx, key, body)
-            return ApiResult(202, {"id": key}, ctx.api_url(res.name, key))
-        if method == "DELETE":
-            self._operation(res, "delete", request)
-            service.delete(ctx, service.resolve(ctx, ident))
-            return ApiResult(200, True)
-        if method == "POST" and request.query.get("action"):
-            return self._action(ctx, service, ident, str(request.query["action"]), request)
-        raise self._unsupported(method, request.path)
+    def _validate_body(self, operation: Operation, body: Any) -> None:
+        if operation.validator is not None:
+            self.validator.body(operation.operation_id, operation.validator, body)
 
-    def _action(
-        self,
-        ctx: RequestContext,
-        service: ResourceService,
-        ident: str,
-        name: str,
-        request: ApiRequest,
+    # -- one handler per operation kind ------------------------------------------------------
+    def _service(self, operation: Operation) -> ResourceService:
+        if operation.resource is None or operation.resource not in self.services:
+            raise ConfigError(f"{operation.operation_id}: no service for its resource")
+        return self.services[operation.resource]
+
+    def _key(self, ctx: RequestContext, operation: Operation, call: _Call) -> int:
+        """The addressed object's primary key (by id, or by the operation's lookup key)."""
+        service = self._service(operation)
+        value = call.params[_id_parameter(operation, service, call.params)]
+        ident = value if operation.lookup is None else f"{operation.lookup}:{value}"
+        return service.resolve(ctx, ident)
+
+    def _result(
+        self, ctx: RequestContext, operation: Operation, response: Any, key: int | None = None
     ) -> ApiResult:
+        location = None
+        if operation.location and key is not None and operation.resource is not None:
+            location = ctx.api_url(operation.resource, key)
+        return ApiResult(operation.status, response, location)
+
+    def _list(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+        return self._result(ctx, operation, self._service(operation).list(ctx, call.query))
+
+    def _count(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+        return self._result(ctx, operation, self._service(operation).count(ctx, call.query))
+
+    def _create(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+        body = _json_or_empty(call.request.body, dict)
+        if not body:
+            raise BadRequest("A required parameter was missing: No data.")
+        self._validate_body(operation, body)
+        key = self._service(operation).create(ctx, body)
+        return self._result(ctx, operation, {"id": key}, key)
+
+    def _get(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+        key = self._key(ctx, operation, call)
+        return self._result(ctx, operation, self._service(operation).get(ctx, key))
+
+    def _update(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+        body = _json_or_empty(call.request.body, dict)
+        key = self._key(ctx, operation, call)
+        if not body:
+            raise BadRequest("A required parameter was missing: No data.")
+        self._validate_body(operation, body)
+        self._service(operation).update(ctx, key, body)
+        return self._result(ctx, operation, {"id": key}, key)
+
+    def _delete(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+        key = self._key(ctx, operation, call)
+        self._service(operation).delete(ctx, key)
+        return self._result(ctx, operation, True)
+
+    def _revisions(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+        key = self._key(ctx, operation, call)
+        return self._result(
+            ctx, operation, self._service(operation).revisions(ctx, key, call.query)
+        )
+
+    def _action(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
         """An action in either URL style; the name may be an alias the spec lists."""
-        operation = service.spec.actions.get(name)
-        if operation is None or operation.action not in service.actions:
-            raise BadRequest(f'Unknown action "{name}" for {service.spec.name}.')
-        key = service.resolve(ctx, ident)
-        body = _json_or_empty(request.body, dict)
-        validate_body(operation, body)
-        return ApiResult(200, service.action(ctx, key, operation.action, body))
+        service = self._service(operation)
+        if operation.action not in service.actions:
+            raise BadRequest(f'Unknown action "{operation.action}" for {service.spec.name}.')
+        key = self._key(ctx, operation, call)
+        body = _json_or_empty(call.request.body, dict)
+        self._validate_body(operation, body)
+        return self._result(ctx, operation, service.action(ctx, key, operation.action, body))
+
+    def _bulk(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+        items = _json_or_empty(call.request.body, list)
+        self.bulk_runner.check(items)
+        self._validate_body(operation, items)
+        return self._result(ctx, operation, {"_bulk": self.bulk_runner(ctx, items)})
+
+    def _constant(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+        return self._result(ctx, operation, operation.value)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Call:
+    """A routed request: the request and its path parameters."""
+
+    request: ApiRequest
+    params: dict[str, str]
+    #: the query as the validation policy passed it on (repaired where a leniency applied)
+    query: Mapping[str, Any]
+
+
+def _id_parameter(operation: Operation, service: ResourceService, params: dict[str, str]) -> str:
+    """The path parameter naming the object: the lookup key, the primary key, or the only one."""
+    if operation.lookup is not None:
+        return operation.lookup
+    if service.spec.primary_key in params or len(params) != 1:
+        return service.spec.primary_key
+    return next(iter(params))
 
 
 def _json_or_empty(body: Any, expected: type) -> Any:

@@ -12,6 +12,7 @@ from chargeover_emulator.bulk import BulkRunner
 from chargeover_emulator.config import Settings
 from chargeover_emulator.dispatcher import ApiRequest, ApiResult, Dispatcher
 from chargeover_emulator.errors import ConfigError
+from chargeover_emulator.quirks import GRAMMAR_PARAMETERS, LENIENCIES
 from chargeover_emulator.ratelimit import RateLimiter
 from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.catalogue import install_catalogue
@@ -21,6 +22,7 @@ from chargeover_emulator.resources.invoices import InvoiceService
 from chargeover_emulator.resources.users import UserService
 from chargeover_emulator.specdoc import SpecDocument, locate_spec
 from chargeover_emulator.storage.database import Database
+from chargeover_emulator.validation import RequestValidator, ViolationLedger
 
 __all__ = ["Emulator"]
 
@@ -52,7 +54,7 @@ class Emulator:
         missing = {"customer", "user"} - set(self.spec.resources)
         if missing:
             raise ConfigError(
-                f"{self.spec_path}: no x-chargeover-resource for {', '.join(sorted(missing))}"
+                f"{self.spec_path}: no x-kit-resource for {', '.join(sorted(missing))}"
             )
         self.services: dict[str, ResourceService] = {
             name: cls(self.spec.resources[name], self.spec)
@@ -66,7 +68,11 @@ class Emulator:
         )
         self.rng = random.SystemRandom()
         self.database = Database(settings.db)
-        self.dispatcher = Dispatcher(self.spec, self.services)
+        self.violations = ViolationLedger()
+        validator = RequestValidator(
+            settings.validation, LENIENCIES, self.violations, deferred=GRAMMAR_PARAMETERS
+        )
+        self.dispatcher = Dispatcher(self.spec, self.services, validator)
         self.dispatcher.bulk_runner = BulkRunner(self.database, self.dispatcher.dispatch)
         self.authenticator = Authenticator(
             settings.username, settings.password, window_seconds=settings.signature_window_seconds
@@ -128,6 +134,7 @@ class Emulator:
             conn.execute("DELETE FROM sqlite_sequence") if _has_sequence(conn) else None
         self.create_schema()
         self.limiter.reset()
+        self.violations.reset()
         self._swept_on = None
 
     def close(self) -> None:

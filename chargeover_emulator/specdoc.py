@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.resources
-import re
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 import yaml
 
-from chargeover_emulator.errors import BadRequest, ConfigError
+from chargeover_emulator.errors import ConfigError
 
 __all__ = ["Operation", "Property", "ResourceSpec", "SpecDocument", "locate_spec"]
 
@@ -51,7 +50,7 @@ class Property:
 
 @dataclasses.dataclass
 class Operation:
-    """One documented operation, classified by its operationId."""
+    """One documented operation: its route, its kind (`x-kit-operation`) and its responses."""
 
     operation_id: str
     method: str
@@ -62,11 +61,21 @@ class Operation:
     aliases: tuple[str, ...] = ()
     validator: jsonschema_rs.Validator | None = None
     body_required: bool = False
+    #: the documented success status (the lowest 2xx code of `responses`)
+    status: int = 200
+    #: whether the success response declares a `Location` header
+    location: bool = False
+    #: `lookup` kind gets: the lookup key the path parameter holds (`external_key`, `token`)
+    lookup: str | None = None
+    #: `constant` kind: the fixed response
+    value: Any = None
+    #: path and query parameters, resolved (`$ref`s followed), path-item ones first
+    parameters: tuple[dict[str, Any], ...] = ()
 
 
 @dataclasses.dataclass
 class ResourceSpec:
-    """A resource as declared by `x-chargeover-resource` on its read schema."""
+    """A resource as declared by `x-kit-resource` on its read schema."""
 
     name: str
     schema_name: str
@@ -103,7 +112,7 @@ class SpecDocument:
         self.operations: dict[str, Operation] = {}
         self._validated_components = _with_integer_bounds(loaded.get("components", {}))
         for schema_name, schema in self.schemas.items():
-            if isinstance(schema, dict) and "x-chargeover-resource" in schema:
+            if isinstance(schema, dict) and "x-kit-resource" in schema:
                 resource = self._resource(schema_name, schema)
                 self.resources[resource.name] = resource
         self._read_operations()
@@ -148,6 +157,10 @@ class SpecDocument:
             properties[name] = Property(name, kind, nullable, read_only, item)
         return properties
 
+    def value_kind(self, schema: Any) -> str:
+        """`integer`, `number`, `boolean`, `string`, `array` or `object`: how text coerces."""
+        return self._kind(schema)[0]
+
     def _kind(self, schema: Any) -> tuple[str, bool, dict[str, Any] | None]:
         """(kind, nullable, array item schema) of a property schema in any 3.1 spelling."""
         resolved = self.resolve(schema)
@@ -189,8 +202,8 @@ class SpecDocument:
         return jsonschema_rs.validator_for(root, validate_formats=True)
 
     def _resource(self, schema_name: str, schema: dict[str, Any]) -> ResourceSpec:
-        """Build a ResourceSpec from a read schema's x-chargeover-resource block."""
-        ext = schema["x-chargeover-resource"]
+        """Build a ResourceSpec from a read schema's x-kit-resource block."""
+        ext = schema["x-kit-resource"]
         try:
             name = ext["name"]
             return ResourceSpec(
@@ -208,59 +221,45 @@ class SpecDocument:
                 properties=self.flat_properties(schema),
             )
         except KeyError as exc:
-            raise ConfigError(f"{schema_name}: x-chargeover-resource lacks {exc}") from exc
+            raise ConfigError(f"{schema_name}: x-kit-resource lacks {exc}") from exc
 
     def _read_operations(self) -> None:
-        """Classify every operation by operationId and attach its request validator."""
-        titles = {res.schema_name: res.name for res in self.resources.values()}
+        """Read every operation's `x-kit-operation` block and attach its request validator."""
         for path, item in self.document.get("paths", {}).items():
-            segment = path.strip("/").split("/")[0]
-            resource = segment if segment in self.resources else None
+            if not isinstance(item, dict):
+                continue
+            shared = [self.resolve(p) for p in item.get("parameters", [])]
             for method in _METHODS:
-                op = item.get(method) if isinstance(item, dict) else None
+                op = item.get(method)
                 if not isinstance(op, dict) or "operationId" not in op:
                     continue
-                operation = self._operation(path, method, op, resource, titles)
+                operation = self._operation(path, method, op, shared)
                 self.operations[operation.operation_id] = operation
-                if resource is None:
+                if operation.resource is None:
                     continue
-                res = self.resources[resource]
+                res = self.resources.get(operation.resource)
+                if res is None:
+                    raise ConfigError(
+                        f"{operation.operation_id}: x-kit-operation names resource "
+                        f"{operation.resource!r}, which no x-kit-resource declares"
+                    )
                 if operation.kind == "action" and operation.action is not None:
                     for name in (operation.action, *operation.aliases):
                         res.actions[name] = operation
                 else:
-                    res.operations[operation.kind] = operation
+                    key = (
+                        operation.kind if operation.lookup is None else f"get_by_{operation.lookup}"
+                    )
+                    res.operations[key] = operation
 
     def _operation(
-        self,
-        path: str,
-        method: str,
-        op: dict[str, Any],
-        resource: str | None,
-        titles: dict[str, str],
+        self, path: str, method: str, op: dict[str, Any], shared: list[dict[str, Any]]
     ) -> Operation:
-        """Classify one operation."""
+        """One operation as its `x-kit-operation` block declares it."""
         operation_id = op["operationId"]
-        action = op.get("x-chargeover-action")
-        kind = operation_id
-        if isinstance(action, dict):
-            kind = "action"
-        elif resource is not None:
-            title = next((t for t, n in titles.items() if n == resource), resource.title())
-            patterns = {
-                "list": rf"list{title}s?",
-                "count": rf"count{title}s?",
-                "create": rf"create{title}",
-                "get": rf"get{title}",
-                "get_by_external_key": rf"get{title}ByExternalKey",
-                "get_by_token": rf"get{title}ByToken",
-                "update": rf"update{title}",
-                "delete": rf"delete{title}",
-                "revisions": rf"list{title}Revisions?",
-            }
-            kind = next(
-                (k for k, p in patterns.items() if re.fullmatch(p, operation_id)), operation_id
-            )
+        block = op.get("x-kit-operation")
+        if not isinstance(block, dict) or not isinstance(block.get("kind"), str):
+            raise ConfigError(f"{operation_id}: no x-kit-operation block with a kind")
         body = op.get("requestBody")
         validator = None
         required = False
@@ -270,16 +269,28 @@ class SpecDocument:
             media = body.get("content", {}).get("application/json", {})
             if "schema" in media:
                 validator = self.validator(media["schema"])
+        own = [self.resolve(p) for p in op.get("parameters", [])]
+        overridden = {(p.get("in"), p.get("name")) for p in own}
+        parameters = [p for p in shared if (p.get("in"), p.get("name")) not in overridden] + own
+        responses = op.get("responses", {})
+        success = sorted(code for code in map(str, responses) if code.isdigit() and code[0] == "2")
+        headers = self.resolve(responses[success[0]]).get("headers", {}) if success else {}
+        action = block.get("action")
         return Operation(
             operation_id=operation_id,
             method=method.upper(),
             path=path,
-            kind=kind,
-            resource=resource,
-            action=action.get("name") if isinstance(action, dict) else None,
-            aliases=tuple(action.get("aliases", ())) if isinstance(action, dict) else (),
+            kind=block["kind"],
+            resource=block.get("resource"),
+            action=action if isinstance(action, str) else None,
+            aliases=tuple(block.get("aliases", ())),
             validator=validator,
             body_required=required,
+            status=int(success[0]) if success else 200,
+            location="Location" in headers,
+            lookup=block.get("lookup"),
+            value=block.get("value"),
+            parameters=tuple(parameters),
         )
 
 
@@ -299,13 +310,3 @@ def _with_integer_bounds(schema: Any) -> Any:
         copy.setdefault("minimum", bounds[0])
         copy.setdefault("maximum", bounds[1])
     return copy
-
-
-def validate_body(operation: Operation, body: Any) -> None:
-    """Reject a body the operation's schema does not accept, naming the first problem."""
-    if operation.validator is None:
-        return
-    for error in operation.validator.iter_errors(body):
-        where = "/".join(str(part) for part in error.instance_path)
-        location = f" at /{where}" if where else ""
-        raise BadRequest(f"Missing or invalid parameter{location}: {error.message}")

@@ -19,7 +19,7 @@ _METHODS = ("get", "put", "post", "delete", "patch")
 
 @dataclasses.dataclass(frozen=True)
 class Resource:
-    """One `x-chargeover-resource` block and the read schema that carries it."""
+    """One `x-kit-resource` block and the read schema that carries it."""
 
     name: str
     schema_name: str
@@ -56,7 +56,7 @@ class Oracle:
         """Resources by URL segment (`customer`, `user`, `invoice`)."""
         found: dict[str, Resource] = {}
         for schema_name, schema in self.schemas.items():
-            block = schema.get("x-chargeover-resource") if isinstance(schema, Mapping) else None
+            block = schema.get("x-kit-resource") if isinstance(schema, Mapping) else None
             if not block:
                 continue
             found[block["name"]] = Resource(

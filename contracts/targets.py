@@ -194,6 +194,9 @@ def _serve_subprocess(settings: Settings, credentials: tuple[str, str]) -> Itera
             # schemathesis alone sends far more than 250 requests a minute
             "--rate-limit",
             "off",
+            # the harness checks the spec itself: every violation must be rejected
+            "--validation",
+            "strict",
         ]
         process = subprocess.Popen(
             command,
@@ -253,7 +256,7 @@ def _inprocess_app(db: str, credentials: tuple[str, str]) -> ASGIApp:
 
     username, password = credentials
     emulator_settings = EmulatorSettings.from_env(
-        {}, db=db, rate_limit="off", username=username, password=password
+        {}, db=db, rate_limit="off", username=username, password=password, validation="strict"
     )
     return create_app(emulator_settings)
 

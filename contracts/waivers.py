@@ -8,6 +8,7 @@ Registered per schema through schemathesis's `filter_failure` hook.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -18,6 +19,13 @@ from schemathesis import HookContext, Response
 from schemathesis.core.failures import Failure
 from schemathesis.generation.case import Case
 from schemathesis.schemas import BaseSchema
+
+# The dialect's leniency list and its validator: read, never copied (the harness may import the
+# emulator to host it and to read what the dialect documents).
+from chargeover_emulator.errors import ApiError
+from chargeover_emulator.quirks import GRAMMAR_PARAMETERS, LENIENCIES
+from chargeover_emulator.specdoc import SpecDocument, locate_spec
+from chargeover_emulator.validation import RequestValidator, ViolationLedger, query_parameters
 
 __all__ = ["WAIVERS", "Waiver", "WaiverLedger", "install"]
 
@@ -33,6 +41,9 @@ class Waiver:
     # known emulator bugs apply to emulator targets only and name how to reproduce them
     emulator_only: bool = False
     repro: str = ""
+    # documented leniencies of the real API apply to URL targets only: the emulators the
+    # harness hosts run `--validation strict` and must reject every violation
+    url_only: bool = False
 
 
 def _negative_locations(case: Case[Any]) -> set[str]:
@@ -135,6 +146,48 @@ def _lenient_optional_input(failure: Failure, case: Case[Any], response: Respons
     return str(query.get("limit")) == "0" and _query_valid_with(case, limit=1)
 
 
+def _documented_leniency(failure: Failure, case: Case[Any], response: Response) -> bool:
+    """Every query violation is one the vendor's leniency list accepts (what `faithful` does).
+
+    The list is the emulator's (`chargeover_emulator.quirks.LENIENCIES`), read, not copied, so
+    the harness expects exactly the acceptances the dialect documents.
+    """
+    if _negative_locations(case) != {"query"}:
+        return False
+    query: dict[str, Any] = {}
+    for name, value in (case.query or {}).items():
+        if isinstance(value, dict) or value is None:
+            return False
+        values = value if isinstance(value, list) else [value]
+        texts = [_query_text(item) for item in values]
+        query[name] = texts if len(texts) > 1 else texts[0]
+    validator, parameters = _faithful_validator(str(case.operation.definition.raw["operationId"]))
+    try:
+        validator.query("harness", parameters, query)
+    except ApiError:
+        return False
+    return True
+
+
+def _query_text(value: Any) -> str:
+    """A query value as it goes on the wire."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@functools.cache
+def _faithful_validator(operation_id: str) -> tuple[RequestValidator, dict[str, Any]]:
+    """The dialect's `faithful` validator and one operation's query parameters."""
+    document = SpecDocument.load(locate_spec())
+    operation = document.operations[operation_id]
+    validator = RequestValidator(
+        "faithful", LENIENCIES, ViolationLedger(), deferred=GRAMMAR_PARAMETERS
+    )
+    parameters = query_parameters(operation.parameters, document.value_kind, document.validator)
+    return validator, parameters
+
+
 def _declared_maximum(case: Case[Any], name: str) -> int | None:
     """The `maximum` of a query parameter in the operation's definition."""
     for parameter in case.operation.query:
@@ -146,6 +199,18 @@ def _declared_maximum(case: Case[Any], name: str) -> int | None:
 
 
 WAIVERS: tuple[Waiver, ...] = (
+    Waiver(
+        name="documented-leniency",
+        check="negative_data_rejection",
+        reason=(
+            "A URL target may run ChargeOver's `faithful` policy (the real API does, and so "
+            "does `chargeover-emulator serve` by default): it accepts the query violations "
+            "listed with their evidence in chargeover_emulator/quirks.py (LENIENCIES) and "
+            "spec/NOTES.md. Only failures whose every violation is on that list are waived."
+        ),
+        applies=_documented_leniency,
+        url_only=True,
+    ),
     Waiver(
         name="limit-above-maximum-is-clamped",
         check="negative_data_rejection",
@@ -201,7 +266,7 @@ class WaiverLedger:
     def keep(self, failure: Failure, case: Case[Any], response: Response, check: str) -> bool:
         """False when a waiver covers the failure (which is then counted)."""
         for waiver in WAIVERS:
-            if waiver.emulator_only and not self.emulator:
+            if (waiver.emulator_only and not self.emulator) or (waiver.url_only and self.emulator):
                 continue
             if waiver.check == check and waiver.applies(failure, case, response):
                 with self._lock:

@@ -223,7 +223,7 @@ def _pattern_fields(pattern: str) -> set[str]:
 @pytest.mark.parametrize("name", RESOURCES)
 def test_resource_extensions_agree_with_the_schemas(name: str) -> None:
     schema = RESOURCES[name]
-    resource = schema["x-chargeover-resource"]
+    resource = schema["x-kit-resource"]
     props = schema["properties"]
     assert resource["primary-key"] in props
     assert set(resource["lookup-keys"]) <= set(props)

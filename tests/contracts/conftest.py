@@ -40,7 +40,12 @@ def fresh_emulator(*, customers: int = 0) -> tuple[ASGIApp, Credentials]:
     """The real emulator app on an in-memory database, optionally with seeded customers."""
     credentials = (f"test{secrets.token_hex(6)}", secrets.token_hex(12))
     settings = EmulatorSettings.from_env(
-        {}, db=":memory:", rate_limit="off", username=credentials[0], password=credentials[1]
+        {},
+        db=":memory:",
+        rate_limit="off",
+        username=credentials[0],
+        password=credentials[1],
+        validation="strict",  # as the harness hosts it (contracts/targets.py)
     )
     app = create_app(settings)
     if customers:

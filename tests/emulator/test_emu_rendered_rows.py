@@ -168,9 +168,9 @@ def test_list_items_with_child_arrays_are_rendered_live(tmp_path: Path) -> None:
     a spec edit) depends on more than its row, so it takes the live path, never a stored one."""
     spec = yaml.safe_load(SPEC_PATH.read_text())
     [invoice] = [
-        schema["x-chargeover-resource"]
+        schema["x-kit-resource"]
         for schema in spec["components"]["schemas"].values()
-        if schema.get("x-chargeover-resource", {}).get("name") == "invoice"
+        if schema.get("x-kit-resource", {}).get("name") == "invoice"
     ]
     invoice["list-omits"] = [name for name in invoice["list-omits"] if name != "line_items"]
     edited = tmp_path / "spec.yaml"

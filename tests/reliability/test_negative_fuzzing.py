@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-import chargeover_emulator.dispatcher
 from chargeover_emulator.config import DEFAULT_PASSWORD, DEFAULT_USERNAME
+from chargeover_emulator.validation import RequestValidator
 from tests.reliability.fuzzing import fuzz
 from tests.reliability.inprocess import InProcessEmulator
 from tests.reliability.ledger import Ledger, Row
@@ -59,7 +59,7 @@ def test_fuzzing_detects_an_emulator_without_request_validation(
     emulator: InProcessEmulator, monkeypatch: pytest.MonkeyPatch, ledger: Ledger
 ) -> None:
     """Can fail: without body validation, wrong-typed values reach SQLite; the fuzzer sees 5xx."""
-    monkeypatch.setattr(chargeover_emulator.dispatcher, "validate_body", lambda op, body: None)
+    monkeypatch.setattr(RequestValidator, "body", lambda self, op, validator, body: None)
     outcome = fuzz(
         emulator.app,
         headers={"Authorization": BASIC},

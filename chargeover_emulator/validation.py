@@ -1,0 +1,269 @@
+"""Request validation against the spec, under a policy: `strict` or `faithful`.
+
+Every request part the spec describes is checked: query parameters (coerced from text by their
+schema's type first, as OpenAPI's `form` style implies) and the JSON body. Each problem is a
+`Violation` naming the component (`query`, `body`), the JSON pointer inside it and the schema
+rule it breaks (`type`, `maximum`, `enum`, ...).
+
+- `strict` rejects the request on its first violation with a 400 naming all three.
+- `faithful` accepts exactly the violations a `Leniency` of the vendor covers (each one listed
+  with its evidence: what the real API is known to accept), repairs the request the way the
+  vendor reads it (a dropped parameter, say), and reports each one; any other violation is
+  rejected as under `strict`. Reports go to the response (`X-Emulator-Violations`), the log
+  and a counter (`ViolationLedger`) that tests and the harness read.
+
+A parameter whose value is a grammar with its own parser (ChargeOver's `where`/`order`) is
+`deferred` under `faithful`: the parser, not the schema's regex, gives the vendor's message.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Literal
+
+import jsonschema_rs
+
+from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.protocol.numbers import (
+    INT64_MAX,
+    INT64_MIN,
+    decimal_integer,
+    decimal_number,
+)
+
+__all__ = [
+    "POLICIES",
+    "Leniency",
+    "Policy",
+    "RequestValidator",
+    "Violation",
+    "ViolationLedger",
+    "drop_parameter",
+    "keep_value",
+]
+
+Policy = Literal["faithful", "strict"]
+POLICIES: tuple[Policy, ...] = ("faithful", "strict")
+HEADER = "X-Emulator-Violations"
+
+_log = logging.getLogger("chargeover_emulator.validation")
+
+
+@dataclasses.dataclass(frozen=True)
+class Violation:
+    """One way a request departs from the spec; values are never echoed (they may be secrets)."""
+
+    component: str
+    pointer: str
+    rule: str
+    message: str
+    leniency: str | None = None
+
+    @property
+    def where(self) -> str:
+        """`query/limit`, `body/line_items/0/item_id`: component and pointer together."""
+        return f"{self.component}{self.pointer}"
+
+    def describe(self) -> str:
+        """A header-safe summary: names from the spec only."""
+        accepted = f" accepted: {self.leniency}" if self.leniency else ""
+        return f"{self.where} {self.rule}{accepted}"
+
+    def error(self) -> BadRequest:
+        """The vendor's 400 for this violation, naming component, pointer and rule."""
+        return BadRequest(
+            f"Missing or invalid parameter: {self.where}: {self.message} (rule: {self.rule})",
+            details={"component": self.component, "pointer": self.pointer, "rule": self.rule},
+        )
+
+
+Repair = Callable[[dict[str, Any], str], None]
+
+
+def drop_parameter(query: dict[str, Any], name: str) -> None:
+    """Read the parameter as absent (its default applies)."""
+    query.pop(name, None)
+
+
+def keep_value(query: dict[str, Any], name: str) -> None:
+    """Pass the value on unchanged: the handler reads it the vendor's way (e.g. clamps it)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Leniency:
+    """A violation the real API is known to accept, with the evidence and how it reads it."""
+
+    name: str
+    component: str
+    rules: frozenset[str]
+    evidence: str
+    parameters: frozenset[str] = frozenset()  # empty: any parameter of the component
+    repair: Repair = drop_parameter
+    #: only these values (as sent); None: any value breaking one of `rules`
+    accepts: Callable[[Any], bool] | None = None
+
+    def covers(self, violation: Violation, raw: Any) -> bool:
+        """Whether this leniency accepts the violation, given the value as sent."""
+        if violation.component != self.component or violation.rule not in self.rules:
+            return False
+        if self.parameters and violation.pointer.lstrip("/") not in self.parameters:
+            return False
+        return self.accepts is None or self.accepts(raw)
+
+
+class ViolationLedger:
+    """Counts accepted violations per (operation, where, rule, leniency), readable at any time."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str, str, str, str]] = Counter()
+        self._lock = threading.Lock()
+
+    def record(self, operation_id: str, violation: Violation) -> None:
+        key = (operation_id, violation.where, violation.rule, violation.leniency or "")
+        with self._lock:
+            self.counts[key] += 1
+
+    def total(self) -> int:
+        """Accepted violations so far."""
+        return sum(self.counts.values())
+
+    def as_list(self) -> list[dict[str, Any]]:
+        """JSON-ready rows, for `GET /_emulator/violations`."""
+        with self._lock:
+            items = sorted(self.counts.items())
+        return [
+            {"operation": op, "where": where, "rule": rule, "leniency": name, "count": count}
+            for (op, where, rule, name), count in items
+        ]
+
+    def reset(self) -> None:
+        with self._lock:
+            self.counts.clear()
+
+
+@dataclasses.dataclass(frozen=True)
+class _Parameter:
+    """A query parameter as the validator needs it: its type for coercion and its validator."""
+
+    name: str
+    kind: str
+    validator: jsonschema_rs.Validator
+
+
+class RequestValidator:
+    """Validates one operation's query and body under the configured policy."""
+
+    def __init__(
+        self,
+        policy: Policy,
+        leniencies: Iterable[Leniency],
+        ledger: ViolationLedger,
+        *,
+        deferred: Iterable[str] = (),
+    ) -> None:
+        if policy not in POLICIES:
+            raise ValueError(f"validation policy must be one of {POLICIES}, got {policy!r}")
+        self.policy = policy
+        self.leniencies = tuple(leniencies)
+        self.ledger = ledger
+        self.deferred = frozenset(deferred)
+
+    def query(
+        self,
+        operation_id: str,
+        parameters: Mapping[str, _Parameter],
+        query: Mapping[str, Any],
+    ) -> tuple[dict[str, Any], list[Violation]]:
+        """The query as the handler should read it, and the violations accepted on the way."""
+        repaired = dict(query)
+        accepted: list[Violation] = []
+        for name, parameter in parameters.items():
+            if name not in query:
+                continue
+            values = query[name] if isinstance(query[name], list) else [query[name]]
+            for raw in values:
+                for violation in _check_parameter(parameter, raw):
+                    accepted.append(self._settle(operation_id, violation, raw, repaired, name))
+        return repaired, accepted
+
+    def body(self, operation_id: str, validator: jsonschema_rs.Validator, body: Any) -> None:
+        """Reject a body its schema refuses (no body leniency is listed yet: issue 12)."""
+        for error in validator.iter_errors(body):
+            pointer = "".join(f"/{part}" for part in error.instance_path)
+            rule = str(error.schema_path[-1]) if error.schema_path else "schema"
+            violation = Violation("body", pointer, rule, error.message)
+            self._settle(operation_id, violation, body, {}, "")
+
+    def _settle(
+        self, operation_id: str, violation: Violation, raw: Any, query: dict[str, Any], name: str
+    ) -> Violation:
+        """Raise under `strict` (or with no leniency); otherwise repair, record and return it."""
+        if self.policy == "strict":
+            raise violation.error()
+        if violation.component == "query" and name in self.deferred:
+            accepted = dataclasses.replace(violation, leniency="deferred-to-grammar-parser")
+        else:
+            leniency = next((item for item in self.leniencies if item.covers(violation, raw)), None)
+            if leniency is None:
+                raise violation.error()
+            leniency.repair(query, name)
+            accepted = dataclasses.replace(violation, leniency=leniency.name)
+        self.ledger.record(operation_id, accepted)
+        _log.info("accepted %s on %s", accepted.describe(), operation_id)
+        return accepted
+
+
+def query_parameters(
+    parameters: Iterable[Mapping[str, Any]],
+    kind_of: Callable[[Any], str],
+    validator_for: Callable[[Any], jsonschema_rs.Validator],
+) -> dict[str, _Parameter]:
+    """The operation's query parameters, each with its coercion kind and schema validator."""
+    found: dict[str, _Parameter] = {}
+    for parameter in parameters:
+        if parameter.get("in") != "query" or "schema" not in parameter:
+            continue
+        schema = parameter["schema"]
+        name = str(parameter["name"])
+        found[name] = _Parameter(name, kind_of(schema), validator_for(schema))
+    return found
+
+
+def _check_parameter(parameter: _Parameter, raw: Any) -> list[Violation]:
+    """Coerce one textual value by the parameter's type, then validate it."""
+    pointer = f"/{parameter.name}"
+    value = _coerce(parameter.kind, raw)
+    if value is _UNREADABLE:
+        return [Violation("query", pointer, "type", f"not a valid {parameter.kind}")]
+    return [
+        Violation("query", pointer, str(error.schema_path[-1]) if error.schema_path else "schema",
+                  error.message)
+        for error in parameter.validator.iter_errors(value)
+    ]  # fmt: skip
+
+
+_UNREADABLE: Any = object()
+
+
+def _coerce(kind: str, raw: Any) -> Any:
+    """Text to the schema's type (`form` style); `_UNREADABLE` when the text is not one."""
+    if not isinstance(raw, str):
+        return raw
+    if kind == "integer":
+        number = decimal_integer(raw.strip())
+        if isinstance(number, float):
+            # Beyond int64, where no schema bound lies: one value past it, with its sign,
+            # judges every bound as the exact (maybe 5,000-digit) number would.
+            return INT64_MAX + 1 if number > 0 else INT64_MIN - 1
+        return _UNREADABLE if number is None else number
+    if kind == "number":
+        parsed = decimal_number(raw.strip())
+        return _UNREADABLE if parsed is None else parsed
+    if kind == "boolean":
+        lowered = raw.strip().lower()
+        return {"true": True, "false": False}.get(lowered, _UNREADABLE)
+    return raw
