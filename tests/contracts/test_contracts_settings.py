@@ -9,7 +9,7 @@ import pytest
 from chargeover_emulator.config import Settings as EmulatorSettings
 from chargeover_emulator.errors import ConfigError
 from contracts.settings import Settings, SettingsError
-from contracts.targets import _emulator_environment
+from contracts.targets import _emulator_environment, open_target
 
 
 def test_harness_options_come_from_the_contracts_prefix(tmp_path: Path) -> None:
@@ -78,6 +78,20 @@ def test_the_emulator_subprocess_gets_its_credentials_and_nothing_else_of_ours(
     emulator = EmulatorSettings.from_env(env, vendor=vendor)
     assert (emulator.username, emulator.password) == ("harness-user", "harness-secret")
     assert emulator.rate_limit == EmulatorSettings().rate_limit
+
+
+@pytest.mark.slow
+def test_the_emulator_the_harness_serves_ignores_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shell configured for a sandbox (and an emulator) still gets the harness's own emulator."""
+    monkeypatch.setenv("CHARGEOVER_USERNAME", "sandbox-user")
+    monkeypatch.setenv("CHARGEOVER_PASSWORD", "sandbox-secret")
+    monkeypatch.setenv("CHARGEOVER_EMULATOR_USERNAME", "shell-user")
+    monkeypatch.setenv("CHARGEOVER_EMULATOR_LIMIT_OVERFLOW", "reject")
+    with open_target(Settings.from_env({}, target="emulator-http")) as target:
+        client = target.client()
+        assert client.get("customer", params={"limit": 501}).status_code == 200  # clamp
+        client.auth = ("sandbox-user", "sandbox-secret")
+        assert client.get("customer").status_code == 401
 
 
 @pytest.mark.parametrize(
