@@ -25,7 +25,7 @@ from typing import Any
 
 import httpx
 
-from chargeover_emulator.config import DEFAULT_PASSWORD, DEFAULT_USERNAME
+from chargeover_emulator.config import DEFAULT_PASSWORD, DEFAULT_USERNAME, environment_prefix
 
 AUTH = (DEFAULT_USERNAME, DEFAULT_PASSWORD)
 SCENARIOS: dict[str, tuple[str, str, Any]] = {
@@ -84,7 +84,8 @@ def run(args: argparse.Namespace) -> dict[str, dict[str, float]]:
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.sqlite3"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CHARGEOVER_")}
+        # no CHARGEOVER_EMULATOR_* from the caller's shell: the command is the whole config
+        env = {k: v for k, v in os.environ.items() if not k.startswith(environment_prefix())}
         command = [sys.executable, "-m", "chargeover_emulator", "serve", "--port", str(port)]
         command += ["--db", str(db), "--rate-limit", "off"]
         command += ["--seed", "1", "--seed-count", str(args.seed_count)]

@@ -6,19 +6,25 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from chargeover_emulator.config import Settings
+from chargeover_emulator.config import Settings, environment_prefix
 from chargeover_emulator.errors import ConfigError
 
 __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    """Command-line options; unset options fall back to CHARGEOVER_* variables, then defaults."""
+    """Command-line options; unset options fall back to CHARGEOVER_EMULATOR_*, then defaults."""
+    prefix = environment_prefix()
     parser = argparse.ArgumentParser(
         prog="chargeover-emulator", description="A stateful ChargeOver REST API v3 emulator."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the API over HTTP")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the API over HTTP",
+        epilog=f"Options not given are read from {prefix}<OPTION> environment variables "
+        f"(e.g. {prefix}RATE_LIMIT=off), then take their defaults.",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument(

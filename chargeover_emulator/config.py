@@ -1,9 +1,15 @@
-"""Emulator settings: explicit arguments, then CHARGEOVER_* environment variables, then defaults."""
+"""Emulator settings: explicit arguments, then {VENDOR}_EMULATOR_* variables, then defaults.
+
+The emulator's variables carry their own prefix (`CHARGEOVER_EMULATOR_RATE_LIMIT`), so that they
+never share a name with a sandbox account's credentials (`CHARGEOVER_USERNAME`) or the contract
+harness's options (`CHARGEOVER_CONTRACTS_SEED`), which may be set in the same shell.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -11,12 +17,30 @@ from typing import Any, Literal
 from chargeover_emulator.errors import ConfigError
 from chargeover_emulator.protocol.numbers import non_negative_integer
 
-__all__ = ["DEFAULT_PASSWORD", "DEFAULT_USERNAME", "RateLimit", "Settings"]
+__all__ = [
+    "DEFAULT_PASSWORD",
+    "DEFAULT_USERNAME",
+    "DEFAULT_VENDOR",
+    "RateLimit",
+    "Settings",
+    "environment_prefix",
+]
+
+DEFAULT_VENDOR = "chargeover"
+_VENDOR_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 # The credentials printed in the vendor docs' examples, so that the documented curl calls
 # (`curl -u PjID...:xgEW... .../api/v3/teapot`) work against a default emulator.
 DEFAULT_USERNAME = "PjID8u5VOCfJk3iYKzTMo7emstRLnEp9"
 DEFAULT_PASSWORD = "xgEWspuItV7A2D6miwZFk94dTrBLSKQO"
+
+
+def environment_prefix(vendor: str = DEFAULT_VENDOR) -> str:
+    """The prefix of the emulator's environment variables for `vendor`: `CHARGEOVER_EMULATOR_`."""
+    if not _VENDOR_NAME.fullmatch(vendor):
+        raise ConfigError(f"vendor must be letters and digits, got {vendor!r}")
+    return f"{vendor.upper()}_EMULATOR_"
+
 
 _PERIODS = {
     "s": 1.0,
@@ -76,12 +100,19 @@ class Settings:
     enable_reset: bool = True
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **explicit: Any) -> Settings:
-        """Merge explicit values (None means unset) over CHARGEOVER_* variables over defaults."""
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        vendor: str = DEFAULT_VENDOR,
+        **explicit: Any,
+    ) -> Settings:
+        """Merge explicit values (None means unset) over {VENDOR}_EMULATOR_* over defaults."""
         env = os.environ if environ is None else environ
+        prefix = environment_prefix(vendor)
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):
-            raw = env.get(f"CHARGEOVER_{field.name.upper()}")
+            raw = env.get(f"{prefix}{field.name.upper()}")
             if raw is not None and raw != "":
                 values[field.name] = _coerce(field.name, raw)
         for name, value in explicit.items():

@@ -9,19 +9,23 @@ from pathlib import Path
 
 from contracts.reporting import Progress
 from contracts.runner import run
-from contracts.settings import PROFILES, Settings, SettingsError
+from contracts.settings import DEFAULT_VENDOR, PROFILES, Settings, SettingsError, option_variable
 
 __all__ = ["main"]
 
 
 def _parser() -> argparse.ArgumentParser:
-    """Command-line options; unset options fall back to CHARGEOVER_* variables, then defaults."""
+    """Command-line options; unset options fall back to environment variables, then defaults."""
+    options = option_variable(DEFAULT_VENDOR, "{OPTION}")
     parser = argparse.ArgumentParser(
         prog="python -m contracts",
         description=(
             "Check the ChargeOver spec against a target: schemathesis over every operation, "
             "a reference-model state machine and the generated client."
         ),
+        epilog=f"Options not given are read from {options} environment variables "
+        "(TARGET, PROFILE, ALLOW_WRITES, REPORT_DIR, SEED, RATE_LIMIT: requests per minute "
+        "on a url target), then take their defaults.",
     )
     parser.add_argument(
         "--target",

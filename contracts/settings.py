@@ -1,5 +1,9 @@
-"""Harness settings: explicit arguments, then CHARGEOVER_* environment variables, then defaults.
+"""Harness settings: explicit arguments, then environment variables, then defaults.
 
+Each purpose has its own names, per vendor, so that none is read by the wrong reader:
+the target account's credentials keep the names a vendor's users already have
+(`CHARGEOVER_URL`, `CHARGEOVER_USERNAME`, `CHARGEOVER_PASSWORD`), the harness's own options are
+`CHARGEOVER_CONTRACTS_{NAME}`, and the emulator reads only `CHARGEOVER_EMULATOR_{FIELD}`.
 This is the only module of the harness that reads `os.environ`.
 """
 
@@ -7,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +21,7 @@ from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 
 __all__ = [
+    "DEFAULT_VENDOR",
     "PROFILES",
     "REPO_ROOT",
     "SPEC_PATH",
@@ -23,7 +29,10 @@ __all__ = [
     "ProfileName",
     "Settings",
     "SettingsError",
+    "TargetField",
     "TargetKind",
+    "option_variable",
+    "target_variable",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +40,10 @@ SPEC_PATH = REPO_ROOT / "spec" / "chargeover.openapi.yaml"
 
 TargetKind = Literal["emulator-http", "emulator-inprocess", "url"]
 ProfileName = Literal["fast", "deep"]
+TargetField = Literal["URL", "USERNAME", "PASSWORD"]
+DEFAULT_VENDOR = "chargeover"
+# the emulator accepts the same names (chargeover_emulator.config); a test proves they agree
+_VENDOR_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 class SettingsError(ValueError):
@@ -86,6 +99,16 @@ hypothesis_settings.register_profile(
 )
 
 
+def target_variable(vendor: str, name: TargetField) -> str:
+    """The target account's variable, named as the vendor's users know it: `CHARGEOVER_URL`."""
+    return f"{vendor.upper()}_{name}"
+
+
+def option_variable(vendor: str, name: str) -> str:
+    """A harness option's variable: `CHARGEOVER_CONTRACTS_SEED`."""
+    return f"{vendor.upper()}_CONTRACTS_{name.upper()}"
+
+
 def _flag(raw: str) -> bool:
     """Parse a boolean environment value."""
     return raw.strip().lower() in {"1", "true", "yes", "on"}
@@ -96,6 +119,9 @@ class Settings:
     """Everything a contract run needs; built once at the edge and passed down."""
 
     target: TargetKind = "emulator-http"
+    # whose variables are read: CHARGEOVER_URL, CHARGEOVER_CONTRACTS_*, and for a hosted
+    # emulator CHARGEOVER_EMULATOR_*
+    vendor: str = DEFAULT_VENDOR
     profile_name: ProfileName = "fast"
     allow_writes: bool = False
     report_dir: Path = REPO_ROOT / "reports" / "contracts"
@@ -121,25 +147,32 @@ class Settings:
     emulator_start_timeout: float = 30.0
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **explicit: Any) -> Settings:
-        """Merge explicit values (None means unset) over CHARGEOVER_* variables over defaults."""
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        *,
+        vendor: str = DEFAULT_VENDOR,
+        **explicit: Any,
+    ) -> Settings:
+        """Merge explicit values (None means unset) over the vendor's variables over defaults."""
         env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = {"vendor": vendor}
         from_env = {
-            "target": env.get("CHARGEOVER_CONTRACTS_TARGET"),
-            "profile_name": env.get("CHARGEOVER_CONTRACTS_PROFILE"),
-            "report_dir": env.get("CHARGEOVER_CONTRACTS_REPORT_DIR"),
-            "base_url": env.get("CHARGEOVER_URL"),
-            "username": env.get("CHARGEOVER_USERNAME"),
-            "password": env.get("CHARGEOVER_PASSWORD"),
-            "rate_limit_per_minute": env.get("CHARGEOVER_CONTRACTS_RATE_LIMIT"),
-            "seed": env.get("CHARGEOVER_CONTRACTS_SEED"),
+            "target": env.get(option_variable(vendor, "TARGET")),
+            "profile_name": env.get(option_variable(vendor, "PROFILE")),
+            "report_dir": env.get(option_variable(vendor, "REPORT_DIR")),
+            "base_url": env.get(target_variable(vendor, "URL")),
+            "username": env.get(target_variable(vendor, "USERNAME")),
+            "password": env.get(target_variable(vendor, "PASSWORD")),
+            "rate_limit_per_minute": env.get(option_variable(vendor, "RATE_LIMIT")),
+            "seed": env.get(option_variable(vendor, "SEED")),
         }
         for name, raw in from_env.items():
             if raw:
                 values[name] = raw
-        if env.get("CHARGEOVER_CONTRACTS_ALLOW_WRITES"):
-            values["allow_writes"] = _flag(env["CHARGEOVER_CONTRACTS_ALLOW_WRITES"])
+        allow_writes = env.get(option_variable(vendor, "ALLOW_WRITES"))
+        if allow_writes:
+            values["allow_writes"] = _flag(allow_writes)
         values.update({name: value for name, value in explicit.items() if value is not None})
         return cls(**_coerced(values)).validated()
 
@@ -165,19 +198,22 @@ class Settings:
 
     def validated(self) -> Settings:
         """Return self after checking cross-field rules."""
+        if not _VENDOR_NAME.fullmatch(self.vendor):
+            raise SettingsError(f"vendor must be letters and digits, got {self.vendor!r}")
         if self.target not in get_args(TargetKind):
             raise SettingsError(f"target must be one of {', '.join(get_args(TargetKind))}")
         if self.profile_name not in PROFILES:
             raise SettingsError(f"profile must be one of {', '.join(PROFILES)}")
         if self.target == "url":
+            url = target_variable(self.vendor, "URL")
+            username = target_variable(self.vendor, "USERNAME")
+            password = target_variable(self.vendor, "PASSWORD")
             if not self.base_url:
-                raise SettingsError("--target url needs CHARGEOVER_URL (or --url)")
+                raise SettingsError(f"--target url needs {url} (or --url)")
             if not (self.username and self.password):
-                raise SettingsError(
-                    "--target url needs CHARGEOVER_USERNAME and CHARGEOVER_PASSWORD"
-                )
+                raise SettingsError(f"--target url needs {username} and {password}")
             if not self.base_url.rstrip("/").endswith("/api/v3"):
-                raise SettingsError(f"CHARGEOVER_URL must end in /api/v3, got {self.base_url!r}")
+                raise SettingsError(f"{url} must end in /api/v3, got {self.base_url!r}")
         if self.rate_limit_per_minute <= 0:
             raise SettingsError("the rate limit must be a positive number of requests per minute")
         unknown = set(self.suites) - {"schemathesis", "model", "client"}

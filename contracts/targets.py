@@ -21,7 +21,7 @@ import anyio.from_thread
 import httpx
 
 from contracts.safety import Cleanup, GuardedTransport, RateLimiter
-from contracts.settings import Settings
+from contracts.settings import Settings, target_variable
 
 __all__ = ["ASGIApp", "EmulatorNotReady", "SyncASGITransport", "Target", "open_target"]
 
@@ -155,10 +155,25 @@ def _emulator_command() -> tuple[str, ...]:
     return (found,) if found else (sys.executable, "-m", "chargeover_emulator")
 
 
-def _emulator_environment(username: str, password: str) -> dict[str, str]:
-    """The parent environment without CHARGEOVER_* (sandbox credentials must not leak in)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("CHARGEOVER_")}
-    env.update(CHARGEOVER_USERNAME=username, CHARGEOVER_PASSWORD=password)
+def _emulator_environment(vendor: str, username: str, password: str) -> dict[str, str]:
+    """The parent environment for the emulator subprocess, minus two kinds of variable.
+
+    The emulator's own variables go: the command line and the credentials set here are its
+    whole configuration, so a `CHARGEOVER_EMULATOR_*` left in the caller's shell cannot change
+    the target under test. The target account's secrets go: the emulator never reads them, and
+    a secret goes only where it is used. The rest (PATH, harness options, ...) passes through.
+    """
+    # imported here: contracts may import the emulator only to host it
+    from chargeover_emulator.config import environment_prefix
+
+    prefix = environment_prefix(vendor)
+    account_secrets = {target_variable(vendor, "USERNAME"), target_variable(vendor, "PASSWORD")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(prefix) and key not in account_secrets
+    }
+    env.update({f"{prefix}USERNAME": username, f"{prefix}PASSWORD": password})
     return env
 
 
@@ -200,7 +215,7 @@ def _serve_subprocess(settings: Settings, credentials: tuple[str, str]) -> Itera
         ]
         process = subprocess.Popen(
             command,
-            env=_emulator_environment(*credentials),
+            env=_emulator_environment(settings.vendor, *credentials),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

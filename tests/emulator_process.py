@@ -19,7 +19,7 @@ from types import TracebackType
 
 import httpx
 
-from chargeover_emulator.config import DEFAULT_PASSWORD, DEFAULT_USERNAME
+from chargeover_emulator.config import DEFAULT_PASSWORD, DEFAULT_USERNAME, environment_prefix
 
 __all__ = ["SERVE", "EmulatorProcess", "free_port"]
 
@@ -80,8 +80,9 @@ class EmulatorProcess:
                 cwd=REPO_ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                # no CHARGEOVER_* from the caller's shell: the options above are the whole config
-                env={k: v for k, v in os.environ.items() if not k.startswith("CHARGEOVER_")},
+                # no CHARGEOVER_EMULATOR_* from the caller's shell: the options above are the
+                # whole config (the emulator reads no other variable of ours)
+                env={k: v for k, v in os.environ.items() if not k.startswith(environment_prefix())},
             )
         self._wait_ready(timeout)
 

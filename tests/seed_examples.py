@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 CHARGEOVER_SEEDS = (
     "000_a8c2a2c2a2029a1b.txt",
     "002_0fd7f4edd664b8bb.txt",
@@ -78,11 +77,14 @@ def _blocks(text: str) -> list[tuple[int, str, bool]]:
     return found
 
 
-def seed_examples(seeds: tuple[str, ...] = CHARGEOVER_SEEDS) -> list[SeedExample]:
-    """Every JSON payload in the ChargeOver seed documents, in document order."""
+def seed_examples(folder: Path, seeds: tuple[str, ...] = CHARGEOVER_SEEDS) -> list[SeedExample]:
+    """Every JSON payload in the ChargeOver seed documents in `folder`, in document order.
+
+    Tests get `folder` from the `shared_seeds` fixture, which skips when it is absent.
+    """
     out: list[SeedExample] = []
     for name in seeds:
-        text = (SEEDS / name).read_text(encoding="utf-8")
+        text = (folder / name).read_text(encoding="utf-8")
         for line, body, abridged in _blocks(text):
             cleaned = _DANGLING_COMMA.sub(r"\1", body)
             try:

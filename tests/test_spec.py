@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -122,10 +123,10 @@ NOT_EMBEDDED = {
 }
 
 
-def test_every_seed_payload_is_embedded_as_an_example() -> None:
+def test_every_seed_payload_is_embedded_as_an_example(shared_seeds: Path) -> None:
     embedded = {json.dumps(e.value, sort_keys=True) for e in EXAMPLES}
     missing = []
-    seeds = seed_examples()
+    seeds = seed_examples(shared_seeds)
     assert len(seeds) >= 25, "the seed extractor found the documents' payloads"
     for example in seeds:
         key = (example.seed[:3], example.line)
