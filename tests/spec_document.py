@@ -1,4 +1,8 @@
-"""Read-only helpers over the spec for tests: operations, $ref resolution, example validation."""
+"""Read-only helpers over a spec for tests: operations, $ref resolution, example validation.
+
+Every helper reads the ChargeOver spec unless given another document (`spec=` / `spec_path=`),
+so the Invoiced spec tests share them.
+"""
 
 from __future__ import annotations
 
@@ -20,9 +24,9 @@ _SPEC_URI = "urn:chargeover-spec"
 
 
 @cache
-def load_spec() -> dict[str, Any]:
-    """The parsed spec (cached; treat as read-only)."""
-    return yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
+    """The parsed spec at `path` (cached; treat as read-only)."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 def resolve(node: Any, spec: dict[str, Any] | None = None) -> Any:
@@ -61,8 +65,9 @@ def operations(spec: dict[str, Any] | None = None) -> Iterator[Operation]:
 
 
 @cache
-def _registry() -> Registry[Any]:
-    resource: Resource[Any] = Resource.from_contents(load_spec(), default_specification=DRAFT202012)
+def _registry(spec_path: Path) -> Registry[Any]:
+    spec = load_spec(spec_path)
+    resource: Resource[Any] = Resource.from_contents(spec, default_specification=DRAFT202012)
     registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
     return registry
 
@@ -78,11 +83,11 @@ def _rebase_refs(node: Any) -> Any:
     return node
 
 
-def schema_errors(schema: dict[str, Any], value: Any) -> list[str]:
-    """Validate `value` against a (spec-local) JSON Schema; return the error messages."""
+def schema_errors(schema: dict[str, Any], value: Any, spec_path: Path = SPEC_PATH) -> list[str]:
+    """Validate `value` against a JSON Schema local to the spec at `spec_path`; return errors."""
     rebased = _rebase_refs(copy.deepcopy(schema))
     validator = jsonschema.Draft202012Validator(
-        rebased, registry=_registry(), format_checker=jsonschema.FormatChecker()
+        rebased, registry=_registry(spec_path), format_checker=jsonschema.FormatChecker()
     )
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(value)]
 
