@@ -1,7 +1,7 @@
 """Read-only helpers over a spec for tests: operations, $ref resolution, example validation.
 
-Every helper reads the ChargeOver spec unless given another document (`spec=` / `spec_path=`),
-so the Invoiced spec tests share them.
+Every helper defaults to the ChargeOver document; pass another vendor's path (or its parsed
+document) to use it on that one.
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ def operations(spec: dict[str, Any] | None = None) -> Iterator[Operation]:
 
 
 @cache
-def _registry(spec_path: Path) -> Registry[Any]:
-    spec = load_spec(spec_path)
+def _registry(path: Path = SPEC_PATH) -> Registry[Any]:
+    spec = load_spec(path)
     resource: Resource[Any] = Resource.from_contents(spec, default_specification=DRAFT202012)
     registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
     return registry
@@ -83,11 +83,11 @@ def _rebase_refs(node: Any) -> Any:
     return node
 
 
-def schema_errors(schema: dict[str, Any], value: Any, spec_path: Path = SPEC_PATH) -> list[str]:
-    """Validate `value` against a JSON Schema local to the spec at `spec_path`; return errors."""
+def schema_errors(schema: dict[str, Any], value: Any, path: Path = SPEC_PATH) -> list[str]:
+    """Validate `value` against a JSON Schema local to the spec at `path`; return the errors."""
     rebased = _rebase_refs(copy.deepcopy(schema))
     validator = jsonschema.Draft202012Validator(
-        rebased, registry=_registry(spec_path), format_checker=jsonschema.FormatChecker()
+        rebased, registry=_registry(path), format_checker=jsonschema.FormatChecker()
     )
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(value)]
 

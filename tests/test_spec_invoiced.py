@@ -37,7 +37,7 @@ ERROR_RESPONSES = {
 
 
 def errors(schema: dict[str, Any], value: Any) -> list[str]:
-    return schema_errors(schema, value, spec_path=SPEC_PATH)
+    return schema_errors(schema, value, path=SPEC_PATH)
 
 
 def kit(op: Any) -> dict[str, Any]:
