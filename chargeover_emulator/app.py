@@ -128,7 +128,7 @@ def _signed_url(request: Request, origin: str) -> str:
 
 
 def create_app(settings: Settings | None = None, *, emulator: Emulator | None = None) -> Starlette:
-    """Build the emulator app; `settings` default to CHARGEOVER_* variables and defaults."""
+    """The emulator app; `settings` default to CHARGEOVER_EMULATOR_* variables, then defaults."""
     state = emulator or Emulator(settings or Settings.from_env())
 
     async def api(request: Request) -> Response:

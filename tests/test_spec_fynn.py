@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.seed_examples import SEEDS, seed_examples
+from tests.seed_examples import seed_examples
 from tests.spec_document import embedded_examples, load_spec, operations, resolve, schema_errors
 
 FYNN_SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "fynn" / "openapi.yaml"
@@ -227,9 +227,8 @@ def test_example_validation_rejects_a_broken_example() -> None:
     assert schema_errors(refused.schema, broken, FYNN_SPEC_PATH)
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent (CI has it)")
-def test_the_seed_004_payloads_are_embedded() -> None:
-    seeds = seed_examples((SEED_004,))
+def test_the_seed_004_payloads_are_embedded(shared_seeds: Path) -> None:
+    seeds = seed_examples(shared_seeds, (SEED_004,))
     assert len(seeds) == 2, "seed 004 prints its one example twice"
     embedded = [e.value for e in EXAMPLES]
     for seed in seeds:

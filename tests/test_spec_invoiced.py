@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from tests.seed_examples import SEEDS, seed_examples
+from tests.seed_examples import seed_examples
 from tests.spec_document import embedded_examples, load_spec, operations, resolve, schema_errors
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "invoiced" / "openapi.yaml"
@@ -183,10 +183,8 @@ def test_header_examples_validate(name: str) -> None:
         assert errors(header["schema"], example["value"]) == []
 
 
-def test_every_seed_response_payload_is_embedded() -> None:
-    if not (SEEDS / SEED).exists():
-        pytest.skip(f"{SEEDS / SEED} is absent (the seeds live beside the repository)")
-    seeds = seed_examples((SEED,))
+def test_every_seed_response_payload_is_embedded(shared_seeds: Path) -> None:
+    seeds = seed_examples(shared_seeds, (SEED,))
     assert len(seeds) == 9, "the seed prints nine JSON payloads"
     embedded = {json.dumps(e.value, sort_keys=True) for e in EXAMPLES}
     missing = [e.line for e in seeds if json.dumps(e.value, sort_keys=True) not in embedded]
@@ -226,10 +224,8 @@ def _curl_bodies(text: str) -> list[tuple[str, str, dict[str, Any]]]:
     return found
 
 
-def test_every_seed_request_is_embedded() -> None:
-    if not (SEEDS / SEED).exists():
-        pytest.skip(f"{SEEDS / SEED} is absent (the seeds live beside the repository)")
-    requests = _curl_bodies((SEEDS / SEED).read_text(encoding="utf-8"))
+def test_every_seed_request_is_embedded(shared_seeds: Path) -> None:
+    requests = _curl_bodies((shared_seeds / SEED).read_text(encoding="utf-8"))
     assert len(requests) == 5, "create, update, email, text message and letter"
     by_route: dict[tuple[str, str], list[Any]] = {}
     for op in OPS:

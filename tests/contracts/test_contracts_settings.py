@@ -86,10 +86,13 @@ def test_the_emulator_the_harness_serves_ignores_the_shell(monkeypatch: pytest.M
     monkeypatch.setenv("CHARGEOVER_USERNAME", "sandbox-user")
     monkeypatch.setenv("CHARGEOVER_PASSWORD", "sandbox-secret")
     monkeypatch.setenv("CHARGEOVER_EMULATOR_USERNAME", "shell-user")
-    monkeypatch.setenv("CHARGEOVER_EMULATOR_LIMIT_OVERFLOW", "reject")
+    monkeypatch.setenv("CHARGEOVER_EMULATOR_UNKNOWN_ITEM_IDS", "accept")
     with open_target(Settings.from_env({}, target="emulator-http")) as target:
         client = target.client()
-        assert client.get("customer", params={"limit": 501}).status_code == 200  # clamp
+        assert client.post("customer", json={"company": "Shell Co."}).status_code == 201
+        unknown_item = {"customer_id": 1, "line_items": [{"item_id": 999999, "line_rate": 1}]}
+        # the emulator's default (reject), not the shell's `accept`
+        assert client.post("invoice", json=unknown_item).status_code == 400
         client.auth = ("sandbox-user", "sandbox-secret")
         assert client.get("customer").status_code == 401
 
