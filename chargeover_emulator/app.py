@@ -55,7 +55,7 @@ def _json(body: Any, status: int, headers: dict[str, str] | None = None) -> Resp
 
 def _envelope(error: ApiError) -> Response:
     """The single place an error becomes an HTTP response."""
-    return _json(error_body(error), error.status_code)
+    return _json(error_body(error), error.status_code, dict(error.headers) or None)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

@@ -99,14 +99,28 @@ class Dispatcher:
         query, accepted = self.validator.query(
             operation.operation_id, self._query_parameters[operation.operation_id], request.query
         )
-        call = _Call(request, found.params, query)
+        call = _Call(request, found.params, query, accepted)
         result = self._handlers[operation.kind](ctx, operation, call)
-        result.violations = tuple(accepted)
+        result.violations = tuple(call.accepted)
         return result
 
-    def _validate_body(self, operation: Operation, body: Any) -> None:
-        if operation.validator is not None:
-            self.validator.body(operation.operation_id, operation.validator, body)
+    def _written_body(self, operation: Operation, call: _Call) -> Any:
+        """A create/update body: ChargeOver's "No data" 400 when nothing is left to write,
+        also once the policy dropped what the API ignores (unknown keys, nulls)."""
+        body = _json_or_empty(call.request.body, dict)
+        if body:
+            body = self._validate_body(operation, call, body)
+        if not body:
+            raise BadRequest("A required parameter was missing: No data.")
+        return body
+
+    def _validate_body(self, operation: Operation, call: _Call, body: Any) -> Any:
+        """The body as the policy passes it on (repaired where a leniency applied)."""
+        if operation.validator is None:
+            return body
+        body, accepted = self.validator.body(operation.operation_id, operation.validator, body)
+        call.accepted.extend(accepted)
+        return body
 
     # -- one handler per operation kind ------------------------------------------------------
     def _service(self, operation: Operation) -> ResourceService:
@@ -136,10 +150,7 @@ class Dispatcher:
         return self._result(ctx, operation, self._service(operation).count(ctx, call.query))
 
     def _create(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
-        body = _json_or_empty(call.request.body, dict)
-        if not body:
-            raise BadRequest("A required parameter was missing: No data.")
-        self._validate_body(operation, body)
+        body = self._written_body(operation, call)
         key = self._service(operation).create(ctx, body)
         return self._result(ctx, operation, {"id": key}, key)
 
@@ -148,11 +159,8 @@ class Dispatcher:
         return self._result(ctx, operation, self._service(operation).get(ctx, key))
 
     def _update(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
-        body = _json_or_empty(call.request.body, dict)
         key = self._key(ctx, operation, call)
-        if not body:
-            raise BadRequest("A required parameter was missing: No data.")
-        self._validate_body(operation, body)
+        body = self._written_body(operation, call)
         self._service(operation).update(ctx, key, body)
         return self._result(ctx, operation, {"id": key}, key)
 
@@ -174,13 +182,13 @@ class Dispatcher:
             raise BadRequest(f'Unknown action "{operation.action}" for {service.spec.name}.')
         key = self._key(ctx, operation, call)
         body = _json_or_empty(call.request.body, dict)
-        self._validate_body(operation, body)
+        body = self._validate_body(operation, call, body)
         return self._result(ctx, operation, service.action(ctx, key, operation.action, body))
 
     def _bulk(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
         items = _json_or_empty(call.request.body, list)
         self.bulk_runner.check(items)
-        self._validate_body(operation, items)
+        items = self._validate_body(operation, call, items)
         return self._result(ctx, operation, {"_bulk": self.bulk_runner(ctx, items)})
 
     def _constant(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
@@ -195,6 +203,8 @@ class _Call:
     params: dict[str, str]
     #: the query as the validation policy passed it on (repaired where a leniency applied)
     query: Mapping[str, Any]
+    #: violations the policy accepted so far (query, then body)
+    accepted: list[Violation]
 
 
 def _id_parameter(operation: Operation, service: ResourceService, params: dict[str, str]) -> str:

@@ -12,7 +12,7 @@ from chargeover_emulator.bulk import BulkRunner
 from chargeover_emulator.config import Settings
 from chargeover_emulator.dispatcher import ApiRequest, ApiResult, Dispatcher
 from chargeover_emulator.errors import ConfigError
-from chargeover_emulator.quirks import GRAMMAR_PARAMETERS, LENIENCIES
+from chargeover_emulator.quirks import BODY_LENIENCIES, GRAMMAR_PARAMETERS, LENIENCIES
 from chargeover_emulator.ratelimit import RateLimiter
 from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.catalogue import install_catalogue
@@ -70,7 +70,10 @@ class Emulator:
         self.database = Database(settings.db)
         self.violations = ViolationLedger()
         validator = RequestValidator(
-            settings.validation, LENIENCIES, self.violations, deferred=GRAMMAR_PARAMETERS
+            settings.validation,
+            (*LENIENCIES, *BODY_LENIENCIES),
+            self.violations,
+            deferred=GRAMMAR_PARAMETERS,
         )
         self.dispatcher = Dispatcher(self.spec, self.services, validator)
         self.dispatcher.bulk_runner = BulkRunner(self.database, self.dispatcher.dispatch)

@@ -14,6 +14,8 @@ EmulatorError
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 __all__ = [
@@ -42,6 +44,8 @@ class ApiError(EmulatorError):
 
     status_code: ClassVar[int] = 400
     response: ClassVar[Any] = False
+    #: response headers the error carries (the 401 challenge)
+    headers: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
     def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
@@ -59,6 +63,10 @@ class Unauthorized(ApiError):
     """Credentials are missing, malformed or wrong."""
 
     status_code = 401
+    # RFC 7235: a 401 names its scheme. httplib2 (the official Python SDK's HTTP library) sends
+    # Basic credentials only after such a challenge. No source shows ChargeOver's realm
+    # string or a challenge for the signature scheme: spec/NOTES.md records the choice.
+    headers = MappingProxyType({"WWW-Authenticate": 'Basic realm="ChargeOver"'})
 
     def __init__(self, reason: str) -> None:
         super().__init__(f"Invalid or incorrect authorization [{reason}]")

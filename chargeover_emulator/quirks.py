@@ -6,13 +6,22 @@ when the engine is split from it (issue 11).
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chargeover_emulator.errors import BadRequest, unsupported
-from chargeover_emulator.validation import Leniency, drop_parameter, keep_value
+from chargeover_emulator.protocol.numbers import decimal_integer, decimal_number
+from chargeover_emulator.validation import DROP, Leniency, drop_parameter, keep_value
 
-__all__ = ["GRAMMAR_PARAMETERS", "LENIENCIES", "legacy_action_segments", "no_route"]
+__all__ = [
+    "BODY_LENIENCIES",
+    "GRAMMAR_PARAMETERS",
+    "LENIENCIES",
+    "legacy_action_segments",
+    "no_route",
+]
 
 #: query parameters whose value is a grammar with its own parser (protocol/where.py, order.py)
 GRAMMAR_PARAMETERS = frozenset({"where", "order"})
@@ -48,7 +57,7 @@ LENIENCIES = (
         rules=frozenset({"minimum"}),
         parameters=frozenset({"limit"}),
         repair=drop_parameter,
-        accepts=lambda raw: isinstance(raw, str) and raw.strip() == "0",
+        accepts=lambda raw, _detail: isinstance(raw, str) and raw.strip() == "0",
         evidence="PHP SDK find() sends limit=0 (fact sheet §7.1); read as the default like lists",
     ),
     Leniency(
@@ -86,3 +95,90 @@ def no_route(method: str, path: str, segments: Sequence[str], resources: set[str
     if method == "POST" and action_path:
         return BadRequest(f'Unknown action "{segments[3]}" for {segments[0]}.')
     return unsupported(method, path)
+
+
+# Body leniencies (issue 12): what the official SDKs and the vendor's own scripts send, and the
+# real API accepted, in write bodies. Each is applied by the `faithful` policy and reported.
+_DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9]{2}:[0-9]{2}")
+
+
+def _numeric_text(raw: Any, detail: Any) -> bool:
+    """A number spelled as text where the schema wants an integer or a number."""
+    types = set(getattr(detail, "types", ()) or ())
+    if not isinstance(raw, str) or not types & {"integer", "number"}:
+        return False
+    if "integer" in types and isinstance(decimal_integer(raw), int):
+        return True
+    return "number" in types and decimal_number(raw) is not None
+
+
+def _as_number(raw: Any, detail: Any) -> Any:
+    """`"58"` as 58 (an integer where one is allowed), `"12.50"` as 12.5."""
+    whole = decimal_integer(raw)
+    if isinstance(whole, int) and "integer" in set(getattr(detail, "types", ()) or ()):
+        return whole
+    return decimal_number(raw)
+
+
+def _datetime_for_date(raw: Any, detail: Any) -> bool:
+    """An ISO datetime whose date part is a real date, where the schema wants `format: date`."""
+    if getattr(detail, "format", None) != "date" or not isinstance(raw, str):
+        return False
+    found = _DATETIME.match(raw)
+    if found is None:
+        return False
+    try:
+        dt.date.fromisoformat(found.group(1))
+    except ValueError:
+        return False
+    return True
+
+
+BODY_LENIENCIES = (
+    Leniency(
+        name="unknown-and-read-only-fields-are-ignored",
+        component="body",
+        rules=frozenset({"additionalProperties"}),
+        fix=lambda obj, detail: {
+            key: value for key, value in obj.items() if key not in set(detail.unexpected)
+        },
+        evidence=(
+            "the vendor's demo script PUTs back the whole object a GET returned (read-only "
+            "fields and nulls included); the Python SDK's example sends `invoice_date` on an "
+            "invoice create (fact sheet §6.2); both work against the real API"
+        ),
+    ),
+    Leniency(
+        name="numeric-strings-are-numbers",
+        component="body",
+        rules=frozenset({"type"}),
+        accepts=_numeric_text,
+        fix=_as_number,
+        evidence=(
+            'the Java SDK can only send strings ({"customer_id":"58","item_id":"1"}); '
+            "a 2015 recording of the real API accepted string ids in a request body"
+        ),
+    ),
+    Leniency(
+        name="datetimes-are-read-as-their-date",
+        component="body",
+        rules=frozenset({"format"}),
+        accepts=_datetime_for_date,
+        fix=lambda raw, _detail: raw[:10],
+        evidence=(
+            "the C# SDK sends every date as `2015-06-08T00:00:00`; fact sheet §12: date input "
+            "accepts datetimes"
+        ),
+    ),
+    Leniency(
+        name="null-optional-fields-are-absent",
+        component="body",
+        rules=frozenset({"type"}),
+        accepts=lambda raw, _detail: raw is None,
+        fix=lambda _raw, _detail: DROP,
+        evidence=(
+            "clients PUT back objects read by a GET, whose unset fields are null (fact sheet "
+            "§10: every response field may be null); a null for a required field is still a 400"
+        ),
+    ),
+)

@@ -18,6 +18,7 @@ A parameter whose value is a grammar with its own parser (ChargeOver's `where`/`
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
 import threading
@@ -36,6 +37,7 @@ from chargeover_emulator.protocol.numbers import (
 )
 
 __all__ = [
+    "DROP",
     "POLICIES",
     "Leniency",
     "Policy",
@@ -103,16 +105,19 @@ class Leniency:
     evidence: str
     parameters: frozenset[str] = frozenset()  # empty: any parameter of the component
     repair: Repair = drop_parameter
-    #: only these values (as sent); None: any value breaking one of `rules`
-    accepts: Callable[[Any], bool] | None = None
+    #: only these values (as sent, with the schema error's detail: its expected types, format,
+    #: unexpected keys); None: any value breaking one of `rules`
+    accepts: Callable[[Any, Any], bool] | None = None
+    #: body leniencies: the value the vendor reads instead (DROP removes the key)
+    fix: Callable[[Any, Any], Any] | None = None
 
-    def covers(self, violation: Violation, raw: Any) -> bool:
+    def covers(self, violation: Violation, raw: Any, detail: Any = None) -> bool:
         """Whether this leniency accepts the violation, given the value as sent."""
         if violation.component != self.component or violation.rule not in self.rules:
             return False
         if self.parameters and violation.pointer.lstrip("/") not in self.parameters:
             return False
-        return self.accepts is None or self.accepts(raw)
+        return self.accepts is None or self.accepts(raw, detail)
 
 
 class ViolationLedger:
@@ -190,13 +195,48 @@ class RequestValidator:
                     accepted.append(self._settle(operation_id, violation, raw, repaired, name))
         return repaired, accepted
 
-    def body(self, operation_id: str, validator: jsonschema_rs.Validator, body: Any) -> None:
-        """Reject a body its schema refuses (no body leniency is listed yet: issue 12)."""
-        for error in validator.iter_errors(body):
-            pointer = "".join(f"/{part}" for part in error.instance_path)
-            rule = str(error.schema_path[-1]) if error.schema_path else "schema"
-            violation = Violation("body", pointer, rule, error.message)
-            self._settle(operation_id, violation, body, {}, "")
+    def body(
+        self, operation_id: str, validator: jsonschema_rs.Validator, body: Any
+    ) -> tuple[Any, list[Violation]]:
+        """The body as the handler should read it, and the violations accepted on the way.
+
+        Under `faithful` each pass repairs every violation a leniency covers and validates
+        again, so a repair that leaves another problem (a datetime whose date part is no date)
+        is still judged; a violation no leniency covers is the vendor's 400.
+        """
+        accepted: list[Violation] = []
+        for _ in range(_BODY_PASSES):
+            errors = list(validator.iter_errors(body))
+            if not errors:
+                return body, accepted
+            if self.policy == "strict":
+                raise _body_violation(errors[0]).error()
+            body = copy.deepcopy(body)
+            # deepest first: removing a key must not move a sibling's pointer before its repair
+            for error in sorted(errors, key=lambda e: len(e.instance_path), reverse=True):
+                violation = _body_violation(error)
+                leniency = next(
+                    (
+                        item
+                        for item in self.leniencies
+                        if item.fix is not None
+                        and item.covers(violation, error.instance, error.kind)
+                    ),
+                    None,
+                )
+                if leniency is None or leniency.fix is None:
+                    raise violation.error()
+                body = _replace(
+                    body, list(error.instance_path), leniency.fix(error.instance, error.kind)
+                )
+                accepted.append(self._record(operation_id, violation, leniency.name))
+        raise _body_violation(next(iter(validator.iter_errors(body)))).error()
+
+    def _record(self, operation_id: str, violation: Violation, leniency: str) -> Violation:
+        accepted = dataclasses.replace(violation, leniency=leniency)
+        self.ledger.record(operation_id, accepted)
+        _log.info("accepted %s on %s", accepted.describe(), operation_id)
+        return accepted
 
     def _settle(
         self, operation_id: str, violation: Violation, raw: Any, query: dict[str, Any], name: str
@@ -205,16 +245,12 @@ class RequestValidator:
         if self.policy == "strict":
             raise violation.error()
         if violation.component == "query" and name in self.deferred:
-            accepted = dataclasses.replace(violation, leniency="deferred-to-grammar-parser")
-        else:
-            leniency = next((item for item in self.leniencies if item.covers(violation, raw)), None)
-            if leniency is None:
-                raise violation.error()
-            leniency.repair(query, name)
-            accepted = dataclasses.replace(violation, leniency=leniency.name)
-        self.ledger.record(operation_id, accepted)
-        _log.info("accepted %s on %s", accepted.describe(), operation_id)
-        return accepted
+            return self._record(operation_id, violation, "deferred-to-grammar-parser")
+        leniency = next((item for item in self.leniencies if item.covers(violation, raw)), None)
+        if leniency is None:
+            raise violation.error()
+        leniency.repair(query, name)
+        return self._record(operation_id, violation, leniency.name)
 
 
 def query_parameters(
@@ -247,6 +283,29 @@ def _check_parameter(parameter: _Parameter, raw: Any) -> list[Violation]:
 
 
 _UNREADABLE: Any = object()
+#: a body fix's answer for "read the key as absent"
+DROP: Any = object()
+_BODY_PASSES = 4
+
+
+def _body_violation(error: Any) -> Violation:
+    pointer = "".join(f"/{part}" for part in error.instance_path)
+    rule = str(error.schema_path[-1]) if error.schema_path else "schema"
+    return Violation("body", pointer, rule, error.message)
+
+
+def _replace(body: Any, path: list[Any], value: Any) -> Any:
+    """`body` with the value at `path` replaced (or its key removed, for DROP)."""
+    if not path:
+        return value
+    parent = body
+    for part in path[:-1]:
+        parent = parent[part]
+    if value is DROP:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    return body
 
 
 def _coerce(kind: str, raw: Any) -> Any:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 
 import chargeover_emulator.protocol.where as where_module
+from chargeover_emulator.config import RateLimit, Settings
 from tests.reliability.corpus import HOSTILE, Probe, read_probes, write_probes
 from tests.reliability.envelope import envelope_problems
 from tests.reliability.inprocess import InProcessEmulator
 from tests.reliability.ledger import Ledger, Row
+from tests.reliability.sqlwatch import CANARY_TABLE, MARKER
 
 
 @dataclasses.dataclass
@@ -76,9 +79,13 @@ def test_hostile_reads_and_lookups_change_nothing(
     )
 
 
-def test_garbage_bodies_are_refused_and_change_nothing(
-    emulator: InProcessEmulator, ledger: Ledger
-) -> None:
+def test_garbage_bodies_are_refused_and_change_nothing(tmp_path: Path, ledger: Ledger) -> None:
+    """Under `strict`: the default `faithful` policy accepts an unknown key as ChargeOver does
+    (dropped before any SQL; test_unknown_keys_never_reach_sql covers that path)."""
+    settings = Settings(
+        db=str(tmp_path / "strict.sqlite3"), rate_limit=RateLimit(0, 60.0), validation="strict"
+    )
+    emulator = InProcessEmulator(tmp_path, settings=settings)
     started = time.monotonic()
     ids = emulator.seed()["ids"]
     outcome = send(emulator, write_probes(ids))
@@ -92,9 +99,21 @@ def test_garbage_bodies_are_refused_and_change_nothing(
             scenario="garbage bodies (deep JSON, NUL, wrong content types, ...)",
             bad_inputs_tried=outcome.sent,
             seconds=round(time.monotonic() - started, 1),
-            notes="all refused with a 4xx envelope; dump unchanged",
+            notes="all refused with a 4xx envelope under strict; dump unchanged",
         )
     )
+    emulator.close()
+
+
+def test_unknown_keys_never_reach_sql(emulator: InProcessEmulator) -> None:
+    """Under `faithful` an unknown key is dropped before storage: its name is never SQL text."""
+    hostile = f"{MARKER}; DROP TABLE {CANARY_TABLE}"
+    response = emulator.request("POST", "/api/v3/customer", json_body={"company": "x", hostile: 1})
+    assert response.status == 201
+    only_unknown = emulator.request("POST", "/api/v3/customer", json_body={hostile: 1})
+    assert only_unknown.status == 400  # nothing left once the key is dropped: "No data"
+    assert emulator.watch.text_leaks() == []
+    assert emulator.canary_intact()
 
 
 def test_hostile_values_are_stored_verbatim_and_touch_nothing_else(

@@ -59,7 +59,7 @@ def test_fuzzing_detects_an_emulator_without_request_validation(
     emulator: InProcessEmulator, monkeypatch: pytest.MonkeyPatch, ledger: Ledger
 ) -> None:
     """Can fail: without body validation, wrong-typed values reach SQLite; the fuzzer sees 5xx."""
-    monkeypatch.setattr(RequestValidator, "body", lambda self, op, validator, body: None)
+    monkeypatch.setattr(RequestValidator, "body", lambda self, op, validator, body: (body, []))
     outcome = fuzz(
         emulator.app,
         headers={"Authorization": BASIC},
