@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 import pytest
@@ -18,6 +19,7 @@ from chargeover_client.lib import (
     connect,
     paginate,
 )
+from tests.client.conftest import iter_operations
 
 BASE = "https://example.chargeover.com/api/v3"
 
@@ -90,6 +92,19 @@ def test_paginate_is_lazy_and_raises_on_error_page() -> None:
     assert len(first) == 500 and len(server.queries) == 1
     with pytest.raises(BadRequestError):
         next(pages)
+
+
+def test_max_page_size_is_the_spec_limit_maximum(spec: dict[str, Any]) -> None:
+    """The client's own copy of the cap equals `limit`'s maximum on every offset-paged operation."""
+    shared = spec["components"]["parameters"]
+    maxima: set[int] = set()
+    for path, _, operation in iter_operations(spec):
+        declared = [*spec["paths"][path].get("parameters", []), *operation.get("parameters", [])]
+        resolved = [shared[p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p for p in declared]
+        params = {p["name"]: p for p in resolved}
+        if {"offset", "limit"} <= params.keys():
+            maxima.add(params["limit"]["schema"]["maximum"])
+    assert maxima == {MAX_PAGE_SIZE}
 
 
 @pytest.mark.parametrize("page_size", [0, 501])

@@ -1,4 +1,4 @@
-"""where/order builders: every operator, and backslash escaping of `:` and `,` (fact sheet §6.1)."""
+"""where/order builders: every operator, and escaping of `\\`, `:` and `,` (fact sheet §6.1)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ def test_escape_reserved_characters() -> None:
     assert escape("Example:ID") == "Example\\:ID"
     assert escape("a,b:c") == "a\\,b\\:c"
     assert escape("plain value") == "plain value"
+    # the backslash itself first, or a trailing one would escape the next separator
+    assert escape("a\\") == "a\\\\"
+    assert escape("\\,") == "\\\\\\,"
 
 
 @pytest.mark.parametrize(

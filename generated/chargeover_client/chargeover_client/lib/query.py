@@ -2,8 +2,8 @@
 """Builders for the `where` and `order` query parameters of ChargeOver list operations.
 
 Grammar (fact sheet §6): a condition is `field:OPERATOR:value`; conditions are joined with `,`
-and mean AND; `IS:NULL` and `ISNOT:NULL` take no value; `:` and `,` inside a value are escaped
-with a backslash. `order` is `field:ASC` or `field:DESC`, several joined with `,`.
+and mean AND; `IS:NULL` and `ISNOT:NULL` take no value; `\\`, `:` and `,` inside a value are
+escaped with a backslash. `order` is `field:ASC` or `field:DESC`, several joined with `,`.
 
     Where().equals("bill_country", "Canada").gte("write_datetime", "2024-01-01")
     Order().desc("write_datetime").asc("customer_id")
@@ -40,8 +40,9 @@ class Operator(StrEnum):
 
 
 def escape(value: str) -> str:
-    """Escape the reserved `:` and `,` with a backslash (`Example:ID` -> `Example\\:ID`)."""
-    return value.replace(":", "\\:").replace(",", "\\,")
+    """Escape the reserved `\\`, `:` and `,` with a backslash (`Example:ID` -> `Example\\:ID`)."""
+    # Backslashes first: a value ending in a backslash would otherwise escape the next separator.
+    return value.replace("\\", "\\\\").replace(":", "\\:").replace(",", "\\,")
 
 
 def _check_field(field: str) -> str:
