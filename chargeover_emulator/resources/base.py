@@ -14,9 +14,9 @@ from chargeover_emulator.protocol.order import compile_order, parse_order
 from chargeover_emulator.protocol.paging import parse_page
 from chargeover_emulator.protocol.where import FieldTarget, Relation, compile_where, parse_where
 from chargeover_emulator.resources.context import RequestContext
+from chargeover_emulator.resources.records import Records
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 from chargeover_emulator.storage.rendered import RenderedRows
-from chargeover_emulator.storage.tables import Table
 
 __all__ = ["Action", "ResourceService"]
 
@@ -43,7 +43,7 @@ class ResourceService:
             name: prop.kind for name, prop in spec.properties.items() if prop.kind != "object"
         }
         columns.update(self.internal_columns)
-        self.table = Table(spec.name, spec.primary_key, columns)
+        self.table = Records(spec.name, spec.primary_key, columns)
         self.title = spec.name.capitalize()
         self.actions: dict[str, Action] = {}
         # What a response shows is fixed by the spec, so the SELECT list and the conversions of

@@ -7,8 +7,8 @@ from typing import Any
 
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.context import RequestContext
+from chargeover_emulator.resources.records import Records
 from chargeover_emulator.specdoc import Property
-from chargeover_emulator.storage.tables import Table
 
 __all__ = ["LineItems"]
 
@@ -34,7 +34,7 @@ class LineItems:
                 "line_quantity": "number",
             }
         )
-        self.table = Table("line_item", "line_item_id", columns)
+        self.table = Records("line_item", "line_item_id", columns)
         #: the read fields of one line, in the spec's order
         self.view = self.table.projection(properties)
 

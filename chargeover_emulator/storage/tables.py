@@ -8,8 +8,8 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.protocol.numbers import fits_int64
+from chargeover_emulator.storage.errors import ValueOutOfRange
 
 __all__ = ["Projection", "Table", "tuples"]
 
@@ -91,7 +91,7 @@ class Table:
         return f'CREATE TABLE IF NOT EXISTS "{self.name}" ({", ".join(parts)})'
 
     def _encode(self, column: str, value: Any) -> Any:
-        """Python value -> SQLite value; 400 for a number no JSON response could carry back.
+        """Python value -> SQLite value; ValueOutOfRange for a number no response could carry back.
 
         Every computed amount is stored through here (line totals, invoice and customer totals),
         so an overflow to inf is refused before it is written and poisons every later read.
@@ -104,9 +104,13 @@ class Table:
         if kind == "boolean":
             return 1 if value else 0
         if isinstance(value, float) and not math.isfinite(value):
-            raise BadRequest(f"Amount out of range: {column} would not be a finite number.")
+            raise ValueOutOfRange(
+                column, f"Amount out of range: {column} would not be a finite number."
+            )
         if isinstance(value, int) and not fits_int64(value):
-            raise BadRequest(f"Number out of range: {column} must fit in a 64-bit integer.")
+            raise ValueOutOfRange(
+                column, f"Number out of range: {column} must fit in a 64-bit integer."
+            )
         return value
 
     def insert(self, conn: sqlite3.Connection, values: Mapping[str, Any]) -> int:

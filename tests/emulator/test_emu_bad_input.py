@@ -9,6 +9,7 @@ library's.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +18,11 @@ import yaml
 from starlette.testclient import TestClient
 
 from chargeover_emulator.emulator import Emulator
+from chargeover_emulator.errors import ApiError, BadRequest
 from chargeover_emulator.protocol.envelope import encode, ok_body
+from chargeover_emulator.resources.records import Records
+from chargeover_emulator.storage.errors import ValueOutOfRange
+from chargeover_emulator.storage.tables import Table
 from tests.emulator.test_emu_api import INVOICE_EXAMPLE, err, make_customer, ok
 from tests.reliability.corpus import HOSTILE
 
@@ -483,3 +488,27 @@ def test_odd_content_length_headers_never_break_the_server(
     )
     assert response.status_code < 500
     assert response.json()["status"] in ("OK", "Error")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (float("inf"), "Amount out of range: amount would not be a finite number."),
+        (2**63, "Number out of range: amount must fit in a 64-bit integer."),
+    ],
+)
+def test_storage_says_out_of_range_without_http_and_resources_answer_400(
+    value: float, message: str
+) -> None:
+    """Storage raises its own error; the resources layer turns it into the vendor's 400."""
+    conn = sqlite3.connect(":memory:")
+    kinds = {"amount": "number" if isinstance(value, float) else "integer"}
+    plain = Table("t", "t_id", kinds)
+    conn.execute(plain.ddl())
+    with pytest.raises(ValueOutOfRange) as raised:
+        plain.insert(conn, {"amount": value})
+    assert not isinstance(raised.value, ApiError)
+    assert raised.value.message == message
+    with pytest.raises(BadRequest) as answered:
+        Records("t", "t_id", kinds).insert(conn, {"amount": value})
+    assert answered.value.message == message

@@ -1,0 +1,1 @@
+"""Resource rules: computed fields, statuses and actions of each ChargeOver resource."""
