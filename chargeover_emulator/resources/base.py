@@ -18,10 +18,18 @@ from chargeover_emulator.resources.records import Records
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 from chargeover_emulator.storage.rendered import RenderedRows
 
-__all__ = ["Action", "ResourceService"]
+__all__ = ["Action", "ResourceService", "stamp"]
 
 Action = Callable[[RequestContext, int, Mapping[str, Any]], Any]
 _ID = re.compile(r"[0-9]+", re.ASCII)
+
+
+def stamp(ctx: RequestContext, *, created: bool) -> dict[str, Any]:
+    """write_*/mod_* datetime and client address."""
+    values = {"mod_datetime": ctx.timestamp, "mod_ipaddr": ctx.ipaddr}
+    if created:
+        values.update({"write_datetime": ctx.timestamp, "write_ipaddr": ctx.ipaddr})
+    return values
 
 
 class ResourceService:
@@ -237,10 +245,7 @@ class ResourceService:
 
     def stamp(self, ctx: RequestContext, *, created: bool) -> dict[str, Any]:
         """write_*/mod_* datetime and client address."""
-        values = {"mod_datetime": ctx.timestamp, "mod_ipaddr": ctx.ipaddr}
-        if created:
-            values.update({"write_datetime": ctx.timestamp, "write_ipaddr": ctx.ipaddr})
-        return values
+        return stamp(ctx, created=created)
 
     def create(self, ctx: RequestContext, body: Mapping[str, Any]) -> int:
         """POST /{resource}: returns the new primary key."""

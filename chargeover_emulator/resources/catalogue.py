@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 __all__ = [
     "CUSTOMER_STATUSES",
@@ -11,6 +12,7 @@ __all__ = [
     "ITEMS",
     "TERMS",
     "USER_TYPES",
+    "find_item",
     "install_catalogue",
 ]
 
@@ -60,3 +62,16 @@ def install_catalogue(conn: sqlite3.Connection) -> None:
         " VALUES (?, ?, ?, ?, NULL, ?)",
         [(i, name, key, f"itm{i:09d}", price) for i, name, key, price in ITEMS],
     )
+
+
+def find_item(conn: sqlite3.Connection, item_id: Any) -> dict[str, Any] | None:
+    """One catalogue item as a dict of its columns, None when the id is unknown."""
+    cursor = conn.execute(
+        "SELECT item_id, name, external_key, token, accounting_sku, price FROM item"
+        " WHERE item_id = ?",
+        [item_id],
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip((column[0] for column in cursor.description), row, strict=True))

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.resources.catalogue import find_item
 from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.resources.records import Records
 from chargeover_emulator.specdoc import Property
@@ -47,7 +48,7 @@ class LineItems:
 
     def _item(self, ctx: RequestContext, item_id: Any) -> dict[str, Any]:
         """A catalogue item; unknown ids are refused unless the setting accepts them."""
-        row = ctx.conn.execute("SELECT * FROM item WHERE item_id = ?", [item_id]).fetchone()
+        row = find_item(ctx.conn, item_id)
         if row is None:
             if ctx.settings.unknown_item_ids == "accept":
                 return {
@@ -58,7 +59,7 @@ class LineItems:
                     "price": 0,
                 }
             raise BadRequest(f"Invalid item_id: item {item_id} does not exist.")
-        return dict(row)
+        return row
 
     def replace(self, ctx: RequestContext, key: int, lines: list[Mapping[str, Any]]) -> None:
         """Replace the invoice's lines; a line with only line_item_id keeps that line unchanged."""

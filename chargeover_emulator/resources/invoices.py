@@ -1,7 +1,8 @@
 """Invoices: customer references, create/update/delete, and refreshing the computed fields.
 
-Line items live in `invoice_lines`, the totals and status computation in `invoice_totals`,
-and the void/email/print/pay/schedule actions in `invoice_actions`.
+Line items live in `invoice_lines`, payments in `invoice_payments`, the totals and status
+computation in `invoice_totals`, and the void/email/print/pay/schedule actions in
+`invoice_actions` (built here with what they touch; they do not import this module).
 """
 
 from __future__ import annotations
@@ -13,12 +14,9 @@ from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.catalogue import DEFAULT_TERMS_ID, TERMS
 from chargeover_emulator.resources.context import RequestContext
-from chargeover_emulator.resources.invoice_actions import (
-    PAYMENT_DDL,
-    PAYMENT_TABLES,
-    InvoiceActions,
-)
+from chargeover_emulator.resources.invoice_actions import InvoiceActions
 from chargeover_emulator.resources.invoice_lines import LineItems
+from chargeover_emulator.resources.invoice_payments import InvoicePayments
 from chargeover_emulator.resources.invoice_totals import computed_fields
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 
@@ -45,8 +43,8 @@ class InvoiceService(ResourceService):
             else {}
         )
         self.relation_kinds = {"line_items": dict(self.lines.table.columns)}
-        self.handlers = InvoiceActions(self)
-        self.actions = self.handlers.table()
+        self.payments = InvoicePayments()
+        self.actions = InvoiceActions(self.table, self.payments, self.refresh).table()
 
     def ddl(self) -> list[str]:
         """Invoice, line item, payment and schedule tables."""
@@ -56,7 +54,7 @@ class InvoiceService(ResourceService):
             # spec lists customer_id as filterable (same name: created once).
             "CREATE INDEX IF NOT EXISTS ix_invoice_customer_id ON invoice (customer_id)",
             *self.lines.ddl(),
-            *PAYMENT_DDL,
+            *self.payments.ddl(),
         ]
 
     # -- references ---------------------------------------------------------------------
@@ -138,15 +136,11 @@ class InvoiceService(ResourceService):
 
     def delete(self, ctx: RequestContext, key: int) -> None:
         """Only an invoice without payments can be deleted (UNCONFIRMED rule)."""
-        paid = ctx.conn.execute(
-            "SELECT COUNT(*) FROM payment WHERE invoice_id = ?", [key]
-        ).fetchone()[0]
-        if paid:
+        if self.payments.any_applied(ctx, key):
             raise BadRequest("This invoice cannot be deleted: payments have been applied to it.")
         customer_id = (self.table.get(ctx.conn, key) or {}).get("customer_id")
         self.lines.delete(ctx, key)
-        for table in PAYMENT_TABLES:
-            ctx.conn.execute(f"DELETE FROM {table} WHERE invoice_id = ?", [key])
+        self.payments.delete(ctx, key)
         self.table.delete(ctx.conn, key)
         if customer_id is not None:
             self.services["customer"].refresh(ctx, int(customer_id))
@@ -161,7 +155,7 @@ class InvoiceService(ResourceService):
             row,
             key=key,
             subtotal=self.lines.subtotal(ctx, key),
-            payments=self.handlers.paid_amount(ctx, key),
+            payments=self.payments.paid_amount(ctx, key),
             today=ctx.today,
             base_url=ctx.base_url,
         )
