@@ -17,20 +17,14 @@ from chargeover_emulator.ratelimit import RateLimiter
 from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.catalogue import install_catalogue
 from chargeover_emulator.resources.context import RequestContext
-from chargeover_emulator.resources.customers import CustomerService
 from chargeover_emulator.resources.invoices import InvoiceService
-from chargeover_emulator.resources.users import UserService
+from chargeover_emulator.resources.registry import build_services
 from chargeover_emulator.specdoc import SpecDocument, locate_spec
 from chargeover_emulator.storage.database import Database
 from chargeover_emulator.validation import RequestValidator, ViolationLedger
 
 __all__ = ["Emulator"]
 
-_SERVICES: dict[str, type[ResourceService]] = {
-    "customer": CustomerService,
-    "user": UserService,
-    "invoice": InvoiceService,
-}
 _COMMON_DDL = (
     "CREATE TABLE IF NOT EXISTS revision (revision_id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " context_str TEXT, context_id INTEGER, admin_id INTEGER, admin_name TEXT, user_id INTEGER,"
@@ -56,13 +50,7 @@ class Emulator:
             raise ConfigError(
                 f"{self.spec_path}: no x-kit-resource for {', '.join(sorted(missing))}"
             )
-        self.services: dict[str, ResourceService] = {
-            name: cls(self.spec.resources[name], self.spec)
-            for name, cls in _SERVICES.items()
-            if name in self.spec.resources
-        }
-        for service in self.services.values():
-            service.services = self.services
+        self.services: dict[str, ResourceService] = build_services(self.spec)
         self.clock: Callable[[], dt.datetime] = clock or (
             lambda: dt.datetime.now().replace(microsecond=0)
         )

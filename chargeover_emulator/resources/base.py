@@ -44,14 +44,13 @@ class ResourceService:
     #: array properties kept in child tables and filled in by `render_children`
     child_fields: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, spec: ResourceSpec, document: SpecDocument) -> None:
+    def __init__(
+        self, spec: ResourceSpec, document: SpecDocument, *, table: Records | None = None
+    ) -> None:
         self.spec = spec
         self.document = document
-        columns = {
-            name: prop.kind for name, prop in spec.properties.items() if prop.kind != "object"
-        }
-        columns.update(self.internal_columns)
-        self.table = Records(spec.name, spec.primary_key, columns)
+        #: the resource's table; built by the caller when another resource reads it too
+        self.table = table if table is not None else self.records(spec)
         self.title = spec.name.capitalize()
         self.actions: dict[str, Action] = {}
         # What a response shows is fixed by the spec, so the SELECT list and the conversions of
@@ -68,8 +67,20 @@ class ResourceService:
         self._rendered = (
             None if self._list_children else RenderedRows(self.table, self._list_view, encode)
         )
-        #: every service by resource name, filled in by the registry (cross-resource rules)
-        self.services: dict[str, ResourceService] = {}
+
+    @classmethod
+    def columns(cls, spec: ResourceSpec) -> dict[str, str]:
+        """The table's columns: the read schema's non-object properties plus internal ones."""
+        columns = {
+            name: prop.kind for name, prop in spec.properties.items() if prop.kind != "object"
+        }
+        columns.update(cls.internal_columns)
+        return columns
+
+    @classmethod
+    def records(cls, spec: ResourceSpec) -> Records:
+        """A fresh table for this resource (what `__init__` builds when given none)."""
+        return Records(spec.name, spec.primary_key, cls.columns(spec))
 
     # -- schema -------------------------------------------------------------------------
     def ddl(self) -> list[str]:
@@ -145,6 +156,10 @@ class ResourceService:
         return key
 
     # -- queries ------------------------------------------------------------------------
+    def exists(self, ctx: RequestContext, key: int) -> bool:
+        """Whether an object with this primary key exists."""
+        return self.table.find_key(ctx.conn, self.spec.primary_key, key) is not None
+
     def filter_target(self, field: str) -> FieldTarget | None:
         """Whitelist lookup for a `where` field: only the spec's filterable fields."""
         if field not in self.spec.filterable:

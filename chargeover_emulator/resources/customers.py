@@ -3,31 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from chargeover_emulator.errors import BadRequest
-from chargeover_emulator.resources.addresses import address_block
 from chargeover_emulator.resources.base import ResourceService
-from chargeover_emulator.resources.catalogue import (
-    CURRENCIES,
-    CUSTOMER_STATUSES,
-    DEFAULT_TERMS_ID,
-    TERMS,
-)
+from chargeover_emulator.resources.catalogue import CURRENCIES, DEFAULT_TERMS_ID, TERMS
 from chargeover_emulator.resources.context import RequestContext
+from chargeover_emulator.resources.customer_directory import SUPERUSER_FIELDS, CustomerDirectory
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 
-__all__ = ["CustomerService"]
+__all__ = ["Contacts", "CustomerInvoices", "CustomerService"]
 
-SUPERUSER_FIELDS = {
-    "superuser_username": "username",
-    "superuser_email": "email",
-    "superuser_name": "name",
-    "superuser_first_name": "first_name",
-    "superuser_last_name": "last_name",
-    "superuser_phone": "phone",
-    "superuser_title": "title",
-}
+
+class Contacts(Protocol):
+    """What a customer does to users: its primary contact and the contacts linked to it."""
+
+    def exists(self, ctx: RequestContext, key: int) -> bool: ...
+
+    def create_contact(
+        self, ctx: RequestContext, body: Mapping[str, Any], *, customer_id: int | None
+    ) -> int: ...
+
+    def update(self, ctx: RequestContext, key: int, body: Mapping[str, Any]) -> None: ...
+
+    def link(self, ctx: RequestContext, user_id: int, customer_id: int) -> None: ...
+
+    def forget_customer(self, ctx: RequestContext, customer_id: int) -> None: ...
+
+
+class CustomerInvoices(Protocol):
+    """What a customer's delete asks of its invoices."""
+
+    def open_count(self, ctx: RequestContext, customer_id: int) -> int: ...
+
+    def delete_for_customer(self, ctx: RequestContext, customer_id: int) -> None: ...
 
 
 class CustomerService(ResourceService):
@@ -35,8 +44,20 @@ class CustomerService(ResourceService):
 
     internal_columns: ClassVar[dict[str, str]] = {"inactive_manual": "boolean"}
 
-    def __init__(self, spec: ResourceSpec, document: SpecDocument) -> None:
-        super().__init__(spec, document)
+    def __init__(
+        self,
+        spec: ResourceSpec,
+        document: SpecDocument,
+        *,
+        directory: CustomerDirectory,
+        contacts: Contacts,
+        invoices: CustomerInvoices | None,
+    ) -> None:
+        super().__init__(spec, document, table=directory.table)
+        self.directory = directory
+        self.contacts = contacts
+        #: None when the spec has no invoice resource
+        self.invoices = invoices
         self.actions = {
             "setActive": self._set_active,
             "setInactive": self._set_inactive,
@@ -78,7 +99,7 @@ class CustomerService(ResourceService):
         values.update(self.stamp(ctx, created=True))
         values["token"] = ctx.token()
         self._check_refs(values)
-        values.update(self._derived(ctx, values, None))
+        values.update(self.directory.derived(ctx, values, None))
         key = self.table.insert(ctx.conn, values)
         contact = {
             field: body[name]
@@ -87,13 +108,12 @@ class CustomerService(ResourceService):
         }
         self.remember_external_key(ctx, values.get("external_key"), key)
         if contact:
-            users = self.services["user"]
-            user_id = users.create_contact(ctx, contact, customer_id=key)  # type: ignore[attr-defined]
+            user_id = self.contacts.create_contact(ctx, contact, customer_id=key)
             self.table.update(ctx.conn, key, {"superuser_id": user_id})
             self.refresh(ctx, key)  # the superuser_* mirror of the new contact
         else:
             # Everything else was derived before the INSERT; only the URL needs the new id.
-            self.table.update(ctx.conn, key, {"url_self": self._self_url(ctx, key)})
+            self.table.update(ctx.conn, key, {"url_self": self.directory.self_url(ctx, key)})
         self.revise(ctx, key, "Customer created")
         return key
 
@@ -113,12 +133,11 @@ class CustomerService(ResourceService):
         values = {k: v for k, v in self.writable(body).items() if k not in SUPERUSER_FIELDS}
         values.pop("superuser_id", None)
         self._check_refs(values)
-        users = self.services["user"]
         if body.get("superuser_id") is not None:
             user_id = int(body["superuser_id"])
-            if users.table.get(ctx.conn, user_id) is None:
+            if not self.contacts.exists(ctx, user_id):
                 raise BadRequest(f"Invalid superuser_id: user {user_id} does not exist.")
-            users.link(ctx, user_id, key)  # type: ignore[attr-defined]
+            self.contacts.link(ctx, user_id, key)
             values["superuser_id"] = user_id
         values.update(self.stamp(ctx, created=False))
         self.table.update(ctx.conn, key, values)
@@ -126,27 +145,24 @@ class CustomerService(ResourceService):
         if contact:
             row = self.table.get(ctx.conn, key) or {}
             if row.get("superuser_id") is None:
-                user_id = users.create_contact(ctx, contact, customer_id=key)  # type: ignore[attr-defined]
+                user_id = self.contacts.create_contact(ctx, contact, customer_id=key)
                 self.table.update(ctx.conn, key, {"superuser_id": user_id})
             else:
-                users.update(ctx, int(row["superuser_id"]), contact)
+                self.contacts.update(ctx, int(row["superuser_id"]), contact)
         self.remember_external_key(ctx, values.get("external_key"), key)
         self.refresh(ctx, key)
         self.revise(ctx, key, "Customer updated")
 
     def delete(self, ctx: RequestContext, key: int) -> None:
         """Refuse while invoices are open; else remove the customer, its invoices and contacts."""
-        if "invoice" in self.services:
-            open_count = ctx.conn.execute(
-                "SELECT COUNT(*) FROM invoice WHERE customer_id = ? AND invoice_status_state = 'o'",
-                [key],
-            ).fetchone()[0]
+        if self.invoices is not None:
+            open_count = self.invoices.open_count(ctx, key)
             if open_count:
                 raise BadRequest(
                     f"This customer cannot be deleted: it has {open_count} open/unpaid invoice(s)."
                 )
-            ctx.conn.execute("DELETE FROM invoice WHERE customer_id = ?", [key])
-        self.services["user"].forget_customer(ctx, key)  # type: ignore[attr-defined]
+            self.invoices.delete_for_customer(ctx, key)
+        self.contacts.forget_customer(ctx, key)
         ctx.conn.execute(
             "UPDATE customer SET parent_customer_id = NULL WHERE parent_customer_id = ?", [key]
         )
@@ -154,93 +170,8 @@ class CustomerService(ResourceService):
 
     # -- computed fields ----------------------------------------------------------------
     def refresh(self, ctx: RequestContext, key: int) -> None:
-        """Recompute every derived column; write only those whose value changed."""
-        row = self.table.get(ctx.conn, key)
-        if row is None:
-            return
-        derived = self._derived(ctx, row, key)
-        changed = {name: value for name, value in derived.items() if row.get(name) != value}
-        if changed:
-            self.table.update(ctx.conn, key, changed)
-
-    def _derived(
-        self, ctx: RequestContext, row: Mapping[str, Any], key: int | None
-    ) -> dict[str, Any]:
-        """The derived columns of a customer row from its own fields and related rows.
-
-        With `key=None` (a row about to be inserted) the fields that need the id are left out
-        and the totals are those of a customer without invoices; `create` fills these in
-        before the INSERT so that the row is written once, in its final form, with every
-        index entry right the first time.
-        """
-        iso, symbol = CURRENCIES.get(row.get("currency_id") or 1, ("USD", "$"))
-        terms_name, terms_days = TERMS.get(
-            row.get("terms_id") or DEFAULT_TERMS_ID, TERMS[DEFAULT_TERMS_ID]
-        )
-        token = row.get("token")
-        values: dict[str, Any] = {
-            "display_as": row.get("company"),
-            "bill_block": address_block(row, "bill"),
-            "ship_block": address_block(row, "ship"),
-            "currency_iso4217": iso,
-            "currency_symbol": symbol,
-            "terms_name": terms_name,
-            "terms_days": terms_days,
-            "url_statementlink": f"{ctx.base_url}/r/statement/view/{token}",
-            "url_paymethodlink": f"{ctx.base_url}/r/paymethod/i/{token}",
-            "mrr": 0,
-            "arr": 0,
-        }
-        if key is not None:
-            values["url_self"] = self._self_url(ctx, key)
-        values.update(self._contact_fields(ctx, row.get("superuser_id")))
-        total = balance = paid = 0.0
-        overdue = False
-        if key is not None and "invoice" in self.services:
-            sums = ctx.conn.execute(
-                "SELECT COALESCE(SUM(total), 0), COALESCE(SUM(balance), 0),"
-                " COALESCE(SUM(payments), 0), COALESCE(MAX(invoice_status_str = 'open-overdue'), 0)"
-                " FROM invoice WHERE customer_id = ? AND COALESCE(is_void, 0) = 0",
-                [key],
-            ).fetchone()
-            total, balance, paid, overdue = (
-                float(sums[0]),
-                float(sums[1]),
-                float(sums[2]),
-                bool(sums[3]),
-            )
-        values.update(
-            {"total": round(total, 2), "balance": round(balance, 2), "paid": round(paid, 2)}
-        )
-        if row.get("inactive_manual"):
-            status = "inactive-manual"
-        else:
-            status = "active-overdue" if overdue else "active-current"
-        status_id, status_name, state = CUSTOMER_STATUSES[status]
-        values.update(
-            {
-                "customer_status_id": status_id,
-                "customer_status_name": status_name,
-                "customer_status_str": status,
-                "customer_status_state": state,
-            }
-        )
-        return values
-
-    @staticmethod
-    def _self_url(ctx: RequestContext, key: int) -> str:
-        """The customer's page in the admin UI."""
-        return f"{ctx.base_url}/admin/r/customer/view/{key}"
-
-    def _contact_fields(self, ctx: RequestContext, user_id: Any) -> dict[str, Any]:
-        """superuser_* mirrored from the primary contact."""
-        user = (
-            self.services["user"].table.get(ctx.conn, int(user_id)) if user_id is not None else None
-        )
-        user = user or {}
-        out = {name: user.get(field) for name, field in SUPERUSER_FIELDS.items()}
-        out["superuser_token"] = user.get("token")
-        return out
+        """Recompute every derived column (the directory holds the rule users and invoices use)."""
+        self.directory.refresh(ctx, key)
 
     # -- actions ------------------------------------------------------------------------
     def _set_active(self, ctx: RequestContext, key: int, body: Mapping[str, Any]) -> bool:

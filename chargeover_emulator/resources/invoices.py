@@ -8,7 +8,7 @@ computation in `invoice_totals`, and the void/email/print/pay/schedule actions i
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.base import ResourceService
@@ -17,16 +17,29 @@ from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.resources.invoice_actions import InvoiceActions
 from chargeover_emulator.resources.invoice_lines import LineItems
 from chargeover_emulator.resources.invoice_payments import InvoicePayments
+from chargeover_emulator.resources.invoice_records import InvoiceRecords
 from chargeover_emulator.resources.invoice_totals import computed_fields
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 
-__all__ = ["InvoiceService"]
+__all__ = ["InvoiceCustomers", "InvoiceService"]
 
 _ADDRESS = ("addr1", "addr2", "addr3", "city", "state", "postcode", "country")
 
 
+class InvoiceCustomers(Protocol):
+    """What an invoice needs of customers: a lookup, its defaults, and their totals' refresh."""
+
+    def find_key(self, ctx: RequestContext, column: str, value: Any) -> int | None: ...
+
+    def row(self, ctx: RequestContext, key: int) -> dict[str, Any] | None: ...
+
+    def refresh(self, ctx: RequestContext, key: int) -> None: ...
+
+
 class InvoiceService(ResourceService):
     """The `invoice` resource."""
+
+    table: InvoiceRecords
 
     internal_columns: ClassVar[dict[str, str]] = {"customer_id": "integer"}
     relation_tables: ClassVar[dict[str, tuple[str, str]]] = {
@@ -34,8 +47,16 @@ class InvoiceService(ResourceService):
     }
     child_fields: ClassVar[tuple[str, ...]] = ("line_items",)
 
-    def __init__(self, spec: ResourceSpec, document: SpecDocument) -> None:
-        super().__init__(spec, document)
+    def __init__(
+        self,
+        spec: ResourceSpec,
+        document: SpecDocument,
+        *,
+        table: InvoiceRecords,
+        customers: InvoiceCustomers,
+    ) -> None:
+        super().__init__(spec, document, table=table)
+        self.customers = customers
         line_prop = spec.properties.get("line_items")
         self.lines = LineItems(
             document.flat_properties(line_prop.item_schema)
@@ -60,7 +81,6 @@ class InvoiceService(ResourceService):
     # -- references ---------------------------------------------------------------------
     def _customer(self, ctx: RequestContext, body: Mapping[str, Any]) -> int:
         """customer_id, customer_token or customer_external_key (bulk rewrites *_jsonpath)."""
-        customers = self.services["customer"]
         refs = [
             ("customer_id", "customer_id"),
             ("customer_token", "token"),
@@ -68,7 +88,7 @@ class InvoiceService(ResourceService):
         ]
         for field, column in refs:
             if body.get(field) is not None:
-                key = customers.table.find_key(ctx.conn, column, body[field])
+                key = self.customers.find_key(ctx, column, body[field])
                 if key is None:
                     raise BadRequest(f'Invalid {field}: no customer matches "{body[field]}".')
                 return key
@@ -84,7 +104,7 @@ class InvoiceService(ResourceService):
             raise BadRequest("A required parameter was missing: No data.")
         customer_id = self._customer(ctx, body)
         self.check_external_key(ctx, body.get("external_key"))
-        customer = self.services["customer"].table.get(ctx.conn, customer_id) or {}
+        customer = self.customers.row(ctx, customer_id) or {}
         values: dict[str, Any] = {
             "currency_id": customer.get("currency_id") or 1,
             "terms_id": customer.get("terms_id") or DEFAULT_TERMS_ID,
@@ -143,7 +163,29 @@ class InvoiceService(ResourceService):
         self.payments.delete(ctx, key)
         self.table.delete(ctx.conn, key)
         if customer_id is not None:
-            self.services["customer"].refresh(ctx, int(customer_id))
+            self.customers.refresh(ctx, int(customer_id))
+
+    def open_count(self, ctx: RequestContext, customer_id: int) -> int:
+        """How many of the customer's invoices are open (a customer with one cannot go)."""
+        return int(
+            ctx.conn.execute(
+                "SELECT COUNT(*) FROM invoice WHERE customer_id = ? AND invoice_status_state = 'o'",
+                [customer_id],
+            ).fetchone()[0]
+        )
+
+    def delete_for_customer(self, ctx: RequestContext, customer_id: int) -> None:
+        """Remove every invoice of a customer being deleted, with its lines and payments."""
+        keys = [
+            int(row[0])
+            for row in ctx.conn.execute(
+                "SELECT invoice_id FROM invoice WHERE customer_id = ?", [customer_id]
+            )
+        ]
+        for key in keys:
+            self.lines.delete(ctx, key)
+            self.payments.delete(ctx, key)
+            self.table.delete(ctx.conn, key)
 
     # -- computed fields ----------------------------------------------------------------
     def refresh(self, ctx: RequestContext, key: int) -> None:
@@ -161,7 +203,7 @@ class InvoiceService(ResourceService):
         )
         self.table.update(ctx.conn, key, values)
         if row.get("customer_id") is not None:
-            self.services["customer"].refresh(ctx, int(row["customer_id"]))
+            self.customers.refresh(ctx, int(row["customer_id"]))
 
     def sweep_overdue(self, ctx: RequestContext) -> None:
         """Re-evaluate open invoices whose due date has passed (run when the date changes)."""

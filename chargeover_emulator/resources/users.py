@@ -4,19 +4,32 @@ from __future__ import annotations
 
 import hashlib
 import string
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, Protocol
 
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.addresses import join_name, split_name
 from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.catalogue import USER_TYPES
 from chargeover_emulator.resources.context import RequestContext
+from chargeover_emulator.resources.records import Records
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 
-__all__ = ["UserService"]
+__all__ = ["UserCustomers", "UserService"]
 
 _USERNAME_ALPHABET = string.ascii_letters + string.digits
+
+
+class UserCustomers(Protocol):
+    """What a contact needs of customers: lookups, and their refresh when it changes."""
+
+    def exists(self, ctx: RequestContext, key: int) -> bool: ...
+
+    def primary_for(self, ctx: RequestContext, user_id: int) -> list[int]: ...
+
+    def companies(self, ctx: RequestContext, keys: Iterable[int]) -> list[dict[str, Any]]: ...
+
+    def refresh(self, ctx: RequestContext, key: int) -> None: ...
 
 
 class UserService(ResourceService):
@@ -32,8 +45,16 @@ class UserService(ResourceService):
     relation_kinds = {"customers": {"customer_id": "integer"}}  # noqa: RUF012
     child_fields: ClassVar[tuple[str, ...]] = ("customers",)
 
-    def __init__(self, spec: ResourceSpec, document: SpecDocument) -> None:
-        super().__init__(spec, document)
+    def __init__(
+        self,
+        spec: ResourceSpec,
+        document: SpecDocument,
+        *,
+        table: Records,
+        customers: UserCustomers,
+    ) -> None:
+        super().__init__(spec, document, table=table)
+        self.customers = customers
         self.actions = {
             "password": self._password,
             "reset_password": self._password,
@@ -116,10 +137,7 @@ class UserService(ResourceService):
         if not body:
             raise BadRequest("A required parameter was missing: No data.")
         customer_id = body.get("customer_id")
-        if (
-            customer_id is not None
-            and self.services["customer"].table.get(ctx.conn, int(customer_id)) is None
-        ):
+        if customer_id is not None and not self.customers.exists(ctx, int(customer_id)):
             raise BadRequest(f"Invalid customer_id: customer {customer_id} does not exist.")
         return self.create_contact(ctx, body, customer_id=customer_id)
 
@@ -145,10 +163,8 @@ class UserService(ResourceService):
 
     def delete(self, ctx: RequestContext, key: int) -> None:
         """A customer's primary contact cannot be deleted (the UI rule)."""
-        primary = ctx.conn.execute(
-            "SELECT customer_id FROM customer WHERE superuser_id = ? LIMIT 1", [key]
-        ).fetchone()
-        if primary is not None:
+        primary = self.customers.primary_for(ctx, key)
+        if primary:
             raise BadRequest(
                 f"This user is the primary contact for customer {primary[0]} and cannot be deleted."
             )
@@ -184,21 +200,18 @@ class UserService(ResourceService):
 
     def _refresh_customers(self, ctx: RequestContext, key: int) -> None:
         """Customers mirror their primary contact in superuser_*."""
-        customers = self.services["customer"]
-        for (customer_id,) in ctx.conn.execute(
-            "SELECT customer_id FROM customer WHERE superuser_id = ?", [key]
-        ).fetchall():
-            customers.refresh(ctx, int(customer_id))
+        for customer_id in self.customers.primary_for(ctx, key):
+            self.customers.refresh(ctx, customer_id)
 
     def render_children(self, ctx: RequestContext, key: int, *, full: bool) -> dict[str, Any]:
         """`customers: [{customer_id, company}]` (REC one_contact; list items omit it)."""
-        linked = ctx.conn.execute(
-            "SELECT c.customer_id, c.company"
-            " FROM user_customer uc JOIN customer c USING (customer_id)"
-            " WHERE uc.user_id = ? ORDER BY c.customer_id",
-            [key],
-        ).fetchall()
-        return {"customers": [{"customer_id": r[0], "company": r[1]} for r in linked]}
+        linked = [
+            int(row[0])
+            for row in ctx.conn.execute(
+                "SELECT customer_id FROM user_customer WHERE user_id = ?", [key]
+            )
+        ]
+        return {"customers": self.customers.companies(ctx, linked)}
 
     # -- actions ------------------------------------------------------------------------
     def _password(self, ctx: RequestContext, key: int, body: Mapping[str, Any]) -> bool:
