@@ -1,9 +1,10 @@
 """The import rules of ARCHITECTURE.md hold, and the check that enforces them can fail.
 
-The rules are the import-linter contracts in pyproject.toml. The generated packages exist only
-after `nox -s generate`, so the check drops root packages that are not importable yet, together
-with the contracts whose sources they are. Importing a not-yet-generated package is still
-reported: import-linter records it as an external import.
+The rules are the import-linter contracts in pyproject.toml: between the top-level packages,
+and inside the emulator (its layers, storage without HTTP, no import cycle). The generated
+packages exist only after `nox -s generate`, so the check drops root packages that are not
+importable yet, together with the contracts whose sources they are. Importing a not-yet-generated
+package is still reported: import-linter records it as an external import.
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ def restricted_to(config: Mapping[str, Any], present: Iterable[str]) -> dict[str
             contract["source_modules"] = [m for m in contract["source_modules"] if is_present(m)]
             if not contract["source_modules"]:
                 continue
+        for key in ("layers", "ancestors"):  # layers, acyclic_siblings: inside one package
+            if key in contract and not all(is_present(m) for m in contract[key]):
+                contract = {}
+        if not contract:
+            continue
         if "modules" in contract:  # independence: needs two present modules
             contract["modules"] = [m for m in contract["modules"] if is_present(m)]
             if len(contract["modules"]) < 2:
@@ -125,19 +131,47 @@ def test_the_code_base_keeps_the_import_rules(tmp_path: Path) -> None:
 
 
 def make_package_tree(root: Path, imports: Mapping[str, Iterable[str]]) -> Path:
-    """Create top-level packages under `root`, each `__init__` importing the given modules."""
+    """Create packages under `root` (dotted names nest), each `__init__` importing the given
+    modules; a parent package that is not listed is created empty."""
     for package, imported in imports.items():
-        (root / package).mkdir(parents=True)
+        directory = root.joinpath(*package.split("."))
+        directory.mkdir(parents=True, exist_ok=True)
+        for parent in directory.relative_to(root).parents:
+            init = root / parent / "__init__.py"
+            if parent != Path(".") and not init.exists():
+                init.write_text("", encoding="utf-8")
         body = "".join(f"import {module}\n" for module in imported)
-        (root / package / "__init__.py").write_text(body, encoding="utf-8")
+        (directory / "__init__.py").write_text(body, encoding="utf-8")
     return root
+
+
+#: the emulator's layer modules, each importing the one below (what the layers contract allows)
+EMULATOR_LAYERS: dict[str, list[str]] = {
+    "chargeover_emulator.app": ["chargeover_emulator.emulator"],
+    "chargeover_emulator.emulator": ["chargeover_emulator.dispatcher"],
+    "chargeover_emulator.dispatcher": ["chargeover_emulator.resources"],
+    "chargeover_emulator.resources": [
+        "chargeover_emulator.storage",
+        "chargeover_emulator.errors",
+        "chargeover_emulator.resources.invoices",
+    ],
+    "chargeover_emulator.resources.invoices": ["chargeover_emulator.resources.invoice_actions"],
+    "chargeover_emulator.resources.invoice_actions": [],
+    "chargeover_emulator.storage": ["chargeover_emulator.protocol"],
+    "chargeover_emulator.protocol": [],
+    "chargeover_emulator.errors": [],
+}
 
 
 def lint_package_tree(
     root: Path, imports: Mapping[str, Iterable[str]]
 ) -> subprocess.CompletedProcess[str]:
+    """Lint a throwaway tree; a `chargeover_emulator` in it gets the layer modules too."""
+    if "chargeover_emulator" in imports:
+        imports = {**EMULATOR_LAYERS, **imports}
     tree = make_package_tree(root / "src", imports)
-    config = write_config(restricted_to(pyproject_config(), imports), root / "il.toml")
+    roots = {name.split(".")[0] for name in imports}
+    config = write_config(restricted_to(pyproject_config(), roots), root / "il.toml")
     return lint_imports(config, cwd=tree, pythonpath=tree)
 
 
@@ -191,3 +225,50 @@ def test_a_generated_package_is_checked_while_the_other_is_not_generated(tmp_pat
     )
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"{contract_named('generated-is-bottom')} BROKEN" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("importer", "imported", "contract_id", "report"),
+    [
+        # a lower layer importing a higher one, the next layer up or further
+        *(
+            (
+                importer,
+                imported,
+                "emulator-layers",
+                f"{importer} is not allowed to import {imported}",
+            )
+            for importer, imported in [
+                ("chargeover_emulator.storage", "chargeover_emulator.resources"),
+                ("chargeover_emulator.protocol", "chargeover_emulator.storage"),
+                ("chargeover_emulator.resources", "chargeover_emulator.dispatcher"),
+                ("chargeover_emulator.resources", "chargeover_emulator.app"),
+                ("chargeover_emulator.dispatcher", "chargeover_emulator.emulator"),
+            ]
+        ),
+        *(
+            (
+                "chargeover_emulator.storage",
+                imported,
+                "storage-knows-no-http",
+                f"chargeover_emulator.storage is not allowed to import {imported}",
+            )
+            for imported in ("chargeover_emulator.errors", "starlette")
+        ),
+        # the cycle this contract was written for: invoices <-> invoice_actions
+        (
+            "chargeover_emulator.resources.invoice_actions",
+            "chargeover_emulator.resources.invoices",
+            "emulator-acyclic",
+            "No cycles are allowed in chargeover_emulator.resources.",
+        ),
+    ],
+)
+def test_an_import_against_the_emulator_layers_is_reported(
+    tmp_path: Path, importer: str, imported: str, contract_id: str, report: str
+) -> None:
+    imports = {**EMULATOR_LAYERS, importer: [*EMULATOR_LAYERS[importer], imported]}
+    result = lint_package_tree(tmp_path, {**ALLOWED_IMPORTS, **imports})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{contract_named(contract_id)} BROKEN" in result.stdout
+    assert report in result.stdout
