@@ -50,7 +50,7 @@ class ResourceService:
         self.spec = spec
         self.document = document
         #: the resource's table; built by the caller when another resource reads it too
-        self.table = table if table is not None else self.records(spec)
+        self.table = table if table is not None else self.new_table(spec)
         self.title = spec.name.capitalize()
         self.actions: dict[str, Action] = {}
         # What a response shows is fixed by the spec, so the SELECT list and the conversions of
@@ -78,7 +78,7 @@ class ResourceService:
         return columns
 
     @classmethod
-    def records(cls, spec: ResourceSpec) -> Records:
+    def new_table(cls, spec: ResourceSpec) -> Records:
         """A fresh table for this resource (what `__init__` builds when given none)."""
         return Records(spec.name, spec.primary_key, cls.columns(spec))
 

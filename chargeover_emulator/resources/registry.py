@@ -31,7 +31,7 @@ def build_services(document: SpecDocument) -> dict[str, ResourceService]:
     customer_spec = document.resources["customer"]
     user_spec = document.resources["user"]
     invoice_spec = document.resources.get("invoice")
-    user_table = UserService.records(user_spec)
+    user_table = UserService.new_table(user_spec)
     invoice_table = (
         None
         if invoice_spec is None
@@ -40,7 +40,7 @@ def build_services(document: SpecDocument) -> dict[str, ResourceService]:
         )
     )
     directory = CustomerDirectory(
-        CustomerService.records(customer_spec), contacts=user_table, invoices=invoice_table
+        CustomerService.new_table(customer_spec), contacts=user_table, invoices=invoice_table
     )
     users = UserService(user_spec, document, table=user_table, customers=directory)
     invoices = (

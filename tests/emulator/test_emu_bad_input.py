@@ -491,18 +491,18 @@ def test_odd_content_length_headers_never_break_the_server(
 
 
 @pytest.mark.parametrize(
-    ("value", "message"),
+    ("kind", "value", "message"),
     [
-        (float("inf"), "Amount out of range: amount would not be a finite number."),
-        (2**63, "Number out of range: amount must fit in a 64-bit integer."),
+        ("number", float("inf"), "Amount out of range: amount would not be a finite number."),
+        ("integer", 2**63, "Number out of range: amount must fit in a 64-bit integer."),
     ],
 )
 def test_storage_says_out_of_range_without_http_and_resources_answer_400(
-    value: float, message: str
+    kind: str, value: float, message: str
 ) -> None:
     """Storage raises its own error; the resources layer turns it into the vendor's 400."""
     conn = sqlite3.connect(":memory:")
-    kinds = {"amount": "number" if isinstance(value, float) else "integer"}
+    kinds = {"amount": kind}
     plain = Table("t", "t_id", kinds)
     conn.execute(plain.ddl())
     with pytest.raises(ValueOutOfRange) as raised:
