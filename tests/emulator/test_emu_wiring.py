@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
 from chargeover_emulator.app import create_app
 from chargeover_emulator.config import Settings
@@ -58,3 +59,24 @@ def test_a_spec_without_invoices_serves_customers_and_users(
         err(client.get(f"/api/v3/customer/{key}"), 404)
     finally:
         emulator.close()
+
+
+def test_deleting_a_customer_removes_its_invoices_with_their_lines_and_payments(
+    client: TestClient, emulator: Emulator
+) -> None:
+    customer = make_customer(client)
+    body = {"customer_id": customer, "line_items": [{"item_id": 307}]}
+    paid = int(ok(client.post("/api/v3/invoice", json=body), 201)["id"])
+    card = {"number": "4111111111111111", "expdate_year": "2030", "expdate_month": "12"}
+    assert ok(client.post(f"/api/v3/invoice/{paid}/_action/pay", json=card)) is True
+    schedule = {"schedule": [{"date": "2030-01-01", "amount": 1}]}
+    void = int(ok(client.post("/api/v3/invoice", json=body), 201)["id"])
+    assert ok(client.post(f"/api/v3/invoice/{void}/_action/schedule", json=schedule)) is True
+    assert ok(client.post(f"/api/v3/invoice/{void}/_action/void")) is True
+    ok(client.delete(f"/api/v3/customer/{customer}"))
+    conn = emulator.database.connection
+    for table in ("invoice", "line_item", "payment", "scheduled_payment"):
+        left = conn.execute(
+            f"SELECT COUNT(*) FROM {table} WHERE invoice_id IN (?, ?)", [paid, void]
+        ).fetchone()[0]
+        assert left == 0, table
