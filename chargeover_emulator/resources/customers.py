@@ -1,4 +1,4 @@
-"""Customers: defaults, computed fields (blocks, status, totals, primary contact) and actions."""
+"""Customers: defaults, primary contact, delete rules, actions (computed: customer_directory)."""
 
 from __future__ import annotations
 
