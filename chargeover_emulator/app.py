@@ -20,18 +20,17 @@ from starlette.routing import Route, request_response
 from starlette.types import Receive, Scope, Send
 
 from chargeover_emulator.config import Settings
-from chargeover_emulator.dispatcher import NO_BODY, ApiRequest
+from chargeover_emulator.dispatcher import NO_BODY, ApiRequest, ApiResult
 from chargeover_emulator.emulator import Emulator
-from chargeover_emulator.errors import ApiError, BadRequest, NotFound, ServerError, unsupported
+from chargeover_emulator.errors import ApiError, BadRequest, NotFound, ServerError
 from chargeover_emulator.protocol.body import decode_json_body
-from chargeover_emulator.protocol.envelope import encode, error_body, ok_body
+from chargeover_emulator.protocol.envelope import encode
 from chargeover_emulator.protocol.numbers import non_negative_integer
 from chargeover_emulator.protocol.query import parse_query
 from chargeover_emulator.validation import HEADER as VIOLATIONS_HEADER
 
 __all__ = ["create_app"]
 
-_API_PREFIX = "/api/v3"
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 _URL_ENCODING = "Invalid URL: it must be ASCII with UTF-8 percent-encoding (RFC 3986)."
 
@@ -51,11 +50,6 @@ def _json(body: Any, status: int, headers: dict[str, str] | None = None) -> Resp
     return Response(
         encode(body), status_code=status, headers=headers, media_type="application/json"
     )
-
-
-def _envelope(error: ApiError) -> Response:
-    """The single place an error becomes an HTTP response."""
-    return _json(error_body(error), error.status_code, dict(error.headers) or None)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -81,8 +75,8 @@ def _body(request: Request, raw: bytes) -> Any:
     return decode_json_body(raw, request.headers.get("content-type"))
 
 
-def _api_path(request: Request) -> str:
-    """The path under /api/v3 exactly as sent (still percent-encoded; segments decode later).
+def _api_path(request: Request, prefix: str) -> str:
+    """The path under the API prefix exactly as sent (still percent-encoded; decoded later).
 
     The decoded `scope["path"]` would turn `external_key:a%2Fb` into two segments and cut a
     key at a decoded `?`, so the raw path is used whenever the server provides it.
@@ -93,10 +87,10 @@ def _api_path(request: Request) -> str:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             raise BadRequest(_URL_ENCODING) from None
-        if text.startswith(_API_PREFIX):
-            return text[len(_API_PREFIX) :]
+        if text.startswith(prefix):
+            return text[len(prefix) :]
     try:
-        return quote(request.url.path[len(_API_PREFIX) :], safe="/:@!$&'()*+,;=")
+        return quote(request.url.path[len(prefix) :], safe="/:@!$&'()*+,;=")
     except UnicodeEncodeError:
         raise BadRequest(_URL_ENCODING) from None
 
@@ -130,9 +124,15 @@ def _signed_url(request: Request, origin: str) -> str:
 def create_app(settings: Settings | None = None, *, emulator: Emulator | None = None) -> Starlette:
     """The emulator app; `settings` default to CHARGEOVER_EMULATOR_* variables, then defaults."""
     state = emulator or Emulator(settings or Settings.from_env())
+    dialect = state.dialect
+    prefix = dialect.api_prefix
+
+    def _envelope(error: ApiError) -> Response:
+        """The single place an error becomes an HTTP response, in the vendor's error shape."""
+        return _json(dialect.failure(error), error.status_code, dict(error.headers) or None)
 
     async def api(request: Request) -> Response:
-        """Every /api/v3 request: body limit, auth, rate limit, one transaction, envelope."""
+        """Every API request: body limit, auth, rate limit, one transaction, the vendor's body."""
         try:
             raw = await _read_body(request, state.settings.max_body_bytes)
             origin = _origin(request)
@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
             state.limiter.hit(credential)
             api_request = ApiRequest(
                 method=request.method,
-                path=_api_path(request),
+                path=_api_path(request, prefix),
                 query=_api_query(request),
                 body=_body(request, raw),
             )
@@ -151,11 +151,13 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
             result = state.handle(api_request, ipaddr=ipaddr, base_url=base_url)
         except ApiError as error:
             return _envelope(error)
-        headers = {"Location": result.location} if result.location else {}
+        headers = dict(result.headers)
+        if result.location:
+            headers["Location"] = result.location
         if result.violations:
             # names from the spec only: a value the client sent is never echoed into a header
             headers[VIOLATIONS_HEADER] = ", ".join(v.describe() for v in result.violations)
-        return _json(ok_body(result.status, result.response), result.status, headers)
+        return _json(dialect.success(result), result.status, headers)
 
     async def openapi(request: Request) -> Response:
         """The spec, byte for byte."""
@@ -171,7 +173,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
         if not state.settings.enable_reset:
             return _envelope(NotFound("Not found."))
         state.reset()
-        return _json(ok_body(200, True), 200)
+        return _json(dialect.success(ApiResult(200, True)), 200)
 
     async def routing_error(request: Request, exc: Exception) -> Response:
         """Starlette's routing errors (no route: 404; route without this method: 405)."""
@@ -179,7 +181,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
         if exc.status_code == 404:
             return _envelope(NotFound(f"Not found: {request.url.path}"))
         if exc.status_code == 405:
-            return _envelope(unsupported(request.method, request.url.path))
+            return _envelope(dialect.no_route(request.method, request.url.path, [], set()))
         if exc.status_code < 500:
             return _envelope(BadRequest(str(exc.detail)))
         return _envelope(ServerError(str(exc.detail)))
@@ -204,8 +206,8 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
             Route("/_emulator/reset", reset, methods=["POST"]),
             Route("/_emulator/violations", violations, methods=["GET"]),
             # every method reaches the API handler, whose dispatcher answers unsupported ones
-            Route(_API_PREFIX, _EveryMethod(api)),
-            Route(_API_PREFIX + "/{path:path}", _EveryMethod(api)),
+            Route(prefix, _EveryMethod(api)),
+            Route(prefix + "/{path:path}", _EveryMethod(api)),
         ],
         exception_handlers={
             HTTPException: routing_error,

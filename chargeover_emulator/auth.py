@@ -20,6 +20,17 @@ _SIGNATURE_PARAM = re.compile(r'(co_[a-z_]+)="([^"]*)"')
 _REQUIRED = ("co_public_key", "co_nonce", "co_timestamp", "co_signature")
 
 
+# RFC 7235: a 401 names its scheme. httplib2 (the official Python SDK's HTTP library) sends Basic
+# credentials only after such a challenge. No source shows ChargeOver's realm string or a
+# challenge for the signature scheme: spec/NOTES.md records the choice.
+CHALLENGE = 'Basic realm="ChargeOver"'
+
+
+def _denied(reason: str) -> Unauthorized:
+    """ChargeOver's 401: its message wording, and the Basic challenge."""
+    return Unauthorized(f"Invalid or incorrect authorization [{reason}]", challenge=CHALLENGE)
+
+
 def string_to_sign(public_key: str, url: str, nonce: str, timestamp: str, body: bytes) -> bytes:
     """`{pub}||{lowercase full URL}||{nonce}||{ts}||{body}`, as the PHP/Python/Java SDKs do."""
     head = f"{public_key}||{url.lower()}||{nonce}||{timestamp}||".encode()
@@ -52,59 +63,59 @@ class Authenticator:
     def authenticate(self, header: str | None, url: str, body: bytes) -> str:
         """Return the authenticated public key or raise Unauthorized."""
         if header is None or header.strip() == "":
-            raise Unauthorized("Missing (basic) authorization header.")
+            raise _denied("Missing (basic) authorization header.")
         scheme, _, credentials = header.strip().partition(" ")
         if scheme.lower() == "basic":
             return self._basic(credentials.strip())
         if scheme.lower() == "chargeover":
             return self._signature(credentials, url, body)
-        raise Unauthorized(f"Unsupported authorization scheme ({scheme}).")
+        raise _denied(f"Unsupported authorization scheme ({scheme}).")
 
     def _basic(self, credentials: str) -> str:
         """Validate `Basic base64(user:pass)`."""
         try:
             decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError):
-            raise Unauthorized("Malformed (basic) authorization header.") from None
+            raise _denied("Malformed (basic) authorization header.") from None
         username, colon, password = decoded.partition(":")
         if not colon:
-            raise Unauthorized("Malformed (basic) authorization header.")
+            raise _denied("Malformed (basic) authorization header.")
         user_ok = hmac.compare_digest(username.encode(), self._username.encode())
         pass_ok = hmac.compare_digest(password.encode(), self._password.encode())
         if not (user_ok and pass_ok):
-            raise Unauthorized("Invalid API username or password.")
+            raise _denied("Invalid API username or password.")
         return username
 
     def _signature(self, credentials: str, url: str, body: bytes) -> str:
         """Validate a `ChargeOver co_public_key=... co_signature=...` header."""
         params: dict[str, str] = dict(_SIGNATURE_PARAM.findall(credentials))
         if any(name not in params for name in _REQUIRED):
-            raise Unauthorized("Malformed (ChargeOver) authorization header.")
+            raise _denied("Malformed (ChargeOver) authorization header.")
         method = params.get("co_signature_method", "HMAC-SHA256")
         if method.upper() != "HMAC-SHA256":
-            raise Unauthorized(f"Unsupported signature method ({method}).")
+            raise _denied(f"Unsupported signature method ({method}).")
         public_key, nonce, timestamp = (
             params["co_public_key"],
             params["co_nonce"],
             params["co_timestamp"],
         )
         if not hmac.compare_digest(public_key.encode(), self._username.encode()):
-            raise Unauthorized("Invalid API public key.")
+            raise _denied("Invalid API public key.")
         seconds = non_negative_integer(timestamp)
         if seconds is None:
-            raise Unauthorized("Malformed (ChargeOver) authorization header.")
+            raise _denied("Malformed (ChargeOver) authorization header.")
         now = self._clock()
         if abs(now - seconds) > self._window:
-            raise Unauthorized("Request timestamp is outside the allowed window.")
+            raise _denied("Request timestamp is outside the allowed window.")
         expected = signature_for(
             self._password, string_to_sign(public_key, url, nonce, timestamp, body)
         )
         if not hmac.compare_digest(expected, params["co_signature"].lower()):
-            raise Unauthorized("Invalid request signature.")
+            raise _denied("Invalid request signature.")
         with self._lock:
             self._forget_expired(now)
             if (public_key, nonce) in self._seen_nonces:
-                raise Unauthorized("Nonce has already been used.")
+                raise _denied("Nonce has already been used.")
             self._seen_nonces[(public_key, nonce)] = now
         return public_key
 

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from chargeover_emulator.errors import BadRequest, ConfigError
 from chargeover_emulator.protocol.query import decode_segment
-from chargeover_emulator.quirks import legacy_action_segments, no_route
-from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.routing import RouteTable, split_path
 from chargeover_emulator.specdoc import Operation, SpecDocument
 from chargeover_emulator.validation import RequestValidator, Violation, query_parameters
 
-__all__ = ["NO_BODY", "ApiRequest", "ApiResult", "Dispatcher"]
+if TYPE_CHECKING:
+    from chargeover_emulator.dialect import Dialect, Service
+    from chargeover_emulator.storage.database import Database
+
+__all__ = ["NO_BODY", "ApiRequest", "ApiResult", "Dispatcher", "Paged"]
 
 NO_BODY: Any = object()
 
@@ -30,6 +34,14 @@ class ApiRequest:
     body: Any = NO_BODY
 
 
+@dataclasses.dataclass(frozen=True)
+class Paged:
+    """A list page with the headers its paging family sends (`Link`, `X-Total-Count`)."""
+
+    items: Any
+    headers: dict[str, str]
+
+
 @dataclasses.dataclass
 class ApiResult:
     """Status code, envelope `response`, an optional Location header and accepted violations."""
@@ -38,6 +50,8 @@ class ApiResult:
     response: Any
     location: str | None = None
     violations: tuple[Violation, ...] = ()
+    #: response headers a service adds (a paging family's `Link`, `X-Total-Count`)
+    headers: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 class Dispatcher:
@@ -50,13 +64,15 @@ class Dispatcher:
     def __init__(
         self,
         document: SpecDocument,
-        services: Mapping[str, ResourceService],
+        services: Mapping[str, Service],
         validator: RequestValidator,
+        dialect: Dialect,
+        database: Database,
     ) -> None:
         self.document = document
         self.services = services
         self.validator = validator
-        self.bulk_runner: Any = None
+        self.dialect = dialect
         self.routes: RouteTable[Operation] = RouteTable()
         self._query_parameters = {
             operation.operation_id: query_parameters(
@@ -72,6 +88,7 @@ class Dispatcher:
                 for alias in operation.aliases:
                     self.routes.add(operation.method, f"{base}/{alias}", operation)
         self._handlers: dict[str, Callable[[RequestContext, Operation, _Call], ApiResult]] = {
+            **dialect.handlers(self, database),
             "list": self._list,
             "count": self._count,
             "create": self._create,
@@ -80,7 +97,6 @@ class Dispatcher:
             "delete": self._delete,
             "revisions": self._revisions,
             "action": self._action,
-            "bulk": self._bulk,
             "constant": self._constant,
         }
         unknown = {op.kind for op in document.operations.values()} - set(self._handlers)
@@ -91,10 +107,10 @@ class Dispatcher:
         """Run one request inside the caller's transaction."""
         method = request.method.upper()
         segments = [decode_segment(s) for s in split_path(request.path)]
-        segments = legacy_action_segments(method, segments, request.query) or segments
+        segments = self.dialect.rewrite(method, segments, request.query) or segments
         found = self.routes.match(method, segments)
         if found is None:
-            raise no_route(method, request.path, segments, set(self.services))
+            raise self.dialect.no_route(method, request.path, segments, set(self.services))
         operation = found.target
         query, accepted = self.validator.query(
             operation.operation_id, self._query_parameters[operation.operation_id], request.query
@@ -105,16 +121,25 @@ class Dispatcher:
         return result
 
     def _written_body(self, operation: Operation, call: _Call) -> Any:
-        """A create/update body: ChargeOver's "No data" 400 when nothing is left to write,
+        """A create/update body; the dialect's "no data" answer when nothing is left to write,
         also once the policy dropped what the API ignores (unknown keys, nulls)."""
-        body = _json_or_empty(call.request.body, dict)
+        body = self.json_body(call, dict)
         if body:
-            body = self._validate_body(operation, call, body)
+            body = self.validate_body(operation, call, body)
         if not body:
-            raise BadRequest("A required parameter was missing: No data.")
+            raise self.dialect.no_data()
         return body
 
-    def _validate_body(self, operation: Operation, call: _Call, body: Any) -> Any:
+    def json_body(self, call: _Call, expected: type) -> Any:
+        """The parsed body, an empty container when absent, the dialect's 400 for a wrong type."""
+        body = call.request.body
+        if body is NO_BODY or body is None:
+            return expected()
+        if not isinstance(body, expected):
+            raise self.dialect.body_type_error("an object" if expected is dict else "an array")
+        return body
+
+    def validate_body(self, operation: Operation, call: _Call, body: Any) -> Any:
         """The body as the policy passes it on (repaired where a leniency applied)."""
         if operation.validator is None:
             return body
@@ -123,12 +148,12 @@ class Dispatcher:
         return body
 
     # -- one handler per operation kind ------------------------------------------------------
-    def _service(self, operation: Operation) -> ResourceService:
+    def _service(self, operation: Operation) -> Service:
         if operation.resource is None or operation.resource not in self.services:
             raise ConfigError(f"{operation.operation_id}: no service for its resource")
         return self.services[operation.resource]
 
-    def _key(self, ctx: RequestContext, operation: Operation, call: _Call) -> int:
+    def _key(self, ctx: RequestContext, operation: Operation, call: _Call) -> Any:
         """The addressed object's primary key (by id, or by the operation's lookup key)."""
         service = self._service(operation)
         value = call.params[_id_parameter(operation, service, call.params)]
@@ -140,19 +165,32 @@ class Dispatcher:
     ) -> ApiResult:
         location = None
         if operation.location and key is not None and operation.resource is not None:
-            location = ctx.api_url(operation.resource, key)
+            location = ctx.base_url + self._object_path(operation.resource, key)
         return ApiResult(operation.status, response, location)
 
+    def _object_path(self, resource: str, key: Any) -> str:
+        """The documented `get` path of one object, under the dialect's prefix (`Location`)."""
+        get = self.services[resource].spec.operations.get("get")
+        if get is None:
+            raise ConfigError(f"a Location for {resource} needs its documented get operation")
+        path = re.sub(r"\{[^{}]+\}", lambda _: quote(str(key), safe=""), get.path, count=1)
+        return self.dialect.api_prefix + path
+
     def _list(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
-        return self._result(ctx, operation, self._service(operation).list(ctx, call.query))
+        page = self._service(operation).list(ctx, call.query)
+        if isinstance(page, Paged):
+            return ApiResult(operation.status, page.items, headers=page.headers)
+        return self._result(ctx, operation, page)
 
     def _count(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
         return self._result(ctx, operation, self._service(operation).count(ctx, call.query))
 
     def _create(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
         body = self._written_body(operation, call)
-        key = self._service(operation).create(ctx, body)
-        return self._result(ctx, operation, {"id": key}, key)
+        service = self._service(operation)
+        key = service.create(ctx, body)
+        answer = self.dialect.written("create", key, lambda: service.get(ctx, key))
+        return self._result(ctx, operation, answer, key)
 
     def _get(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
         key = self._key(ctx, operation, call)
@@ -161,8 +199,10 @@ class Dispatcher:
     def _update(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
         key = self._key(ctx, operation, call)
         body = self._written_body(operation, call)
-        self._service(operation).update(ctx, key, body)
-        return self._result(ctx, operation, {"id": key}, key)
+        service = self._service(operation)
+        service.update(ctx, key, body)
+        answer = self.dialect.written("update", key, lambda: service.get(ctx, key))
+        return self._result(ctx, operation, answer, key)
 
     def _delete(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
         key = self._key(ctx, operation, call)
@@ -178,18 +218,11 @@ class Dispatcher:
     def _action(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
         """An action in either URL style; the name may be an alias the spec lists."""
         service = self._service(operation)
-        if operation.action not in service.actions:
+        if operation.action is None or operation.action not in service.actions:
             raise BadRequest(f'Unknown action "{operation.action}" for {service.spec.name}.')
         key = self._key(ctx, operation, call)
-        body = _json_or_empty(call.request.body, dict)
-        body = self._validate_body(operation, call, body)
+        body = self.validate_body(operation, call, self.json_body(call, dict))
         return self._result(ctx, operation, service.action(ctx, key, operation.action, body))
-
-    def _bulk(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
-        items = _json_or_empty(call.request.body, list)
-        self.bulk_runner.check(items)
-        items = self._validate_body(operation, call, items)
-        return self._result(ctx, operation, {"_bulk": self.bulk_runner(ctx, items)})
 
     def _constant(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
         return self._result(ctx, operation, operation.value)
@@ -207,20 +240,10 @@ class _Call:
     accepted: list[Violation]
 
 
-def _id_parameter(operation: Operation, service: ResourceService, params: dict[str, str]) -> str:
+def _id_parameter(operation: Operation, service: Service, params: dict[str, str]) -> str:
     """The path parameter naming the object: the lookup key, the primary key, or the only one."""
     if operation.lookup is not None:
         return operation.lookup
     if service.spec.primary_key in params or len(params) != 1:
         return service.spec.primary_key
     return next(iter(params))
-
-
-def _json_or_empty(body: Any, expected: type) -> Any:
-    """The parsed body, an empty container when absent, 400 when it has the wrong JSON type."""
-    if body is NO_BODY or body is None:
-        return expected()
-    if not isinstance(body, expected):
-        kind = "an object" if expected is dict else "an array"
-        raise BadRequest(f"Missing or invalid parameter: the request body must be a JSON {kind}.")
-    return body

@@ -1,56 +1,44 @@
-"""The emulator's state: spec, database, resource services, auth, rate limit and clock."""
+"""The emulator's state: a dialect, its spec, database, services, auth, rate limit and clock."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from chargeover_emulator.auth import Authenticator
-from chargeover_emulator.bulk import BulkRunner
 from chargeover_emulator.config import Settings
+from chargeover_emulator.dialect import Dialect, Service
 from chargeover_emulator.dispatcher import ApiRequest, ApiResult, Dispatcher
-from chargeover_emulator.errors import ConfigError
-from chargeover_emulator.quirks import BODY_LENIENCIES, GRAMMAR_PARAMETERS, LENIENCIES
 from chargeover_emulator.ratelimit import RateLimiter
-from chargeover_emulator.resources.base import ResourceService
-from chargeover_emulator.resources.catalogue import install_catalogue
 from chargeover_emulator.resources.context import RequestContext
-from chargeover_emulator.resources.invoices import InvoiceService
-from chargeover_emulator.resources.registry import build_services
-from chargeover_emulator.specdoc import SpecDocument, locate_spec
+from chargeover_emulator.specdoc import SpecDocument
 from chargeover_emulator.storage.database import Database
 from chargeover_emulator.validation import RequestValidator, ViolationLedger
 
 __all__ = ["Emulator"]
-
-_COMMON_DDL = (
-    "CREATE TABLE IF NOT EXISTS revision (revision_id INTEGER PRIMARY KEY AUTOINCREMENT,"
-    " context_str TEXT, context_id INTEGER, admin_id INTEGER, admin_name TEXT, user_id INTEGER,"
-    " user_name TEXT, integration_id INTEGER, revision_datetime TEXT, revision_ipaddr TEXT,"
-    " revision_note TEXT)",
-    "CREATE INDEX IF NOT EXISTS ix_revision_context ON revision (context_str, context_id)",
-    "CREATE TABLE IF NOT EXISTS used_external_key (resource TEXT NOT NULL, value TEXT NOT NULL,"
-    " owner_id INTEGER NOT NULL, PRIMARY KEY (resource, value))",
-)
 
 
 class Emulator:
     """Everything one running emulator holds; built once by the app factory."""
 
     def __init__(
-        self, settings: Settings, *, clock: Callable[[], dt.datetime] | None = None
+        self,
+        settings: Settings,
+        *,
+        clock: Callable[[], dt.datetime] | None = None,
+        dialect: Dialect | None = None,
     ) -> None:
+        if dialect is None:
+            # the default vendor; imported here so the engine's modules never import a dialect
+            from chargeover_emulator.dialects.chargeover import ChargeOverDialect
+
+            dialect = ChargeOverDialect()
+        self.dialect = dialect
         self.settings = settings
-        self.spec_path = locate_spec(settings.spec_path)
+        self.spec_path = dialect.spec_path(settings.spec_path)
         self.spec = SpecDocument.load(self.spec_path)
-        missing = {"customer", "user"} - set(self.spec.resources)
-        if missing:
-            raise ConfigError(
-                f"{self.spec_path}: no x-kit-resource for {', '.join(sorted(missing))}"
-            )
-        self.services: dict[str, ResourceService] = build_services(self.spec)
+        self.services: Mapping[str, Service] = dialect.services(self.spec, settings)
         self.clock: Callable[[], dt.datetime] = clock or (
             lambda: dt.datetime.now().replace(microsecond=0)
         )
@@ -59,25 +47,19 @@ class Emulator:
         self.violations = ViolationLedger()
         validator = RequestValidator(
             settings.validation,
-            (*LENIENCIES, *BODY_LENIENCIES),
+            dialect.leniencies,
             self.violations,
-            deferred=GRAMMAR_PARAMETERS,
+            deferred=dialect.grammar_parameters,
         )
-        self.dispatcher = Dispatcher(self.spec, self.services, validator)
-        self.dispatcher.bulk_runner = BulkRunner(self.database, self.dispatcher.dispatch)
-        self.authenticator = Authenticator(
-            settings.username, settings.password, window_seconds=settings.signature_window_seconds
-        )
+        self.dispatcher = Dispatcher(self.spec, self.services, validator, dialect, self.database)
+        self.authenticator = dialect.authenticator(settings)
         self.limiter = RateLimiter(settings.rate_limit)
-        self._swept_on: dt.date | None = None
         self.create_schema()
 
     def create_schema(self) -> None:
         """Create every table (idempotent: an existing file keeps its data)."""
         with self.database.transaction() as conn:
-            for statement in _COMMON_DDL:
-                conn.execute(statement)
-            install_catalogue(conn)
+            self.dialect.install(conn)
             case_sensitive = self.settings.where_case_sensitive
             for service in self.services.values():
                 for statement in service.ddl():
@@ -98,17 +80,8 @@ class Emulator:
         """Run one API request in one transaction (any error rolls it back)."""
         with self.database.transaction() as conn:
             ctx = self.context(conn, ipaddr=ipaddr, base_url=base_url)
-            self._sweep(ctx)
+            self.dialect.before_request(ctx, self.services)
             return self.dispatcher.dispatch(ctx, request)
-
-    def _sweep(self, ctx: RequestContext) -> None:
-        """Once per calendar day, move invoices past their due date to open-overdue."""
-        if self._swept_on == ctx.today:
-            return
-        invoices = self.services.get("invoice")
-        if isinstance(invoices, InvoiceService):
-            invoices.sweep_overdue(ctx)
-        self._swept_on = ctx.today
 
     def reset(self) -> None:
         """Drop all data and recreate the empty schema (tests and `POST /_emulator/reset`)."""
@@ -126,7 +99,7 @@ class Emulator:
         self.create_schema()
         self.limiter.reset()
         self.violations.reset()
-        self._swept_on = None
+        self.dialect.reset()
 
     def close(self) -> None:
         """Release the database."""

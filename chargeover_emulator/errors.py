@@ -44,13 +44,19 @@ class ApiError(EmulatorError):
 
     status_code: ClassVar[int] = 400
     response: ClassVar[Any] = False
-    #: response headers the error carries (the 401 challenge)
-    headers: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
-    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: dict[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details = details or {}
+        #: response headers the error carries (a 401's challenge)
+        self.headers: Mapping[str, str] = MappingProxyType(dict(headers or {}))
 
 
 class BadRequest(ApiError):
@@ -63,13 +69,10 @@ class Unauthorized(ApiError):
     """Credentials are missing, malformed or wrong."""
 
     status_code = 401
-    # RFC 7235: a 401 names its scheme. httplib2 (the official Python SDK's HTTP library) sends
-    # Basic credentials only after such a challenge. No source shows ChargeOver's realm
-    # string or a challenge for the signature scheme: spec/NOTES.md records the choice.
-    headers = MappingProxyType({"WWW-Authenticate": 'Basic realm="ChargeOver"'})
 
-    def __init__(self, reason: str) -> None:
-        super().__init__(f"Invalid or incorrect authorization [{reason}]")
+    def __init__(self, message: str, *, challenge: str | None = None) -> None:
+        # RFC 7235: a 401 names the scheme(s) it wants in WWW-Authenticate
+        super().__init__(message, headers={"WWW-Authenticate": challenge} if challenge else None)
 
 
 class NotFound(ApiError):

@@ -20,6 +20,7 @@ import schemathesis
 from schemathesis import CheckContext, Response
 from schemathesis.generation.case import Case
 
+from chargeover_emulator.protocol.envelope_rules import envelope_problems
 from contracts.oracle import Oracle, load_oracle
 
 __all__ = [
@@ -89,37 +90,15 @@ class Observation:
 
 
 def check_envelope(obs: Observation) -> None:
-    """`code` mirrors the HTTP status, `status` is OK exactly on 2xx, errors say why."""
-    if not obs.has_json or not isinstance(obs.body, dict):
+    """`code` mirrors the HTTP status, `status` is OK exactly on 2xx, errors say why.
+
+    The rule itself is `chargeover_emulator.protocol.envelope_rules`, shared with the tests.
+    """
+    if not obs.has_json:
         raise ContractViolation(f"Body is not a JSON envelope object: {obs.text[:200]!r}")
-    body = obs.body
-    missing = [key for key in ("code", "status", "message", "response") if key not in body]
-    if missing:
-        raise ContractViolation(f"Envelope lacks {', '.join(missing)}")
-    if body["code"] != obs.status or isinstance(body["code"], bool):
-        raise ContractViolation(
-            f"Envelope code {body['code']!r} differs from HTTP status {obs.status}"
-        )
-    success = 200 <= obs.status < 300
-    expected_status = "OK" if success else "Error"
-    if body["status"] != expected_status:
-        raise ContractViolation(
-            f"Envelope status {body['status']!r} on HTTP {obs.status} "
-            f"(expected {expected_status!r})"
-        )
-    if not isinstance(body["message"], str):
-        raise ContractViolation(f"Envelope message is not a string: {body['message']!r}")
-    if success:
-        return
-    if not body["message"].strip():
-        raise ContractViolation(f"Error envelope (HTTP {obs.status}) has an empty message")
-    # real 404s answer `response: null`, every other error `response: false`
-    expected_response = None if obs.status == 404 else False
-    if body["response"] is not expected_response:
-        raise ContractViolation(
-            f"Error envelope (HTTP {obs.status}) has response {body['response']!r}, "
-            f"expected {json.dumps(expected_response)}"
-        )
+    problems = envelope_problems(obs.status, obs.body)
+    if problems:
+        raise ContractViolation("; ".join(problems))
 
 
 def _walk_objects(value: Any) -> Iterator[Mapping[str, Any]]:

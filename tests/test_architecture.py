@@ -148,7 +148,8 @@ def make_package_tree(root: Path, imports: Mapping[str, Iterable[str]]) -> Path:
 #: the emulator's layer modules, each importing the one below (what the layers contract allows)
 EMULATOR_LAYERS: dict[str, list[str]] = {
     "chargeover_emulator.app": ["chargeover_emulator.emulator"],
-    "chargeover_emulator.emulator": ["chargeover_emulator.dispatcher"],
+    "chargeover_emulator.emulator": ["chargeover_emulator.dialects"],
+    "chargeover_emulator.dialects": ["chargeover_emulator.dispatcher"],
     "chargeover_emulator.dispatcher": ["chargeover_emulator.resources"],
     "chargeover_emulator.resources": [
         "chargeover_emulator.storage",
@@ -244,6 +245,9 @@ def test_a_generated_package_is_checked_while_the_other_is_not_generated(tmp_pat
                 ("chargeover_emulator.resources", "chargeover_emulator.dispatcher"),
                 ("chargeover_emulator.resources", "chargeover_emulator.app"),
                 ("chargeover_emulator.dispatcher", "chargeover_emulator.emulator"),
+                # the engine never imports a vendor's dialect
+                ("chargeover_emulator.dispatcher", "chargeover_emulator.dialects"),
+                ("chargeover_emulator.resources", "chargeover_emulator.dialects"),
             ]
         ),
         *(

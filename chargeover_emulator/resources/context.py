@@ -48,7 +48,3 @@ class RequestContext:
             number, digit = divmod(number, len(TOKEN_ALPHABET))
             digits.append(TOKEN_ALPHABET[digit])
         return "".join(digits)
-
-    def api_url(self, resource: str, key: int) -> str:
-        """Absolute API URL of an object (the Location header)."""
-        return f"{self.base_url}/api/v3/{resource}/{key}"

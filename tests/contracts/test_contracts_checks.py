@@ -52,6 +52,21 @@ class TestEnvelope:
             obs("POST", "/customer", 400, envelope(400, False, "Missing or invalid parameter."))
         )
 
+    @pytest.mark.parametrize("details", ["absent", None])
+    def test_legacy_details_pass(self, details):
+        # spec/NOTES.md: `details` is optional and nullable (missing in every recording)
+        for status, response, message in (
+            (200, True, ""),
+            (404, None, "Not there."),
+            (400, False, "Bad."),
+        ):
+            body = envelope(status, response, message)
+            if details == "absent":
+                del body["details"]
+            else:
+                body["details"] = details
+            check_envelope(obs("GET", "/customer", status, body))
+
     @pytest.mark.parametrize(
         ("status", "body", "needle"),
         [
@@ -64,6 +79,12 @@ class TestEnvelope:
             (404, envelope(404, False, "This customer does not exist."), "expected null"),
             (200, {"code": 200, "status": "OK"}, "lacks message, response"),
             (405, b"Method Not Allowed", "not a JSON envelope"),
+            (200, [envelope(200, True)], "not a JSON envelope"),
+            (200, {**envelope(200, True), "code": 200.0}, "differs from HTTP status"),
+            (200, {**envelope(200, True), "code": True}, "differs from HTTP status"),
+            (400, {**envelope(400, False, "bad"), "details": []}, "details is not an object"),
+            (400, envelope(400, False, "  "), "empty message"),
+            (400, {"status": "OK", "message": ""}, r"lacks code, response; .*expected 'Error'"),
         ],
     )
     def test_violations_fail(self, status, body, needle):

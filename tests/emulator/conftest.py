@@ -19,6 +19,7 @@ with warnings.catch_warnings():
 from chargeover_emulator.app import create_app
 from chargeover_emulator.config import DEFAULT_PASSWORD, DEFAULT_USERNAME, RateLimit, Settings
 from chargeover_emulator.emulator import Emulator
+from chargeover_emulator.resources.base import ResourceService
 
 AUTH = (DEFAULT_USERNAME, DEFAULT_PASSWORD)
 FIXED_NOW = dt.datetime(2025, 3, 14, 9, 26, 53)
@@ -55,3 +56,10 @@ def client(emulator: Emulator) -> TestClient:
 def anon(emulator: Emulator) -> TestClient:
     """A client that sends no credentials."""
     return make_client(create_app(emulator=emulator), auth=None)
+
+
+def chargeover_service(emulator: Emulator, resource: str) -> ResourceService:
+    """A ChargeOver resource service, for tests that look inside the dialect's rules."""
+    service = emulator.services[resource]
+    assert isinstance(service, ResourceService)
+    return service

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from chargeover_emulator.app import create_app
 from chargeover_emulator.config import RateLimit, Settings
 from chargeover_emulator.emulator import Emulator
-from tests.emulator.conftest import FIXED_NOW, make_client
+from tests.emulator.conftest import FIXED_NOW, chargeover_service, make_client
 
 CUSTOMER_EXAMPLE = {
     "company": "Test Company Name",
@@ -590,7 +590,7 @@ def test_create_writes_every_derived_field_before_the_insert(
     """
     plain = make_customer(client, bill_city="Storrs", bill_country="USA", terms_id=2)
     with_contact = make_customer(client, superuser_email="c@example.com", currency_id=2)
-    service = emulator.services["customer"]
+    service = chargeover_service(emulator, "customer")
     statements: list[str] = []
     conn = emulator.database.connection
     for key in (plain, with_contact):

@@ -15,7 +15,7 @@ import pytest
 from chargeover_emulator.app import create_app
 from chargeover_emulator.config import Settings
 from chargeover_emulator.emulator import Emulator
-from tests.emulator.conftest import FIXED_NOW, make_client
+from tests.emulator.conftest import FIXED_NOW, chargeover_service, make_client
 
 _VALUES = {"integer": "1", "number": "1", "boolean": "1", "string": "x"}
 
@@ -26,7 +26,7 @@ def _filters() -> list[tuple[str, str]]:
     try:
         return [
             (name, field)
-            for name, service in emulator.services.items()
+            for name, service in ((n, chargeover_service(emulator, n)) for n in emulator.services)
             for field in service.spec.filterable
             if (target := service.filter_target(field)) is not None
             if target.relation is None or target.relation.table is not None
@@ -64,7 +64,7 @@ def _plans(emulator: Emulator, path: str, where: str, table: str) -> list[list[s
 def test_where_on_a_filterable_field_uses_an_index(
     emulator: Emulator, resource: str, field: str
 ) -> None:
-    target = emulator.services[resource].filter_target(field)
+    target = chargeover_service(emulator, resource).filter_target(field)
     assert target is not None
     where = f"{field}:EQUALS:{_VALUES[target.kind]}"
     for path in (f"/api/v3/{resource}", f"/api/v3/{resource}/_count"):

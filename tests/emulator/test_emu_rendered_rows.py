@@ -22,7 +22,7 @@ from chargeover_emulator.config import RateLimit, Settings
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.storage.rendered import RENDERED_PREFIX
 from tests.conftest import SPEC_PATH
-from tests.emulator.conftest import FIXED_NOW, make_client
+from tests.emulator.conftest import FIXED_NOW, chargeover_service, make_client
 from tests.emulator.test_emu_api import INVOICE_EXAMPLE, make_customer, ok
 
 RESOURCES = {"customer": "customer_id", "user": "user_id", "invoice": "invoice_id"}
@@ -114,7 +114,7 @@ def test_a_rolled_back_transaction_takes_its_renderings_with_it(
 ) -> None:
     """A page rendered from uncommitted changes must not outlive their rollback."""
     customer = make_customer(client, company="Committed")
-    service = emulator.services["customer"]
+    service = chargeover_service(emulator, "customer")
     with pytest.raises(RuntimeError), emulator.database.transaction() as conn:
         ctx = emulator.context(conn, ipaddr="testclient", base_url="http://testserver")
         service.update(ctx, customer, {"company": "Uncommitted"})
@@ -126,7 +126,7 @@ def test_a_rolled_back_transaction_takes_its_renderings_with_it(
 
 def test_renderings_are_bounded_per_resource(client: TestClient, emulator: Emulator) -> None:
     """Past max_rows the oldest ids are dropped; pages stay right, rendered again when read."""
-    rendered = emulator.services["customer"]._rendered
+    rendered = chargeover_service(emulator, "customer")._rendered
     assert rendered is not None
     rendered.max_rows = 3
     keys = [make_customer(client, company=f"C{n}") for n in range(6)]
@@ -184,7 +184,7 @@ def test_list_items_with_child_arrays_are_rendered_live(tmp_path: Path) -> None:
         customer = make_customer(client)
         body: dict[str, Any] = {**INVOICE_EXAMPLE, "customer_id": customer}
         key = ok(client.post("/api/v3/invoice", json=body), 201)["id"]
-        assert emulator.services["invoice"]._rendered is None
+        assert chargeover_service(emulator, "invoice")._rendered is None
         [listed] = ok(client.get("/api/v3/invoice"))
         assert listed["line_items"] == ok(client.get(f"/api/v3/invoice/{key}"))["line_items"]
         assert len(listed["line_items"]) == len(body["line_items"])

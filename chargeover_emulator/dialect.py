@@ -1,0 +1,147 @@
+"""What the engine asks a vendor: the `Dialect` protocol, and the `Service` each resource offers.
+
+The engine (app, dispatcher, routing, validation, storage, emulator) never branches on the
+vendor: it asks the dialect. A dialect chooses among the wire families (envelope, paging,
+filter grammar, error body, auth) and brings the vendor's business rules as resource services.
+ChargeOver's dialect is `chargeover_emulator.dialects.chargeover`; a toy dialect in
+`tests/toy/` proves that a vendor plugs in without an edit here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from chargeover_emulator.config import Settings
+    from chargeover_emulator.dispatcher import ApiResult, Dispatcher
+    from chargeover_emulator.errors import ApiError
+    from chargeover_emulator.resources.context import RequestContext
+    from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
+    from chargeover_emulator.storage.database import Database
+    from chargeover_emulator.validation import Leniency
+
+__all__ = ["Authenticator", "Dialect", "KindHandler", "Service"]
+
+#: an extra operation kind a dialect serves (ChargeOver's `bulk`)
+KindHandler = Callable[..., "ApiResult"]
+
+
+class Authenticator(Protocol):
+    """Checks one request's credentials; returns who it is (the rate limit's key)."""
+
+    def authenticate(self, header: str | None, url: str, body: bytes) -> str: ...
+
+
+class Service(Protocol):
+    """One resource's behaviour, as the engine's operation kinds call it."""
+
+    @property
+    def spec(self) -> ResourceSpec:
+        """The resource as its read schema's `x-kit-resource` declares it."""
+        ...
+
+    @property
+    def actions(self) -> Mapping[str, Any]:
+        """The action handlers this resource implements, by action name."""
+        ...
+
+    def ddl(self) -> list[str]: ...
+    def install(self, conn: sqlite3.Connection) -> None: ...
+    def index_ddl(self, *, case_sensitive: bool) -> list[str]: ...
+    def resolve(self, ctx: RequestContext, ident: str) -> Any: ...
+    def list(self, ctx: RequestContext, query: Mapping[str, Any]) -> Any: ...
+    def count(self, ctx: RequestContext, query: Mapping[str, Any]) -> Any: ...
+    def get(self, ctx: RequestContext, key: Any) -> Any: ...
+    def create(self, ctx: RequestContext, body: Mapping[str, Any]) -> Any: ...
+    def update(self, ctx: RequestContext, key: Any, body: Mapping[str, Any]) -> None: ...
+    def delete(self, ctx: RequestContext, key: Any) -> None: ...
+    def revisions(self, ctx: RequestContext, key: Any, query: Mapping[str, Any]) -> Any: ...
+    def action(self, ctx: RequestContext, key: Any, name: str, body: Mapping[str, Any]) -> Any: ...
+
+
+class Dialect(Protocol):
+    """A vendor's choices and rules; one instance per running emulator (it may keep state)."""
+
+    @property
+    def name(self) -> str:
+        """Short lower-case vendor name (`chargeover`): settings prefixes, `--vendor`."""
+        ...
+
+    @property
+    def api_prefix(self) -> str:
+        """The path every API route lives under (`/api/v3`)."""
+        ...
+
+    @property
+    def leniencies(self) -> Sequence[Leniency]:
+        """Spec violations the `faithful` policy accepts, with their evidence."""
+        ...
+
+    @property
+    def grammar_parameters(self) -> frozenset[str]:
+        """Query parameters whose grammar has its own parser (deferred under `faithful`)."""
+        ...
+
+    def spec_path(self, explicit: Path | None) -> Path:
+        """The vendor's OpenAPI document (an explicit path wins)."""
+        ...
+
+    def services(self, spec: SpecDocument, settings: Settings) -> Mapping[str, Service]:
+        """One service per resource the spec declares."""
+        ...
+
+    def install(self, conn: sqlite3.Connection) -> None:
+        """Tables the vendor needs beyond its resources' own (logs, catalogues); idempotent."""
+        ...
+
+    def authenticator(self, settings: Settings) -> Authenticator:
+        """The vendor's auth schemes, with the configured credentials."""
+        ...
+
+    def before_request(self, ctx: RequestContext, services: Mapping[str, Service]) -> None:
+        """Work due before any request (ChargeOver's daily overdue sweep)."""
+        ...
+
+    def reset(self) -> None:
+        """Forget per-run state (after the database was emptied)."""
+        ...
+
+    def rewrite(
+        self, method: str, segments: Sequence[str], query: Mapping[str, Any]
+    ) -> list[str] | None:
+        """A URL quirk: the documented path segments a legacy form stands for, or None."""
+        ...
+
+    def no_route(
+        self, method: str, path: str, segments: Sequence[str], resources: set[str]
+    ) -> ApiError:
+        """The vendor's answer to a method and path no operation documents."""
+        ...
+
+    def handlers(self, dispatcher: Dispatcher, database: Database) -> Mapping[str, KindHandler]:
+        """Handlers for operation kinds the engine does not know (ChargeOver's `bulk`)."""
+        ...
+
+    def no_data(self) -> ApiError:
+        """The answer to a create or update with nothing to write."""
+        ...
+
+    def body_type_error(self, expected: str) -> ApiError:
+        """The answer to a JSON body of the wrong type (`an object`, `an array`)."""
+        ...
+
+    def written(self, kind: str, key: Any, read: Callable[[], Any]) -> Any:
+        """What a create or update answers: an id reference, or the object (`read()`)."""
+        ...
+
+    def success(self, result: ApiResult) -> Any:
+        """The JSON body of a successful result (an envelope, or the payload bare)."""
+        ...
+
+    def failure(self, error: ApiError) -> Any:
+        """The JSON body of an error, in the vendor's own error shape."""
+        ...
