@@ -1,4 +1,5 @@
-"""`chargeover-emulator serve`: run the emulator under uvicorn (real HTTP, SQLite file)."""
+"""`chargeover-emulator serve|seed` (also `contract-kit serve|seed --vendor V`): the emulator
+under uvicorn (real HTTP, SQLite file), or demo data written into its database file."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from chargeover_emulator.config import Settings, environment_prefix
+from chargeover_emulator.config import DEFAULT_VENDOR, Settings, environment_prefix
+from chargeover_emulator.dialects import vendors
 from chargeover_emulator.errors import ConfigError
 
 __all__ = ["main"]
@@ -19,11 +21,23 @@ def _parser() -> argparse.ArgumentParser:
         prog="chargeover-emulator", description="A stateful ChargeOver REST API v3 emulator."
     )
     commands = parser.add_subparsers(dest="command", required=True)
+    seed = commands.add_parser(
+        "seed",
+        help="write deterministic demo data into a database file and exit",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    seed.add_argument("--vendor", default=DEFAULT_VENDOR, choices=vendors(), help="whose API")
+    seed.add_argument("--db", required=True, help="SQLite file to fill")
+    seed.add_argument("--seed", type=int, required=True, help="seed number (same seed, same data)")
+    seed.add_argument("--seed-count", type=int, default=50, help="top-level objects to create")
     serve = commands.add_parser(
         "serve",
         help="serve the API over HTTP",
         epilog=f"Options not given are read from {prefix}<OPTION> environment variables "
         f"(e.g. {prefix}RATE_LIMIT=off), then take their defaults.",
+    )
+    serve.add_argument(
+        "--vendor", default=DEFAULT_VENDOR, choices=vendors(), help="whose API (default chargeover)"
     )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
@@ -56,11 +70,34 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _seed_only(args: argparse.Namespace) -> int:
+    """`seed`: fill the database file, print what was written, exit."""
+    from chargeover_emulator.emulator import Emulator
+
+    try:
+        settings = Settings.from_env(vendor=args.vendor, db=args.db, rate_limit="off")
+        emulator = Emulator(settings)
+        try:
+            emulator.dialect.seed(
+                emulator, args.seed, args.seed_count, progress=sys.stderr.isatty()
+            )
+        finally:
+            emulator.close()
+    except ConfigError as exc:
+        print(f"chargeover-emulator: {exc}", file=sys.stderr)
+        return 2
+    print(f"seeded {args.seed_count} from seed {args.seed} into {args.db}", file=sys.stderr)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `chargeover-emulator` script and `python -m chargeover_emulator`."""
     args = _parser().parse_args(argv)
+    if args.command == "seed":
+        return _seed_only(args)
     try:
         settings = Settings.from_env(
+            vendor=args.vendor,
             db=args.db,
             spec_path=args.spec_path,
             username=args.username,
@@ -76,11 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         from chargeover_emulator.app import create_app
         from chargeover_emulator.emulator import Emulator
-        from chargeover_emulator.seeding import seed
 
         emulator = Emulator(settings)
         if settings.seed is not None and settings.seed_count > 0:
-            seed(
+            emulator.dialect.seed(
                 emulator,
                 settings.seed,
                 settings.seed_count,
@@ -91,7 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"chargeover-emulator: {exc}", file=sys.stderr)
         return 2
     print(
-        f"chargeover-emulator: serving http://{args.host}:{args.port}/api/v3 (db {settings.db})",
+        f"chargeover-emulator: serving {args.vendor} at "
+        f"http://{args.host}:{args.port}{emulator.dialect.api_prefix} (db {settings.db})",
         file=sys.stderr,
         flush=True,
     )

@@ -98,6 +98,8 @@ class Settings:
     seed: int | None = None
     seed_count: int = 0
     enable_reset: bool = True
+    #: whose API to emulate: a dialect name (`chargeover_emulator.dialects.vendors()`)
+    vendor: str = DEFAULT_VENDOR
 
     @classmethod
     def from_env(
@@ -115,6 +117,7 @@ class Settings:
             raw = env.get(f"{prefix}{field.name.upper()}")
             if raw is not None and raw != "":
                 values[field.name] = _coerce(field.name, raw)
+        values["vendor"] = vendor
         for name, value in explicit.items():
             if name not in {f.name for f in dataclasses.fields(cls)}:
                 raise ConfigError(f"unknown setting {name!r}")

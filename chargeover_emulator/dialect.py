@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from chargeover_emulator.config import Settings
     from chargeover_emulator.dispatcher import ApiResult, Dispatcher
+    from chargeover_emulator.emulator import Emulator
     from chargeover_emulator.errors import ApiError
     from chargeover_emulator.resources.context import RequestContext
     from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
@@ -132,6 +133,10 @@ class Dialect(Protocol):
 
     def body_type_error(self, expected: str) -> ApiError:
         """The answer to a JSON body of the wrong type (`an object`, `an array`)."""
+        ...
+
+    def seed(self, emulator: Emulator, number: int, count: int, *, progress: bool) -> None:
+        """Deterministic demo data: `count` top-level objects from seed `number`."""
         ...
 
     def written(self, kind: str, key: Any, read: Callable[[], Any]) -> Any:

@@ -9,6 +9,7 @@ from typing import Any
 
 from chargeover_emulator.config import Settings
 from chargeover_emulator.dialect import Dialect, Service
+from chargeover_emulator.dialects import load_dialect
 from chargeover_emulator.dispatcher import ApiRequest, ApiResult, Dispatcher
 from chargeover_emulator.ratelimit import RateLimiter
 from chargeover_emulator.resources.context import RequestContext
@@ -29,16 +30,11 @@ class Emulator:
         clock: Callable[[], dt.datetime] | None = None,
         dialect: Dialect | None = None,
     ) -> None:
-        if dialect is None:
-            # the default vendor; imported here so the engine's modules never import a dialect
-            from chargeover_emulator.dialects.chargeover import ChargeOverDialect
-
-            dialect = ChargeOverDialect()
-        self.dialect = dialect
+        self.dialect = dialect or load_dialect(settings.vendor)
         self.settings = settings
-        self.spec_path = dialect.spec_path(settings.spec_path)
+        self.spec_path = self.dialect.spec_path(settings.spec_path)
         self.spec = SpecDocument.load(self.spec_path)
-        self.services: Mapping[str, Service] = dialect.services(self.spec, settings)
+        self.services: Mapping[str, Service] = self.dialect.services(self.spec, settings)
         self.clock: Callable[[], dt.datetime] = clock or (
             lambda: dt.datetime.now().replace(microsecond=0)
         )
@@ -47,12 +43,14 @@ class Emulator:
         self.violations = ViolationLedger()
         validator = RequestValidator(
             settings.validation,
-            dialect.leniencies,
+            self.dialect.leniencies,
             self.violations,
-            deferred=dialect.grammar_parameters,
+            deferred=self.dialect.grammar_parameters,
         )
-        self.dispatcher = Dispatcher(self.spec, self.services, validator, dialect, self.database)
-        self.authenticator = dialect.authenticator(settings)
+        self.dispatcher = Dispatcher(
+            self.spec, self.services, validator, self.dialect, self.database
+        )
+        self.authenticator = self.dialect.authenticator(settings)
         self.limiter = RateLimiter(settings.rate_limit)
         self.create_schema()
 

@@ -11,7 +11,10 @@ from contracts.reporting import Progress
 from contracts.runner import run
 from contracts.settings import DEFAULT_VENDOR, PROFILES, Settings, SettingsError, option_variable
 
-__all__ = ["main"]
+__all__ = ["VENDORS", "main"]
+
+#: vendors the harness can check so far (the engine serves more: `contract-kit vendors`)
+VENDORS = (DEFAULT_VENDOR,)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,6 +29,11 @@ def _parser() -> argparse.ArgumentParser:
         epilog=f"Options not given are read from {options} environment variables "
         "(TARGET, PROFILE, ALLOW_WRITES, REPORT_DIR, SEED, RATE_LIMIT: requests per minute "
         "on a url target), then take their defaults.",
+    )
+    parser.add_argument(
+        "--vendor",
+        default=DEFAULT_VENDOR,
+        help=f"whose API to check (the harness supports: {', '.join(VENDORS)})",
     )
     parser.add_argument(
         "--target",
@@ -55,6 +63,13 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `python -m contracts` and `chargeover-contracts`."""
     args = _parser().parse_args(argv)
+    if args.vendor not in VENDORS:
+        print(
+            f"contracts: the harness does not check {args.vendor!r} yet "
+            f"(supported: {', '.join(VENDORS)})",
+            file=sys.stderr,
+        )
+        return 2
     target = args.target or ("url" if args.url else None)
     try:
         settings = Settings.from_env(

@@ -8,7 +8,7 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chargeover_emulator.auth import Authenticator
 from chargeover_emulator.bulk import BulkRunner
@@ -30,6 +30,9 @@ from chargeover_emulator.resources.invoices import InvoiceService
 from chargeover_emulator.resources.registry import build_services
 from chargeover_emulator.specdoc import Operation, SpecDocument, locate_spec
 from chargeover_emulator.storage.database import Database
+
+if TYPE_CHECKING:
+    from chargeover_emulator.emulator import Emulator
 
 __all__ = ["ChargeOverDialect"]
 
@@ -116,6 +119,12 @@ class ChargeOverDialect:
         return BadRequest(
             f"Missing or invalid parameter: the request body must be a JSON {expected}."
         )
+
+    def seed(self, emulator: Emulator, number: int, count: int, *, progress: bool) -> None:
+        """Customers, each with a contact and up to 3 invoices (idempotent is issue 19's)."""
+        from chargeover_emulator.seeding import seed  # seeding drives a whole Emulator
+
+        seed(emulator, number, count, progress=progress)
 
     def written(self, kind: str, key: Any, read: Callable[[], Any]) -> Any:
         """`{"id": 3}`: creates and updates answer with a reference, never the object."""

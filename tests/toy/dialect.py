@@ -17,7 +17,7 @@ from typing import Any
 from chargeover_emulator.config import Settings
 from chargeover_emulator.dialect import Authenticator, KindHandler, Service
 from chargeover_emulator.dispatcher import ApiResult, Dispatcher, Paged
-from chargeover_emulator.errors import ApiError, BadRequest, NotFound, Unauthorized
+from chargeover_emulator.errors import ApiError, BadRequest, ConfigError, NotFound, Unauthorized
 from chargeover_emulator.link_paging import link_headers, page_window
 from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
@@ -168,6 +168,9 @@ class ToyDialect:
 
     def body_type_error(self, expected: str) -> ApiError:
         return BadRequest(f"the request body must be {expected}")
+
+    def seed(self, emulator: Any, number: int, count: int, *, progress: bool) -> None:
+        raise ConfigError("the toy has no demo data")
 
     def written(self, kind: str, key: Any, read: Callable[[], Any]) -> Any:
         return read()

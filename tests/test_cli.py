@@ -1,0 +1,86 @@
+"""One command line: `contract-kit COMMAND --vendor V`, with the old commands as aliases."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from importlib.metadata import EntryPoint
+from pathlib import Path
+
+import pytest
+
+from chargeover_emulator import dialects
+from chargeover_emulator.errors import ConfigError
+from contract_kit.cli import main
+
+
+def test_vendors_lists_what_each_command_serves(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["vendors"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["chargeover: serve, seed, contracts"]
+
+
+def test_an_unknown_command_or_none_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["frobnicate"]) == 2
+    assert "unknown command 'frobnicate'" in capsys.readouterr().err
+    assert main([]) == 2
+
+
+def test_every_command_help_shows_its_tools_options(capsys: pytest.CaptureFixture[str]) -> None:
+    for command, option in (
+        ("serve", "--validation"),
+        ("seed", "--seed-count"),
+        ("contracts", "--target"),
+    ):
+        with pytest.raises(SystemExit) as done:
+            main([command, "--help"])
+        assert done.value.code == 0
+        out = capsys.readouterr().out
+        assert "--vendor" in out and option in out, out
+
+
+def test_seed_fills_a_database_file_for_the_vendor(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite3"
+    assert (
+        main(
+            ["seed", "--vendor", "chargeover", "--db", str(db), "--seed", "7", "--seed-count", "5"]
+        )
+        == 0
+    )
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM customer").fetchone()[0] == 5
+
+
+def test_the_harness_refuses_a_vendor_it_cannot_check_yet(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["contracts", "--vendor", "invoiced"]) == 2
+    assert "does not check 'invoiced' yet" in capsys.readouterr().err
+
+
+def test_an_unknown_vendor_is_refused_by_the_emulator(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["serve", "--vendor", "nope"])
+    assert done.value.code == 2
+    assert "invalid choice: 'nope'" in capsys.readouterr().err
+
+
+def test_a_third_party_dialect_plugs_in_by_entry_point(monkeypatch: pytest.MonkeyPatch) -> None:
+    toy = EntryPoint(
+        name="toy", value="tests.toy.dialect:ToyDialect", group=dialects.ENTRY_POINT_GROUP
+    )
+    monkeypatch.setattr(dialects, "entry_points", lambda group: [toy] if group == toy.group else [])
+    assert dialects.vendors() == ["chargeover", "toy"]
+    assert dialects.load_dialect("toy").api_prefix == "/v1"
+    with pytest.raises(ConfigError, match="no dialect for vendor 'acme'"):
+        dialects.load_dialect("acme")
+
+
+def test_the_script_is_installed() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "contract_kit", "vendors"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "chargeover: serve, seed, contracts")
