@@ -30,10 +30,6 @@ class AuthScheme(Protocol):
         """The `[auth]` table of schemathesis' configuration."""
         ...
 
-    def curl_option(self) -> list[str]:
-        """The curl arguments of a reproduction, with the secrets masked."""
-        ...
-
 
 @dataclasses.dataclass(frozen=True)
 class HttpBasic:
@@ -46,9 +42,6 @@ class HttpBasic:
     def schemathesis_auth(self, credentials: Credentials) -> dict[str, Any]:
         username, password = credentials
         return {"basic": {"username": username, "password": password}}
-
-    def curl_option(self) -> list[str]:
-        return ["-u", "USER:PASS"]
 
 
 class _BearerToken(httpx.Auth):
@@ -74,6 +67,3 @@ class HttpBearer:
 
     def schemathesis_auth(self, credentials: Credentials) -> dict[str, Any]:
         return {"openapi": {self.scheme: {"bearer": credentials[1]}}}
-
-    def curl_option(self) -> list[str]:
-        return ["-H", "Authorization: Bearer TOKEN"]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from contracts.dialect import HarnessDialect
 from contracts.dialects.chargeover import chargeover
+from contracts.settings import SettingsError
 
 __all__ = ["UnknownVendor", "by_name"]
 
@@ -13,7 +14,7 @@ __all__ = ["UnknownVendor", "by_name"]
 _FACTORIES: dict[str, Callable[[], HarnessDialect]] = {"chargeover": chargeover}
 
 
-class UnknownVendor(LookupError):
+class UnknownVendor(SettingsError):
     """No harness dialect ships for this vendor (yet)."""
 
 
