@@ -1,10 +1,12 @@
-"""ChargeOver-specific contract rules, registered as schemathesis checks.
+"""ChargeOver-specific contract rules, and the schemathesis checks that apply them.
 
 Everything the ChargeOver wire protocol adds on top of plain OpenAPI lives here, in one place
 (ARCHITECTURE.md): the envelope, enum values, paging limits and the Location header. Each rule
 is a pure function over an `Observation` (so unit tests and the stateful suite use the same
-code) and is registered with schemathesis by a thin wrapper. Allowed values and limits are read
-from the spec, never hard-coded a second time.
+code), wrapped for schemathesis by a thin check function. Importing this module registers
+nothing: the checks belong to ChargeOver's harness dialect (`contracts.dialects.chargeover`),
+and a run registers them for its own duration only (`contracts.check_registry`). Allowed
+values and limits are read from the spec, never hard-coded a second time.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-import schemathesis
 from schemathesis import CheckContext, Response
 from schemathesis.generation.case import Case
 
@@ -246,33 +247,30 @@ def _oracle_for(case: Case[Any]) -> Oracle:
     return load_oracle()
 
 
-@schemathesis.check
 def chargeover_envelope(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """ChargeOver envelope: code == HTTP status, status OK iff 2xx, errors carry a message."""
     check_envelope(_observe(response, case))
     return None
 
 
-@schemathesis.check
 def chargeover_enums(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Enum fields hold values from the spec's enum components."""
     check_enums(_observe(response, case), _oracle_for(case))
     return None
 
 
-@schemathesis.check
 def chargeover_paging(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """List pages never exceed min(limit, maximum) or the default size."""
     check_paging(_observe(response, case), _oracle_for(case))
     return None
 
 
-@schemathesis.check
 def chargeover_location(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """201/202 carry Location pointing at /{resource}/{id}."""
     check_location(_observe(response, case))
     return None
 
 
+#: ChargeOver's schemathesis checks, registered by nobody until a run scopes them
 CHECKS = (chargeover_envelope, chargeover_enums, chargeover_paging, chargeover_location)
 CUSTOM_CHECK_NAMES = tuple(check.__name__ for check in CHECKS)

@@ -78,6 +78,8 @@ class RunReport:
     errors: list[str] = dataclasses.field(default_factory=list)
     leftovers: list[str] = dataclasses.field(default_factory=list)
     wall_time: float = 0.0
+    # the run's vendor checks (its dialect's), shown after the built-in ones
+    vendor_checks: tuple[str, ...] = ()
     _seen: set[tuple[str, str, str, str]] = dataclasses.field(default_factory=set)
 
     @property
@@ -104,9 +106,11 @@ class RunReport:
 
     @property
     def checks(self) -> list[str]:
-        """Every check that ran, in a stable order (custom ChargeOver checks last)."""
+        """Every check that ran, in a stable order (the vendor's and the model's last)."""
         names = {check for row in self.matrix.values() for check in row}
-        return sorted(names, key=lambda name: (name.startswith(("chargeover_", "model_")), name))
+        return sorted(
+            names, key=lambda name: (name in self.vendor_checks or name.startswith("model_"), name)
+        )
 
     def markdown(self) -> str:
         """The summary: suites, operation x check matrix, failures with reproductions."""

@@ -6,7 +6,7 @@ import time
 import tomllib
 import traceback
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,9 @@ from schemathesis.generation.case import Case
 from schemathesis.hooks import HookContext
 from schemathesis.schemas import BaseSchema
 
-from contracts import checks as _checks  # noqa: F401 - registers the ChargeOver checks
-from contracts import waivers
+from contracts import check_registry, waivers
+from contracts.dialect import HarnessDialect
+from contracts.dialects import by_name
 from contracts.oracle import load_oracle
 from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
 from contracts.settings import Settings
@@ -35,9 +36,8 @@ def schemathesis_config(target: Target, settings: Settings) -> SchemathesisConfi
     with CONFIG_PATH.open("rb") as file:
         data: dict[str, Any] = tomllib.load(file)
     profile = settings.profile
-    username, password = target.credentials
     data["base-url"] = target.base_url
-    data["auth"] = {"basic": {"username": username, "password": password}}
+    data["auth"] = target.dialect.auth.schemathesis_auth(target.credentials)
     data.setdefault("generation", {})["max-examples"] = profile.max_examples
     for phase in ("examples", "coverage", "fuzzing", "stateful"):
         data.setdefault("phases", {}).setdefault(phase, {})["enabled"] = phase in settings.phases
@@ -103,9 +103,29 @@ def run_schemathesis(
     """Every phase of schemathesis over every (allowed) operation, into the report."""
     result = SuiteResult("schemathesis")
     started = time.monotonic()
-    ledger = waivers.WaiverLedger(emulator=target.serves_emulator)
+    ledger = waivers.WaiverLedger(target.dialect.waivers, emulator=target.serves_emulator)
     schema = build_schema(target, settings, ledger)
-    for event in from_schema(schema).execute():
+    with check_registry.registered(target.dialect.checks, schema):
+        _follow(from_schema(schema).execute(), report, progress, result)
+    for (operation, check, name), count in ledger.counts.items():
+        report.tally(operation, check).waived += count
+        report.waivers[(operation, check, name)] = (
+            report.waivers.get((operation, check, name), 0) + count
+        )
+    result.duration = time.monotonic() - started
+    failed = any(failure.suite == "schemathesis" for failure in report.failures)
+    result.status = "failed" if failed or report.errors else "passed"
+    tested = [op for op, row in report.matrix.items() if "not_a_server_error" in row]
+    cases = sum(report.examples[op] for op in tested)
+    result.detail = f"{len(tested)} operations, {cases} cases"
+    return result
+
+
+def _follow(
+    stream: Iterable[events.EngineEvent], report: RunReport, progress: Progress, result: SuiteResult
+) -> None:
+    """Fold the engine's events into the report as they come."""
+    for event in stream:
         if isinstance(event, events.PhaseStarted):
             if event.phase.is_enabled:
                 progress.line(f"schemathesis {event.phase.name.value}: ")
@@ -133,18 +153,6 @@ def run_schemathesis(
                     failure.message, "",
                 )  # fmt: skip
                 report.add_failure(record)
-    for (operation, check, name), count in ledger.counts.items():
-        report.tally(operation, check).waived += count
-        report.waivers[(operation, check, name)] = (
-            report.waivers.get((operation, check, name), 0) + count
-        )
-    result.duration = time.monotonic() - started
-    failed = any(failure.suite == "schemathesis" for failure in report.failures)
-    result.status = "failed" if failed or report.errors else "passed"
-    tested = [op for op, row in report.matrix.items() if "not_a_server_error" in row]
-    cases = sum(report.examples[op] for op in tested)
-    result.detail = f"{len(tested)} operations, {cases} cases"
-    return result
 
 
 def _record_scenario(event: events.ScenarioFinished, report: RunReport) -> None:
@@ -192,21 +200,32 @@ def _suites() -> dict[str, SuiteRunner]:
 def run(
     settings: Settings,
     *,
+    dialect: HarnessDialect | None = None,
     app: ASGIApp | None = None,
     credentials: tuple[str, str] | None = None,
     progress: Progress | None = None,
 ) -> RunReport:
-    """Open the target, run the selected suites, and return the report (written by the caller)."""
+    """Open the target, run the selected suites, and return the report (written by the caller).
+
+    The run judges with exactly `dialect`'s checks, auth and waivers (by default the dialect of
+    `settings.vendor`); its checks are registered with schemathesis for this run only.
+    """
     progress = progress or Progress()
     started = time.monotonic()
+    dialect = dialect or by_name(settings.vendor)
     oracle = load_oracle(settings.spec_path)
-    report = RunReport(target=settings.target, base_url="", profile=settings.profile_name)
+    report = RunReport(
+        target=settings.target,
+        base_url="",
+        profile=settings.profile_name,
+        vendor_checks=dialect.check_names,
+    )
     report.operations = [
         label
         for operation_id, label in oracle.labels.items()
         if not settings.operation_ids or operation_id in settings.operation_ids
     ]
-    with open_target(settings, app=app, credentials=credentials) as target:
+    with open_target(settings, dialect=dialect, app=app, credentials=credentials) as target:
         report.base_url = target.base_url
         progress.line(
             f"contracts: target {target.kind} {target.base_url}, profile {settings.profile_name}, "

@@ -20,6 +20,8 @@ from typing import Any
 import anyio.from_thread
 import httpx
 
+from contracts.dialect import HarnessDialect
+from contracts.dialects import by_name
 from contracts.safety import Cleanup, GuardedTransport, RateLimiter
 from contracts.settings import Settings, target_variable
 
@@ -71,6 +73,8 @@ class Target:
     is_emulator: bool
     settings: Settings
     app: ASGIApp | None = None
+    # the vendor as the harness sees it: how the credentials go on a request, its API prefix
+    dialect: HarnessDialect = dataclasses.field(kw_only=True)
     cleanup: Cleanup = dataclasses.field(default_factory=Cleanup)
     limiter: RateLimiter | None = None
     _clients: list[httpx.Client] = dataclasses.field(default_factory=list)
@@ -85,7 +89,7 @@ class Target:
         """
         if self.is_emulator:
             return True
-        origin = self.base_url.removesuffix("/api/v3")
+        origin = self.base_url.removesuffix(self.dialect.api_prefix)
         try:
             response = httpx.get(f"{origin}/openapi.yaml", timeout=10.0)
         except httpx.HTTPError:
@@ -105,7 +109,8 @@ class Target:
         return None if self.is_emulator else f"{self.settings.rate_limit_per_minute}/m"
 
     def client(self) -> httpx.Client:
-        """An httpx client rooted at /api/v3/ behind the safety transport (closed by the target)."""
+        """An httpx client rooted at the API prefix, with the dialect's auth, behind the safety
+        transport (closed by the target)."""
         inner: httpx.BaseTransport
         inner = SyncASGITransport(self.app) if self.app is not None else httpx.HTTPTransport()
         transport = GuardedTransport(
@@ -118,7 +123,7 @@ class Target:
         )
         client = httpx.Client(
             base_url=self.base_url + "/",
-            auth=self.credentials,
+            auth=self.dialect.auth.httpx_auth(self.credentials),
             transport=transport,
             timeout=30.0,
             headers={"Accept": "application/json"},
@@ -280,13 +285,16 @@ def _inprocess_app(db: str, credentials: tuple[str, str]) -> ASGIApp:
 def open_target(
     settings: Settings,
     *,
+    dialect: HarnessDialect | None = None,
     app: ASGIApp | None = None,
     credentials: tuple[str, str] | None = None,
 ) -> Iterator[Target]:
     """The configured target, started if the harness owns it, cleaned up on exit.
 
-    `app` (with its `credentials`) replaces the in-process emulator, e.g. a broken variant.
+    `dialect` defaults to the one of `settings.vendor`. `app` (with its `credentials`) replaces
+    the in-process emulator, e.g. a broken variant.
     """
+    dialect = dialect or by_name(settings.vendor)
     with contextlib.ExitStack() as stack:
         if settings.target == "url":
             assert settings.base_url and settings.username and settings.password
@@ -296,6 +304,7 @@ def open_target(
                 credentials=(settings.username, settings.password),
                 is_emulator=False,
                 settings=settings,
+                dialect=dialect,
                 limiter=RateLimiter(settings.rate_limit_per_minute),
             )
         elif settings.target == "emulator-inprocess":
@@ -312,6 +321,7 @@ def open_target(
                 is_emulator=True,
                 settings=settings,
                 app=server_like(app),
+                dialect=dialect,
             )
         else:
             credentials = (f"contracts{secrets.token_hex(8)}", secrets.token_hex(16))
@@ -322,6 +332,7 @@ def open_target(
                 credentials=credentials,
                 is_emulator=True,
                 settings=settings,
+                dialect=dialect,
             )
         try:
             yield target

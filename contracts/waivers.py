@@ -2,7 +2,8 @@
 
 Each waiver names the built-in check, says exactly which failures it covers and why, and is
 counted in the report (operation x check matrix, "waived" column), so nothing is hidden.
-Registered per schema through schemathesis's `filter_failure` hook.
+`WAIVERS` are ChargeOver's (its harness dialect carries them); a run's `WaiverLedger` applies
+its dialect's list, registered per schema through schemathesis's `filter_failure` hook.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import dataclasses
 import functools
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import jsonschema
@@ -256,16 +257,17 @@ WAIVERS: tuple[Waiver, ...] = (
 
 
 class WaiverLedger:
-    """Counts waived failures per (operation, check, waiver) for the report."""
+    """Applies one dialect's waivers; counts waived failures per (operation, check, waiver)."""
 
-    def __init__(self, *, emulator: bool) -> None:
+    def __init__(self, waivers: Sequence[Waiver] = (), *, emulator: bool) -> None:
         self.counts: Counter[tuple[str, str, str]] = Counter()
+        self.waivers = tuple(waivers)
         self.emulator = emulator
         self._lock = threading.Lock()
 
     def keep(self, failure: Failure, case: Case[Any], response: Response, check: str) -> bool:
         """False when a waiver covers the failure (which is then counted)."""
-        for waiver in WAIVERS:
+        for waiver in self.waivers:
             if (waiver.emulator_only and not self.emulator) or (waiver.url_only and self.emulator):
                 continue
             if waiver.check == check and waiver.applies(failure, case, response):

@@ -151,16 +151,23 @@ def test_where_escaping_and_predicates():
 
 def test_schemathesis_is_read_only_on_a_url_target():
     from contracts import waivers
+    from contracts.dialects import by_name
     from contracts.runner import build_schema
     from contracts.targets import Target
 
     settings = Settings.from_env(
         {}, target="url", base_url="https://x.chargeover.test/api/v3", username="u", password="p"
     )
+    dialect = by_name("chargeover")
     target = Target(
-        "url", settings.base_url or "", ("u", "p"), is_emulator=False, settings=settings
+        "url",
+        settings.base_url or "",
+        ("u", "p"),
+        is_emulator=False,
+        settings=settings,
+        dialect=dialect,
     )
-    schema = build_schema(target, settings, waivers.WaiverLedger(emulator=False))
+    schema = build_schema(target, settings, waivers.WaiverLedger(dialect.waivers, emulator=False))
     methods = {result.ok().method.upper() for result in schema.get_all_operations()}  # type: ignore[union-attr]
     assert methods == {"GET"}
     assert schema.config.phases.coverage.unexpected_methods == set()

@@ -63,3 +63,12 @@ def chargeover_service(emulator: Emulator, resource: str) -> ResourceService:
     service = emulator.services[resource]
     assert isinstance(service, ResourceService)
     return service
+
+
+def policy_emulator(tmp_path: Path, policy: str) -> tuple[TestClient, Emulator]:
+    """A fresh emulator under validation policy `policy` and an authenticated client for it."""
+    settings = Settings.from_env(
+        {}, db=str(tmp_path / f"{policy}.sqlite3"), rate_limit="off", validation=policy
+    )
+    emulator = Emulator(settings)
+    return make_client(create_app(emulator=emulator)), emulator

@@ -14,21 +14,13 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from chargeover_emulator.app import create_app
-from chargeover_emulator.config import RateLimit, Settings
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.validation import HEADER
-from tests.emulator.conftest import make_client
+from tests.emulator.conftest import policy_emulator
 
 
 def start(tmp_path: Path, policy: str) -> tuple[TestClient, Emulator]:
-    settings = Settings(
-        db=str(tmp_path / f"{policy}.sqlite3"),
-        rate_limit=RateLimit(0, 60),
-        validation=policy,  # type: ignore[arg-type]
-    )
-    emulator = Emulator(settings)
-    client = make_client(create_app(emulator=emulator))
+    client, emulator = policy_emulator(tmp_path, policy)
     created = client.post("/api/v3/customer", json={"company": "SDK Co.", "bill_city": "Here"})
     assert created.status_code == 201
     return client, emulator

@@ -9,13 +9,12 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from chargeover_emulator.app import create_app
-from chargeover_emulator.config import RateLimit, Settings
+from chargeover_emulator.config import Settings
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.errors import ConfigError
 from chargeover_emulator.quirks import LENIENCIES
 from chargeover_emulator.validation import HEADER
-from tests.emulator.conftest import make_client
+from tests.emulator.conftest import policy_emulator
 
 # (request path, the violation's where, its rule, the leniency faithful applies)
 LENIENT_QUERIES = [
@@ -38,13 +37,7 @@ LENIENT_QUERIES = [
 
 
 def policy_client(tmp_path: Path, policy: str) -> tuple[TestClient, Emulator]:
-    settings = Settings(
-        db=str(tmp_path / f"{policy}.sqlite3"),
-        rate_limit=RateLimit(0, 60),
-        validation=policy,  # type: ignore[arg-type]
-    )
-    emulator = Emulator(settings)
-    client = make_client(create_app(emulator=emulator))
+    client, emulator = policy_emulator(tmp_path, policy)
     client.post("/api/v3/customer", json={"company": "Policy Co."})
     client.post("/api/v3/user", json={"customer_id": 1, "first_name": "Pat"})
     return client, emulator

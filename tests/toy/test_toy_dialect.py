@@ -235,13 +235,10 @@ def test_the_link_check_catches_a_wrong_total(tmp_path: Path) -> None:
         emulator.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11, still open: contracts/checks.py registers ChargeOver's checks in "
-    "schemathesis' global registry on import, so they also judge any other vendor run in the "
-    "same process; they must belong to the dialect's harness instance",
-)
 def test_vendor_checks_stay_with_their_vendor(tmp_path: Path) -> None:
-    import contracts.checks  # noqa: F401  (what any harness run imports)
+    # what any harness run imports; a run registers its dialect's checks for itself only
+    # (tests/contracts/test_contracts_dialect.py)
+    import contracts.checks
+    import contracts.runner  # noqa: F401
 
     assert not [name for name in CHECKS.get_all_names() if name.startswith("chargeover_")]
