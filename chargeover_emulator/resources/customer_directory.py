@@ -39,7 +39,7 @@ SUPERUSER_FIELDS = {
 
 
 class CustomerDirectory:
-    """The `customer` table: lookups by key, primary contacts, companies, computed fields."""
+    """The `customer` table's owner: the only SQL on it, lookups, and the computed fields."""
 
     def __init__(self, table: Records, *, contacts: Table, invoices: InvoiceRecords | None) -> None:
         self.table = table
@@ -84,6 +84,14 @@ class CustomerDirectory:
             keys,
         ).fetchall()
         return [{"customer_id": row[0], "company": row[1]} for row in rows]
+
+    def forget_parent(self, ctx: RequestContext, key: int) -> None:
+        """Before customer `key` is deleted: its children no longer have a parent."""
+        ctx.conn.execute(
+            f'UPDATE "{self.table.name}" SET parent_customer_id = NULL'
+            " WHERE parent_customer_id = ?",
+            [key],
+        )
 
     # -- computed fields ----------------------------------------------------------------
     def refresh(self, ctx: RequestContext, key: int) -> None:

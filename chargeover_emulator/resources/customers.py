@@ -163,9 +163,7 @@ class CustomerService(ResourceService):
                 )
             self.invoices.delete_for_customer(ctx, key)
         self.contacts.forget_customer(ctx, key)
-        ctx.conn.execute(
-            "UPDATE customer SET parent_customer_id = NULL WHERE parent_customer_id = ?", [key]
-        )
+        self.directory.forget_parent(ctx, key)
         self.table.delete(ctx.conn, key)
 
     # -- computed fields ----------------------------------------------------------------

@@ -66,7 +66,7 @@ def exercise(client: TestClient) -> None:
     user = ok(client.get(f"/api/v3/customer/{parent}"))["superuser_id"]
     ok(client.put(f"/api/v3/user/{user}", json={"first_name": "Changed"}), 202)
     assert stale_items(client) == []
-    # CustomerService.delete unlinks children with its own UPDATE statement
+    # a customer delete unlinks children with its own UPDATE (CustomerDirectory.forget_parent)
     ok(client.delete(f"/api/v3/customer/{parent}"))
     assert ok(client.get(f"/api/v3/customer/{child}"))["parent_customer_id"] is None
 
