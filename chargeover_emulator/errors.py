@@ -28,7 +28,6 @@ __all__ = [
     "ServerError",
     "TooManyRequests",
     "Unauthorized",
-    "unsupported",
 ]
 
 
@@ -94,8 +93,3 @@ class ServerError(ApiError):
     """An unexpected fault; rendered as an envelope so clients never see a bare 500 page."""
 
     status_code = 500
-
-
-def unsupported(method: str, path: str) -> BadRequest:
-    """ChargeOver's 400 for an endpoint or method that does not exist (one wording everywhere)."""
-    return BadRequest(f"The command requested is not supported: {method} {path or '/'}")
