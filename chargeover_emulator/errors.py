@@ -1,14 +1,15 @@
-"""One rooted error tree; HTTP errors are data rendered into the envelope by a single handler.
+"""One rooted error tree; HTTP errors are data (status, message, details, headers), rendered
+into the vendor's own error body by a single handler that asks the dialect (`Dialect.failure`).
 
 ```
 EmulatorError
  +-- ConfigError            bad settings or an unusable spec, raised at start-up
- +-- ApiError               carries (status, message, response); rendered as an envelope
-      +-- BadRequest        400, response false
-      +-- Unauthorized      401, response false
-      +-- NotFound          404, response null
-      +-- TooManyRequests   429, response false
-      +-- ServerError       500, response false (the catch-all; tests assert it never happens)
+ +-- ApiError               status, message, details, headers
+      +-- BadRequest        400
+      +-- Unauthorized      401 (its challenge in WWW-Authenticate)
+      +-- NotFound          404
+      +-- TooManyRequests   429
+      +-- ServerError       500 (the catch-all; tests assert it never happens)
 ```
 """
 
@@ -27,7 +28,6 @@ __all__ = [
     "ServerError",
     "TooManyRequests",
     "Unauthorized",
-    "unsupported",
 ]
 
 
@@ -43,7 +43,6 @@ class ApiError(EmulatorError):
     """An error response: status code, message and the envelope's `response` value."""
 
     status_code: ClassVar[int] = 400
-    response: ClassVar[Any] = False
 
     def __init__(
         self,
@@ -76,10 +75,9 @@ class Unauthorized(ApiError):
 
 
 class NotFound(ApiError):
-    """The addressed object does not exist; ChargeOver answers `response: null`."""
+    """The addressed object does not exist."""
 
     status_code = 404
-    response = None
 
 
 class TooManyRequests(ApiError):
@@ -95,8 +93,3 @@ class ServerError(ApiError):
     """An unexpected fault; rendered as an envelope so clients never see a bare 500 page."""
 
     status_code = 500
-
-
-def unsupported(method: str, path: str) -> BadRequest:
-    """ChargeOver's 400 for an endpoint or method that does not exist (one wording everywhere)."""
-    return BadRequest(f"The command requested is not supported: {method} {path or '/'}")

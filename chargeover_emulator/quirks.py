@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from chargeover_emulator.errors import BadRequest, unsupported
+from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.protocol.numbers import decimal_integer, decimal_number
 from chargeover_emulator.validation import DROP, Leniency, drop_parameter, keep_value
 
@@ -21,6 +21,7 @@ __all__ = [
     "LENIENCIES",
     "legacy_action_segments",
     "no_route",
+    "unsupported",
 ]
 
 #: query parameters whose value is a grammar with its own parser (protocol/where.py, order.py)
@@ -87,6 +88,11 @@ def legacy_action_segments(
     if method != "POST" or len(segments) != 2 or not isinstance(name, str) or not name:
         return None
     return [*segments, _ACTION, name]
+
+
+def unsupported(method: str, path: str) -> BadRequest:
+    """ChargeOver's 400 for an endpoint or method that does not exist (one wording everywhere)."""
+    return BadRequest(f"The command requested is not supported: {method} {path or '/'}")
 
 
 def no_route(method: str, path: str, segments: Sequence[str], resources: set[str]) -> BadRequest:

@@ -213,10 +213,10 @@ class SpecDocument:
                 lookup_keys=tuple(ext.get("lookup-keys", ())),
                 filterable=tuple(ext.get("filterable", ())),
                 list_omits=frozenset(ext.get("list-omits", ())),
-                not_found_message=ext.get("not-found-message", f"This {name} does not exist."),
+                not_found_message=ext.get("not-found-message", "Not found."),
                 duplicate_message=ext.get(
                     "duplicate-external-key-message",
-                    f'A {name} already exists with the external_key value "{{value}}"',
+                    'Duplicate external_key "{value}".',
                 ),
                 properties=self.flat_properties(schema),
             )

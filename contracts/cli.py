@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from contracts.dialects import vendors
 from contracts.reporting import Progress
 from contracts.runner import run
 from contracts.settings import DEFAULT_VENDOR, PROFILES, Settings, SettingsError, option_variable
@@ -14,7 +15,7 @@ from contracts.settings import DEFAULT_VENDOR, PROFILES, Settings, SettingsError
 __all__ = ["VENDORS", "main"]
 
 #: vendors the harness can check so far (the engine serves more: `contract-kit vendors`)
-VENDORS = (DEFAULT_VENDOR,)
+VENDORS = vendors()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     target = args.target or ("url" if args.url else None)
     try:
         settings = Settings.from_env(
+            vendor=args.vendor,
             target=target,
             base_url=args.url,
             profile_name=args.profile,

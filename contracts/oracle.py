@@ -10,23 +10,13 @@ from typing import Any
 
 import yaml
 
+# the engine's spec reader: one parser of the vendor-neutral `x-kit-*` extensions
+from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 from contracts.settings import SPEC_PATH
 
-__all__ = ["Oracle", "Resource", "load_oracle"]
+__all__ = ["Oracle", "load_oracle"]
 
 _METHODS = ("get", "put", "post", "delete", "patch")
-
-
-@dataclasses.dataclass(frozen=True)
-class Resource:
-    """One `x-kit-resource` block and the read schema that carries it."""
-
-    name: str
-    schema_name: str
-    primary_key: str
-    lookup_keys: tuple[str, ...]
-    filterable: tuple[str, ...]
-    not_found_message: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,22 +42,9 @@ class Oracle:
         return schemas
 
     @functools.cached_property
-    def resources(self) -> dict[str, Resource]:
-        """Resources by URL segment (`customer`, `user`, `invoice`)."""
-        found: dict[str, Resource] = {}
-        for schema_name, schema in self.schemas.items():
-            block = schema.get("x-kit-resource") if isinstance(schema, Mapping) else None
-            if not block:
-                continue
-            found[block["name"]] = Resource(
-                name=block["name"],
-                schema_name=schema_name,
-                primary_key=block["primary-key"],
-                lookup_keys=tuple(block.get("lookup-keys", ())),
-                filterable=tuple(block.get("filterable", ())),
-                not_found_message=block.get("not-found-message", ""),
-            )
-        return found
+    def resources(self) -> Mapping[str, ResourceSpec]:
+        """Resources by name, as the engine's spec reader parses `x-kit-resource` (read once)."""
+        return SpecDocument.load(self.path).resources
 
     @functools.cached_property
     def response_schema_names(self) -> frozenset[str]:

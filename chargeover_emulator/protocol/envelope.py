@@ -59,7 +59,8 @@ def error_body(error: ApiError, *, details: bool = True) -> dict[str, Any]:
     body: dict[str, Any] = {"code": error.status_code, "status": "Error", "message": error.message}
     if details:
         body["details"] = dict(error.details)
-    body["response"] = error.response
+    # real 404s send `response: null`, every other error `false` (spec/NOTES.md)
+    body["response"] = None if error.status_code == 404 else False
     return body
 
 

@@ -8,7 +8,7 @@ from contracts.dialect import HarnessDialect
 from contracts.dialects.chargeover import chargeover
 from contracts.settings import SettingsError
 
-__all__ = ["UnknownVendor", "by_name"]
+__all__ = ["UnknownVendor", "by_name", "vendors"]
 
 # factories, not instances: each run builds its own dialect
 _FACTORIES: dict[str, Callable[[], HarnessDialect]] = {"chargeover": chargeover}
@@ -16,6 +16,11 @@ _FACTORIES: dict[str, Callable[[], HarnessDialect]] = {"chargeover": chargeover}
 
 class UnknownVendor(SettingsError):
     """No harness dialect ships for this vendor (yet)."""
+
+
+def vendors() -> tuple[str, ...]:
+    """Every vendor the harness can check."""
+    return tuple(sorted(_FACTORIES))
 
 
 def by_name(vendor: str) -> HarnessDialect:
