@@ -20,11 +20,11 @@ from starlette.routing import Route, request_response
 from starlette.types import Receive, Scope, Send
 
 from chargeover_emulator.config import Settings
-from chargeover_emulator.dispatcher import NO_BODY, ApiRequest, ApiResult
 from chargeover_emulator.emulator import Emulator
+from chargeover_emulator.encoding import encode
 from chargeover_emulator.errors import ApiError, BadRequest, NotFound, ServerError
+from chargeover_emulator.exchange import NO_BODY, ApiRequest, ApiResult
 from chargeover_emulator.protocol.body import decode_json_body
-from chargeover_emulator.protocol.envelope import encode
 from chargeover_emulator.protocol.numbers import non_negative_integer
 from chargeover_emulator.protocol.query import parse_query
 from chargeover_emulator.validation import HEADER as VIOLATIONS_HEADER

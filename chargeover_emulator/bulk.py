@@ -9,10 +9,11 @@ from urllib.parse import urlsplit
 from jsonpath_ng.exceptions import JsonPathLexerError, JsonPathParserError
 from jsonpath_ng.parser import parse as parse_jsonpath
 
+from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import ApiError, BadRequest
+from chargeover_emulator.exchange import ApiRequest
 from chargeover_emulator.protocol.envelope import error_body, ok_body
 from chargeover_emulator.protocol.query import parse_query
-from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.storage.database import Database
 
 __all__ = ["MAX_BULK_REQUESTS", "BulkRunner"]
@@ -41,7 +42,6 @@ class BulkRunner:
 
     def __call__(self, ctx: RequestContext, items: list[Any]) -> list[dict[str, Any]]:
         """One `{code, status, message, response}` per request, in request order."""
-        from chargeover_emulator.dispatcher import ApiRequest
 
         results: list[dict[str, Any]] = []
         labelled: dict[str, dict[str, Any]] = {}

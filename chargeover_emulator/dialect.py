@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    import random
     import sqlite3
 
     from chargeover_emulator.config import Settings
-    from chargeover_emulator.dispatcher import ApiResult, Dispatcher
-    from chargeover_emulator.emulator import Emulator
+    from chargeover_emulator.context import RequestContext
     from chargeover_emulator.errors import ApiError
-    from chargeover_emulator.resources.context import RequestContext
+    from chargeover_emulator.exchange import ApiRequest, ApiResult
     from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
     from chargeover_emulator.storage.database import Database
     from chargeover_emulator.validation import Leniency
 
-__all__ = ["Authenticator", "Dialect", "KindHandler", "Service"]
+__all__ = ["Authenticator", "Dialect", "KindHandler", "KindHost", "Service", "Workbench"]
 
 #: an extra operation kind a dialect serves (ChargeOver's `bulk`)
 KindHandler = Callable[..., "ApiResult"]
@@ -35,6 +35,38 @@ class Authenticator(Protocol):
     """Checks one request's credentials; returns who it is (the rate limit's key)."""
 
     def authenticate(self, header: str | None, url: str, body: bytes) -> str: ...
+
+
+class KindHost(Protocol):
+    """What a dialect's own operation kinds may use of the dispatcher (ChargeOver's bulk)."""
+
+    def dispatch(self, ctx: RequestContext, request: ApiRequest) -> ApiResult:
+        """Run one more request inside the caller's transaction."""
+        ...
+
+    def json_body(self, call: Any, expected: type) -> Any:
+        """The call's parsed body, checked to be `expected` (dict or list)."""
+        ...
+
+    def validate_body(self, operation: Any, call: Any, body: Any) -> Any:
+        """The body as the validation policy passes it on."""
+        ...
+
+
+class Workbench(Protocol):
+    """What demo-data seeding may use of a running emulator."""
+
+    @property
+    def services(self) -> Mapping[str, Service]: ...
+
+    @property
+    def database(self) -> Database: ...
+
+    def context(
+        self, conn: Any, *, ipaddr: str, base_url: str, rng: random.Random | None = None
+    ) -> RequestContext:
+        """A request context for work outside any HTTP request."""
+        ...
 
 
 class Service(Protocol):
@@ -123,7 +155,7 @@ class Dialect(Protocol):
         """The vendor's answer to a method and path no operation documents."""
         ...
 
-    def handlers(self, dispatcher: Dispatcher, database: Database) -> Mapping[str, KindHandler]:
+    def handlers(self, host: KindHost, database: Database) -> Mapping[str, KindHandler]:
         """Handlers for operation kinds the engine does not know (ChargeOver's `bulk`)."""
         ...
 
@@ -135,7 +167,7 @@ class Dialect(Protocol):
         """The answer to a JSON body of the wrong type (`an object`, `an array`)."""
         ...
 
-    def seed(self, emulator: Emulator, number: int, count: int, *, progress: bool) -> None:
+    def seed(self, emulator: Workbench, number: int, count: int, *, progress: bool) -> None:
         """Deterministic demo data: `count` top-level objects from seed `number`."""
         ...
 

@@ -1,4 +1,5 @@
-"""Maps an API request (method, path under /api/v3, query, body) to a spec operation and runs it."""
+"""Maps an API request (method, path under the API prefix, query, body) to a spec operation and
+runs it: routing, validation under the policy, one handler per operation kind."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest, ConfigError
+from chargeover_emulator.exchange import NO_BODY, ApiRequest, ApiResult, Paged
 from chargeover_emulator.protocol.query import decode_segment
-from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.routing import RouteTable, split_path
 from chargeover_emulator.specdoc import Operation, SpecDocument
 from chargeover_emulator.validation import RequestValidator, Violation, query_parameters
@@ -19,39 +21,7 @@ if TYPE_CHECKING:
     from chargeover_emulator.dialect import Dialect, Service
     from chargeover_emulator.storage.database import Database
 
-__all__ = ["NO_BODY", "ApiRequest", "ApiResult", "Dispatcher", "Paged"]
-
-NO_BODY: Any = object()
-
-
-@dataclasses.dataclass
-class ApiRequest:
-    """One API call: the path is relative to /api/v3 and still percent-encoded."""
-
-    method: str
-    path: str
-    query: Mapping[str, Any]
-    body: Any = NO_BODY
-
-
-@dataclasses.dataclass(frozen=True)
-class Paged:
-    """A list page with the headers its paging family sends (`Link`, `X-Total-Count`)."""
-
-    items: Any
-    headers: dict[str, str]
-
-
-@dataclasses.dataclass
-class ApiResult:
-    """Status code, envelope `response`, an optional Location header and accepted violations."""
-
-    status: int
-    response: Any
-    location: str | None = None
-    violations: tuple[Violation, ...] = ()
-    #: response headers a service adds (a paging family's `Link`, `X-Total-Count`)
-    headers: dict[str, str] = dataclasses.field(default_factory=dict)
+__all__ = ["Call", "Dispatcher"]
 
 
 class Dispatcher:
@@ -87,7 +57,7 @@ class Dispatcher:
                 base, _, _ = operation.path.rpartition("/")
                 for alias in operation.aliases:
                     self.routes.add(operation.method, f"{base}/{alias}", operation)
-        self._handlers: dict[str, Callable[[RequestContext, Operation, _Call], ApiResult]] = {
+        self._handlers: dict[str, Callable[[RequestContext, Operation, Call], ApiResult]] = {
             **dialect.handlers(self, database),
             "list": self._list,
             "count": self._count,
@@ -115,12 +85,12 @@ class Dispatcher:
         query, accepted = self.validator.query(
             operation.operation_id, self._query_parameters[operation.operation_id], request.query
         )
-        call = _Call(request, found.params, query, accepted)
+        call = Call(request, found.params, query, accepted)
         result = self._handlers[operation.kind](ctx, operation, call)
         result.violations = tuple(call.accepted)
         return result
 
-    def _written_body(self, operation: Operation, call: _Call) -> Any:
+    def _written_body(self, operation: Operation, call: Call) -> Any:
         """A create/update body; the dialect's "no data" answer when nothing is left to write,
         also once the policy dropped what the API ignores (unknown keys, nulls)."""
         body = self.json_body(call, dict)
@@ -130,7 +100,7 @@ class Dispatcher:
             raise self.dialect.no_data()
         return body
 
-    def json_body(self, call: _Call, expected: type) -> Any:
+    def json_body(self, call: Call, expected: type) -> Any:
         """The parsed body, an empty container when absent, the dialect's 400 for a wrong type."""
         body = call.request.body
         if body is NO_BODY or body is None:
@@ -139,7 +109,7 @@ class Dispatcher:
             raise self.dialect.body_type_error("an object" if expected is dict else "an array")
         return body
 
-    def validate_body(self, operation: Operation, call: _Call, body: Any) -> Any:
+    def validate_body(self, operation: Operation, call: Call, body: Any) -> Any:
         """The body as the policy passes it on (repaired where a leniency applied)."""
         if operation.validator is None:
             return body
@@ -153,7 +123,7 @@ class Dispatcher:
             raise ConfigError(f"{operation.operation_id}: no service for its resource")
         return self.services[operation.resource]
 
-    def _key(self, ctx: RequestContext, operation: Operation, call: _Call) -> Any:
+    def _key(self, ctx: RequestContext, operation: Operation, call: Call) -> Any:
         """The addressed object's primary key (by id, or by the operation's lookup key)."""
         service = self._service(operation)
         value = call.params[_id_parameter(operation, service, call.params)]
@@ -176,27 +146,27 @@ class Dispatcher:
         path = re.sub(r"\{[^{}]+\}", lambda _: quote(str(key), safe=""), get.path, count=1)
         return self.dialect.api_prefix + path
 
-    def _list(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+    def _list(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:
         page = self._service(operation).list(ctx, call.query)
         if isinstance(page, Paged):
             return ApiResult(operation.status, page.items, headers=page.headers)
         return self._result(ctx, operation, page)
 
-    def _count(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+    def _count(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:
         return self._result(ctx, operation, self._service(operation).count(ctx, call.query))
 
-    def _create(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+    def _create(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:
         body = self._written_body(operation, call)
         service = self._service(operation)
         key = service.create(ctx, body)
         answer = self.dialect.written("create", key, lambda: service.get(ctx, key))
         return self._result(ctx, operation, answer, key)
 
-    def _get(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+    def _get(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:
         key = self._key(ctx, operation, call)
         return self._result(ctx, operation, self._service(operation).get(ctx, key))
 
-    def _update(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+    def _update(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:
         key = self._key(ctx, operation, call)
         body = self._written_body(operation, call)
         service = self._service(operation)
@@ -204,18 +174,18 @@ class Dispatcher:
         answer = self.dialect.written("update", key, lambda: service.get(ctx, key))
         return self._result(ctx, operation, answer, key)
 
-    def _delete(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+    def _delete(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:
         key = self._key(ctx, operation, call)
         self._service(operation).delete(ctx, key)
         return self._result(ctx, operation, True)
 
-    def _revisions(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+    def _revisions(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:
         key = self._key(ctx, operation, call)
         return self._result(
             ctx, operation, self._service(operation).revisions(ctx, key, call.query)
         )
 
-    def _action(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+    def _action(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:
         """An action in either URL style; the name may be an alias the spec lists."""
         service = self._service(operation)
         if operation.action is None or operation.action not in service.actions:
@@ -224,12 +194,12 @@ class Dispatcher:
         body = self.validate_body(operation, call, self.json_body(call, dict))
         return self._result(ctx, operation, service.action(ctx, key, operation.action, body))
 
-    def _constant(self, ctx: RequestContext, operation: Operation, call: _Call) -> ApiResult:
+    def _constant(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:
         return self._result(ctx, operation, operation.value)
 
 
 @dataclasses.dataclass(frozen=True)
-class _Call:
+class Call:
     """A routed request: the request and its path parameters."""
 
     request: ApiRequest

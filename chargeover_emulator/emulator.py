@@ -8,11 +8,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from chargeover_emulator.config import Settings
+from chargeover_emulator.context import RequestContext
 from chargeover_emulator.dialect import Dialect, Service
 from chargeover_emulator.dialects import load_dialect
-from chargeover_emulator.dispatcher import ApiRequest, ApiResult, Dispatcher
+from chargeover_emulator.dispatcher import Dispatcher
+from chargeover_emulator.exchange import ApiRequest, ApiResult
 from chargeover_emulator.ratelimit import RateLimiter
-from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.specdoc import SpecDocument
 from chargeover_emulator.storage.database import Database
 from chargeover_emulator.validation import RequestValidator, ViolationLedger

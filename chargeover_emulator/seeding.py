@@ -7,7 +7,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from chargeover_emulator.emulator import Emulator
+from chargeover_emulator.dialect import Workbench
 from chargeover_emulator.resources.catalogue import ITEMS
 
 __all__ = ["seed"]
@@ -66,7 +66,7 @@ def _invoice(rng: random.Random, customer_id: int) -> dict[str, Any]:
     }
 
 
-def seed(emulator: Emulator, seed_number: int, count: int, *, progress: bool = False) -> None:
+def seed(emulator: Workbench, seed_number: int, count: int, *, progress: bool = False) -> None:
     """Create `count` customers, each with a primary contact and 0-3 invoices, reproducibly."""
     rng = random.Random(seed_number)
     customers = emulator.services["customer"]

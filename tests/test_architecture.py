@@ -150,7 +150,8 @@ EMULATOR_LAYERS: dict[str, list[str]] = {
     "chargeover_emulator.app": ["chargeover_emulator.emulator"],
     "chargeover_emulator.emulator": ["chargeover_emulator.dialects"],
     "chargeover_emulator.dialects": ["chargeover_emulator.dispatcher"],
-    "chargeover_emulator.dispatcher": ["chargeover_emulator.resources"],
+    # the engine's dispatcher reaches storage, never ChargeOver's resources (engine-knows-no-vendor)
+    "chargeover_emulator.dispatcher": ["chargeover_emulator.storage"],
     "chargeover_emulator.resources": [
         "chargeover_emulator.storage",
         "chargeover_emulator.errors",
@@ -164,12 +165,20 @@ EMULATOR_LAYERS: dict[str, list[str]] = {
 }
 
 
+def engine_and_vendor_modules() -> dict[str, list[str]]:
+    """Every module the engine-knows-no-vendor contract names, importing nothing."""
+    (contract,) = (
+        c for c in pyproject_config()["contracts"] if c["id"] == "engine-knows-no-vendor"
+    )
+    return {name: [] for name in (*contract["source_modules"], *contract["forbidden_modules"])}
+
+
 def lint_package_tree(
     root: Path, imports: Mapping[str, Iterable[str]]
 ) -> subprocess.CompletedProcess[str]:
     """Lint a throwaway tree; a `chargeover_emulator` in it gets the layer modules too."""
     if "chargeover_emulator" in imports:
-        imports = {**EMULATOR_LAYERS, **imports}
+        imports = {**engine_and_vendor_modules(), **EMULATOR_LAYERS, **imports}
     tree = make_package_tree(root / "src", imports)
     roots = {name.split(".")[0] for name in imports}
     config = write_config(restricted_to(pyproject_config(), roots), root / "il.toml")
@@ -259,6 +268,22 @@ def test_a_generated_package_is_checked_while_the_other_is_not_generated(tmp_pat
             )
             for imported in ("chargeover_emulator.errors", "starlette")
         ),
+        # the engine never imports ChargeOver's dialect code, whatever the layers allow
+        *(
+            (
+                importer,
+                imported,
+                "engine-knows-no-vendor",
+                f"{importer} is not allowed to import {imported}",
+            )
+            for importer, imported in [
+                ("chargeover_emulator.dispatcher", "chargeover_emulator.quirks"),
+                ("chargeover_emulator.dispatcher", "chargeover_emulator.resources"),
+                ("chargeover_emulator.app", "chargeover_emulator.protocol.envelope"),
+                ("chargeover_emulator.validation", "chargeover_emulator.protocol.where"),
+                ("chargeover_emulator.emulator", "chargeover_emulator.dialects.chargeover"),
+            ]
+        ),
         # the cycle this contract was written for: invoices <-> invoice_actions
         (
             "chargeover_emulator.resources.invoice_actions",
@@ -271,7 +296,7 @@ def test_a_generated_package_is_checked_while_the_other_is_not_generated(tmp_pat
 def test_an_import_against_the_emulator_layers_is_reported(
     tmp_path: Path, importer: str, imported: str, contract_id: str, report: str
 ) -> None:
-    imports = {**EMULATOR_LAYERS, importer: [*EMULATOR_LAYERS[importer], imported]}
+    imports = {**EMULATOR_LAYERS, importer: [*EMULATOR_LAYERS.get(importer, []), imported]}
     result = lint_package_tree(tmp_path, {**ALLOWED_IMPORTS, **imports})
     assert result.returncode == 1, result.stdout + result.stderr
     assert f"{contract_named(contract_id)} BROKEN" in result.stdout

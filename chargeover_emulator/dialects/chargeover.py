@@ -8,14 +8,15 @@ import datetime as dt
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chargeover_emulator.auth import Authenticator
 from chargeover_emulator.bulk import BulkRunner
 from chargeover_emulator.config import Settings
-from chargeover_emulator.dialect import KindHandler, Service
-from chargeover_emulator.dispatcher import ApiResult, Dispatcher
+from chargeover_emulator.context import RequestContext
+from chargeover_emulator.dialect import KindHandler, KindHost, Service, Workbench
 from chargeover_emulator.errors import ApiError, BadRequest, ConfigError
+from chargeover_emulator.exchange import ApiResult
 from chargeover_emulator.protocol.envelope import error_body, ok_body
 from chargeover_emulator.quirks import (
     BODY_LENIENCIES,
@@ -25,14 +26,11 @@ from chargeover_emulator.quirks import (
     no_route,
 )
 from chargeover_emulator.resources.catalogue import install_catalogue
-from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.resources.invoices import InvoiceService
 from chargeover_emulator.resources.registry import build_services
+from chargeover_emulator.seeding import seed
 from chargeover_emulator.specdoc import Operation, SpecDocument, locate_spec
 from chargeover_emulator.storage.database import Database
-
-if TYPE_CHECKING:
-    from chargeover_emulator.emulator import Emulator
 
 __all__ = ["ChargeOverDialect"]
 
@@ -100,14 +98,14 @@ class ChargeOverDialect:
     ) -> ApiError:
         return no_route(method, path, segments, resources)
 
-    def handlers(self, dispatcher: Dispatcher, database: Database) -> Mapping[str, KindHandler]:
-        runner = BulkRunner(database, dispatcher.dispatch)
+    def handlers(self, host: KindHost, database: Database) -> Mapping[str, KindHandler]:
+        runner = BulkRunner(database, host.dispatch)
 
         def bulk(ctx: RequestContext, operation: Operation, call: Any) -> ApiResult:
             """`POST /_bulk`: up to 25 requests, each in a savepoint, results in order."""
-            items = dispatcher.json_body(call, list)
+            items = host.json_body(call, list)
             runner.check(items)
-            items = dispatcher.validate_body(operation, call, items)
+            items = host.validate_body(operation, call, items)
             return ApiResult(operation.status, {"_bulk": runner(ctx, items)})
 
         return {"bulk": bulk}
@@ -120,10 +118,8 @@ class ChargeOverDialect:
             f"Missing or invalid parameter: the request body must be a JSON {expected}."
         )
 
-    def seed(self, emulator: Emulator, number: int, count: int, *, progress: bool) -> None:
+    def seed(self, emulator: Workbench, number: int, count: int, *, progress: bool) -> None:
         """Customers, each with a contact and up to 3 invoices (idempotent is issue 19's)."""
-        from chargeover_emulator.seeding import seed  # seeding drives a whole Emulator
-
         seed(emulator, number, count, progress=progress)
 
     def written(self, kind: str, key: Any, read: Callable[[], Any]) -> Any:

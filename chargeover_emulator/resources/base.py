@@ -7,13 +7,13 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from chargeover_emulator.context import RequestContext
+from chargeover_emulator.encoding import RenderedJson, encode
 from chargeover_emulator.errors import BadRequest, NotFound
-from chargeover_emulator.protocol.envelope import RenderedJson, encode
 from chargeover_emulator.protocol.numbers import decimal_integer
 from chargeover_emulator.protocol.order import compile_order, parse_order
 from chargeover_emulator.protocol.paging import parse_page
 from chargeover_emulator.protocol.where import FieldTarget, Relation, compile_where, parse_where
-from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.resources.records import Records
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 from chargeover_emulator.storage.rendered import RenderedRows

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from chargeover_emulator.context import RequestContext
 from chargeover_emulator.resources.addresses import address_block
 from chargeover_emulator.resources.catalogue import (
     CURRENCIES,
@@ -19,7 +20,6 @@ from chargeover_emulator.resources.catalogue import (
     DEFAULT_TERMS_ID,
     TERMS,
 )
-from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.resources.invoice_records import CustomerTotals, InvoiceRecords
 from chargeover_emulator.resources.records import Records
 from chargeover_emulator.storage.tables import Table

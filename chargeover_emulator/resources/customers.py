@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Protocol
 
+from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.catalogue import CURRENCIES, DEFAULT_TERMS_ID, TERMS
-from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.resources.customer_directory import SUPERUSER_FIELDS, CustomerDirectory
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 

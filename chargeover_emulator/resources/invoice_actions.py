@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.base import Action, stamp
-from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.resources.invoice_payments import InvoicePayments
 from chargeover_emulator.resources.payments import charge
 from chargeover_emulator.resources.records import Records

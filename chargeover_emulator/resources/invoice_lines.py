@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.catalogue import find_item
-from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.resources.records import Records
 from chargeover_emulator.specdoc import Property
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chargeover_emulator.resources.context import RequestContext
+from chargeover_emulator.context import RequestContext
 
 __all__ = ["InvoicePayments"]
 

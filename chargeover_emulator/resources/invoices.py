@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Protocol
 
+from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.catalogue import DEFAULT_TERMS_ID, TERMS
-from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.resources.invoice_actions import InvoiceActions
 from chargeover_emulator.resources.invoice_lines import LineItems
 from chargeover_emulator.resources.invoice_payments import InvoicePayments

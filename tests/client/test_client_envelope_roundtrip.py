@@ -36,6 +36,7 @@ from chargeover_client.lib import (
 )
 from chargeover_client.lib import ServerError as ClientServerError
 from chargeover_client.types import Response
+from chargeover_emulator.encoding import encode
 from chargeover_emulator.errors import (
     ApiError,
     BadRequest,
@@ -44,7 +45,7 @@ from chargeover_emulator.errors import (
     TooManyRequests,
     Unauthorized,
 )
-from chargeover_emulator.protocol.envelope import encode, error_body, ok_body
+from chargeover_emulator.protocol.envelope import error_body, ok_body
 from chargeover_emulator.protocol.envelope_rules import envelope_problems
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "spec" / "chargeover.openapi.yaml"

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from chargeover_emulator.config import Settings
-from chargeover_emulator.dialect import Authenticator, KindHandler, Service
-from chargeover_emulator.dispatcher import ApiResult, Dispatcher, Paged
+from chargeover_emulator.context import RequestContext
+from chargeover_emulator.dialect import Authenticator, KindHandler, KindHost, Service
 from chargeover_emulator.errors import ApiError, BadRequest, ConfigError, NotFound, Unauthorized
+from chargeover_emulator.exchange import ApiResult, Paged
 from chargeover_emulator.link_paging import link_headers, page_window
-from chargeover_emulator.resources.context import RequestContext
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 from chargeover_emulator.storage.database import Database
 
@@ -160,7 +160,7 @@ class ToyDialect:
     ) -> ApiError:
         return NotFound(f"no route for {method} {path or '/'}")
 
-    def handlers(self, dispatcher: Dispatcher, database: Database) -> Mapping[str, KindHandler]:
+    def handlers(self, host: KindHost, database: Database) -> Mapping[str, KindHandler]:
         return {}
 
     def no_data(self) -> ApiError:

@@ -27,8 +27,8 @@ from starlette.applications import Starlette
 
 from chargeover_emulator.app import create_app
 from chargeover_emulator.config import RateLimit, Settings
-from chargeover_emulator.dispatcher import Paged
 from chargeover_emulator.emulator import Emulator
+from chargeover_emulator.exchange import Paged
 from tests.emulator.conftest import make_client
 from tests.toy.dialect import TOKEN, ToyDialect, WidgetService
 
