@@ -121,6 +121,11 @@ def _signed_url(request: Request, origin: str) -> str:
     return f"{origin}{path}" + (f"?{query}" if query else "")
 
 
+def _reported(violations: Any) -> str:
+    """The `X-Emulator-Violations` value: names from the spec only, never a value sent."""
+    return ", ".join(violation.describe() for violation in violations)
+
+
 def create_app(settings: Settings | None = None, *, emulator: Emulator | None = None) -> Starlette:
     """The emulator app; `settings` default to CHARGEOVER_EMULATOR_* variables, then defaults."""
     state = emulator or Emulator(settings or Settings.from_env())
@@ -129,7 +134,10 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
 
     def _envelope(error: ApiError) -> Response:
         """The single place an error becomes an HTTP response, in the vendor's error shape."""
-        return _json(dialect.failure(error), error.status_code, dict(error.headers) or None)
+        headers = dict(error.headers)
+        if error.violations:
+            headers[VIOLATIONS_HEADER] = _reported(error.violations)
+        return _json(dialect.failure(error), error.status_code, headers or None)
 
     async def api(request: Request) -> Response:
         """Every API request: body limit, auth, rate limit, one transaction, the vendor's body."""
@@ -145,6 +153,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
                 path=_api_path(request, prefix),
                 query=_api_query(request),
                 body=_body(request, raw),
+                headers=dict(request.headers),  # Starlette's names are lower-case already
             )
             base_url = origin
             ipaddr = request.client.host if request.client else "127.0.0.1"
@@ -155,8 +164,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
         if result.location:
             headers["Location"] = result.location
         if result.violations:
-            # names from the spec only: a value the client sent is never echoed into a header
-            headers[VIOLATIONS_HEADER] = ", ".join(v.describe() for v in result.violations)
+            headers[VIOLATIONS_HEADER] = _reported(result.violations)
         return _json(dialect.success(result), result.status, headers)
 
     async def openapi(request: Request) -> Response:

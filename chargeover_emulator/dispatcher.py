@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from chargeover_emulator.context import RequestContext
-from chargeover_emulator.errors import BadRequest, ConfigError
+from chargeover_emulator.errors import ApiError, BadRequest, ConfigError
 from chargeover_emulator.exchange import NO_BODY, ApiRequest, ApiResult, Paged
 from chargeover_emulator.protocol.query import decode_segment
 from chargeover_emulator.routing import RouteTable, split_path
 from chargeover_emulator.specdoc import Operation, SpecDocument
-from chargeover_emulator.validation import RequestValidator, Violation, query_parameters
+from chargeover_emulator.validation import RequestValidator, Violation, declared_parameters
 
 if TYPE_CHECKING:
     from chargeover_emulator.dialect import Dialect, Service
@@ -44,11 +44,12 @@ class Dispatcher:
         self.validator = validator
         self.dialect = dialect
         self.routes: RouteTable[Operation] = RouteTable()
-        self._query_parameters = {
-            operation.operation_id: query_parameters(
-                operation.parameters, document.value_kind, document.validator
+        self._parameters = {
+            (operation.operation_id, location): declared_parameters(
+                operation.parameters, document.value_kind, document.validator, location=location
             )
             for operation in document.operations.values()
+            for location in ("query", "path", "header")
         }
         for operation in document.operations.values():
             self.routes.add(operation.method, operation.path, operation)
@@ -82,11 +83,22 @@ class Dispatcher:
         if found is None:
             raise self.dialect.no_route(method, request.path, segments, set(self.services))
         operation = found.target
-        query, accepted = self.validator.query(
-            operation.operation_id, self._query_parameters[operation.operation_id], request.query
+        op = operation.operation_id
+        accepted = self.validator.path(
+            op,
+            self._parameters[op, "path"],
+            found.params,
+            alternatives=lambda name, value: self._lookup_form(operation, name, value),
         )
+        accepted += self.validator.headers(op, self._parameters[op, "header"], request.headers)
+        query, in_query = self.validator.query(op, self._parameters[op, "query"], request.query)
+        accepted += in_query
         call = Call(request, found.params, query, accepted)
-        result = self._handlers[operation.kind](ctx, operation, call)
+        try:
+            result = self._handlers[operation.kind](ctx, operation, call)
+        except ApiError as error:
+            error.violations = tuple(call.accepted)  # still reported on the error response
+            raise
         result.violations = tuple(call.accepted)
         return result
 
@@ -108,6 +120,15 @@ class Dispatcher:
         if not isinstance(body, expected):
             raise self.dialect.body_type_error("an object" if expected is dict else "an array")
         return body
+
+    def _lookup_form(self, operation: Operation, name: str, value: str) -> bool:
+        """`external_key:abc` where the primary key is declared: a form `x-kit-resource`
+        documents (`lookup-keys`), not a violation of the id's schema."""
+        if operation.resource is None or operation.resource not in self.services:
+            return False
+        spec = self.services[operation.resource].spec
+        key, colon, rest = value.partition(":")
+        return name == spec.primary_key and bool(colon and rest) and key in spec.lookup_keys
 
     def validate_body(self, operation: Operation, call: Call, body: Any) -> Any:
         """The body as the policy passes it on (repaired where a leniency applied)."""

@@ -56,6 +56,8 @@ class ApiError(EmulatorError):
         self.details = details or {}
         #: response headers the error carries (a 401's challenge)
         self.headers: Mapping[str, str] = MappingProxyType(dict(headers or {}))
+        #: spec violations the validation policy had accepted before the request failed
+        self.violations: tuple[Any, ...] = ()
 
 
 class BadRequest(ApiError):

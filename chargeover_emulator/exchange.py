@@ -22,6 +22,8 @@ class ApiRequest:
     path: str
     query: Mapping[str, Any]
     body: Any = NO_BODY
+    #: request headers, names lower-cased (bulk items carry none)
+    headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -62,6 +62,17 @@ LENIENCIES = (
         evidence="PHP SDK find() sends limit=0 (fact sheet §7.1); read as the default like lists",
     ),
     Leniency(
+        name="unreadable-id-is-not-found",
+        component="path",
+        rules=frozenset({"type", "minimum", "maximum"}),
+        repair=keep_value,
+        evidence=(
+            "REC `missing_customer`: an id the API cannot find is a 404; what it answers for an "
+            "id that is no whole number (or is beyond int64) is UNCONFIRMED, and the emulator "
+            "looks it up and answers 404 as it always did"
+        ),
+    ),
+    Leniency(
         name="email-flag-outside-0-1-is-ignored",
         component="query",
         rules=frozenset({"enum", "type"}),

@@ -44,8 +44,10 @@ __all__ = [
     "RequestValidator",
     "Violation",
     "ViolationLedger",
+    "declared_parameters",
     "drop_parameter",
     "keep_value",
+    "query_parameters",
 ]
 
 Policy = Literal["faithful", "strict"]
@@ -157,6 +159,7 @@ class _Parameter:
     name: str
     kind: str
     validator: jsonschema_rs.Validator
+    required: bool = False
 
 
 class RequestValidator:
@@ -194,6 +197,41 @@ class RequestValidator:
                 for violation in _check_parameter(parameter, raw):
                     accepted.append(self._settle(operation_id, violation, raw, repaired, name))
         return repaired, accepted
+
+    def path(
+        self,
+        operation_id: str,
+        parameters: Mapping[str, _Parameter],
+        values: Mapping[str, str],
+        *,
+        alternatives: Callable[[str, str], bool] = lambda name, value: False,
+    ) -> list[Violation]:
+        """Path parameters, decoded; `alternatives(name, value)` names a documented other form
+        of a value (an `external_key:...` lookup where an id is declared), which is no violation."""
+        accepted: list[Violation] = []
+        for name, parameter in parameters.items():
+            value = values.get(name)
+            if value is None or alternatives(name, value):
+                continue
+            for violation in _check_parameter(parameter, value, "path"):
+                accepted.append(self._settle(operation_id, violation, value, {}, name))
+        return accepted
+
+    def headers(
+        self, operation_id: str, parameters: Mapping[str, _Parameter], headers: Mapping[str, str]
+    ) -> list[Violation]:
+        """Declared header parameters (lower-case names): required ones present, values valid."""
+        accepted: list[Violation] = []
+        for name, parameter in parameters.items():
+            value = headers.get(name)
+            if value is None:
+                if parameter.required:
+                    missing = Violation("header", f"/{name}", "required", "is required")
+                    accepted.append(self._settle(operation_id, missing, None, {}, name))
+                continue
+            for violation in _check_parameter(parameter, value, "header"):
+                accepted.append(self._settle(operation_id, violation, value, {}, name))
+        return accepted
 
     def body(
         self, operation_id: str, validator: jsonschema_rs.Validator, body: Any
@@ -253,31 +291,46 @@ class RequestValidator:
         return self._record(operation_id, violation, leniency.name)
 
 
+def declared_parameters(
+    parameters: Iterable[Mapping[str, Any]],
+    kind_of: Callable[[Any], str],
+    validator_for: Callable[[Any], jsonschema_rs.Validator],
+    *,
+    location: str = "query",
+) -> dict[str, _Parameter]:
+    """The operation's parameters `in` one location (query, path, header), each with its
+    coercion kind and schema validator; header names are lower-cased (HTTP ignores case)."""
+    found: dict[str, _Parameter] = {}
+    for parameter in parameters:
+        if parameter.get("in") != location or "schema" not in parameter:
+            continue
+        schema = parameter["schema"]
+        name = str(parameter["name"])
+        name = name.lower() if location == "header" else name
+        found[name] = _Parameter(
+            name, kind_of(schema), validator_for(schema), bool(parameter.get("required"))
+        )
+    return found
+
+
 def query_parameters(
     parameters: Iterable[Mapping[str, Any]],
     kind_of: Callable[[Any], str],
     validator_for: Callable[[Any], jsonschema_rs.Validator],
 ) -> dict[str, _Parameter]:
-    """The operation's query parameters, each with its coercion kind and schema validator."""
-    found: dict[str, _Parameter] = {}
-    for parameter in parameters:
-        if parameter.get("in") != "query" or "schema" not in parameter:
-            continue
-        schema = parameter["schema"]
-        name = str(parameter["name"])
-        found[name] = _Parameter(name, kind_of(schema), validator_for(schema))
-    return found
+    """The operation's query parameters (see `declared_parameters`)."""
+    return declared_parameters(parameters, kind_of, validator_for, location="query")
 
 
-def _check_parameter(parameter: _Parameter, raw: Any) -> list[Violation]:
+def _check_parameter(parameter: _Parameter, raw: Any, component: str = "query") -> list[Violation]:
     """Coerce one textual value by the parameter's type, then validate it."""
     pointer = f"/{parameter.name}"
     value = _coerce(parameter.kind, raw)
     if value is _UNREADABLE:
-        return [Violation("query", pointer, "type", f"not a valid {parameter.kind}")]
+        return [Violation(component, pointer, "type", f"not a valid {parameter.kind}")]
     return [
-        Violation("query", pointer, str(error.schema_path[-1]) if error.schema_path else "schema",
-                  error.message)
+        Violation(component, pointer,
+                  str(error.schema_path[-1]) if error.schema_path else "schema", error.message)
         for error in parameter.validator.iter_errors(value)
     ]  # fmt: skip
 

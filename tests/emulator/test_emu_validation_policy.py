@@ -11,9 +11,15 @@ from starlette.testclient import TestClient
 
 from chargeover_emulator.config import Settings
 from chargeover_emulator.emulator import Emulator
-from chargeover_emulator.errors import ConfigError
+from chargeover_emulator.errors import BadRequest, ConfigError
 from chargeover_emulator.quirks import LENIENCIES
-from chargeover_emulator.validation import HEADER
+from chargeover_emulator.specdoc import SpecDocument, locate_spec
+from chargeover_emulator.validation import (
+    HEADER,
+    RequestValidator,
+    ViolationLedger,
+    declared_parameters,
+)
 from tests.emulator.conftest import policy_emulator
 
 # (request path, the violation's where, its rule, the leniency faithful applies)
@@ -152,3 +158,61 @@ def test_every_leniency_says_why() -> None:
 def test_an_unknown_policy_is_a_configuration_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="faithful or strict"):
         Settings.from_env({}, db=str(tmp_path / "x.sqlite3"), validation="lenient")
+
+
+# -- path parameters ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("path", "rule"), [("/api/v3/customer/abc", "type"), ("/api/v3/customer/0", "minimum")]
+)
+def test_an_unreadable_id_is_the_vendors_400_under_strict(
+    tmp_path: Path, path: str, rule: str
+) -> None:
+    client, emulator = policy_client(tmp_path, "strict")
+    try:
+        body = client.get(path).json()
+        assert body["code"] == 400
+        assert body["details"] == {"component": "path", "pointer": "/customer_id", "rule": rule}
+    finally:
+        emulator.close()
+
+
+def test_an_unreadable_id_is_not_found_and_reported_under_faithful(tmp_path: Path) -> None:
+    client, emulator = policy_client(tmp_path, "faithful")
+    try:
+        response = client.get("/api/v3/customer/abc")
+        assert (response.status_code, response.json()["response"]) == (404, None)
+        assert response.headers[HEADER] == (
+            "path/customer_id type accepted: unreadable-id-is-not-found"
+        )
+        assert emulator.violations.total() == 1
+    finally:
+        emulator.close()
+
+
+def test_documented_lookup_forms_are_no_violation(tmp_path: Path, policy: str) -> None:
+    """`external_key:` and `token:` in an id parameter: `x-kit-resource.lookup-keys` names them."""
+    client, emulator = policy_client(tmp_path, policy)
+    try:
+        client.put("/api/v3/customer/1", json={"external_key": "ext-1"})
+        response = client.put("/api/v3/customer/external_key:ext-1", json={"company": "Renamed"})
+        assert response.status_code == 202
+        assert HEADER not in response.headers
+        assert client.get("/api/v3/customer/external_key:nope").status_code == 404
+        assert emulator.violations.total() == 0
+    finally:
+        emulator.close()
+
+
+def test_a_missing_required_header_is_a_violation() -> None:
+    """The engine checks declared headers; ChargeOver declares none, so this uses one directly."""
+    document = SpecDocument.load(locate_spec())
+    required = declared_parameters(
+        [{"name": "X-Trace", "in": "header", "required": True, "schema": {"type": "string"}}],
+        document.value_kind,
+        document.validator,
+        location="header",
+    )
+    strict = RequestValidator("strict", (), ViolationLedger())
+    with pytest.raises(BadRequest, match="header/x-trace: is required"):
+        strict.headers("op", required, {})
+    assert strict.headers("op", required, {"x-trace": "abc"}) == []

@@ -103,6 +103,17 @@ def test_errors_come_in_the_toys_own_shape(toy: Any) -> None:
     assert "WWW-Authenticate" not in denied.headers  # ChargeOver's Basic challenge is not the toy's
 
 
+def test_declared_headers_are_validated(toy: Any) -> None:
+    """The toy declares an optional `Idempotency-Key` (at most 64 characters) on create."""
+    fine = toy.post("/v1/widgets", json={"name": "w"}, headers={"Idempotency-Key": "k" * 64})
+    assert fine.status_code == 201
+    long = toy.post("/v1/widgets", json={"name": "w"}, headers={"Idempotency-Key": "k" * 65})
+    assert long.status_code == 400
+    assert long.json()["error"]["message"].startswith(
+        "Missing or invalid parameter: header/idempotency-key"
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
