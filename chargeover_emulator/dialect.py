@@ -44,7 +44,7 @@ class KindHost(Protocol):
         """Run one more request inside the caller's transaction."""
         ...
 
-    def json_body(self, call: Any, expected: type) -> Any:
+    def json_body(self, operation: Any, call: Any, expected: type) -> Any:
         """The call's parsed body, checked to be `expected` (dict or list)."""
         ...
 

@@ -105,17 +105,22 @@ class Dispatcher:
     def _written_body(self, operation: Operation, call: Call) -> Any:
         """A create/update body; the dialect's "no data" answer when nothing is left to write,
         also once the policy dropped what the API ignores (unknown keys, nulls)."""
-        body = self.json_body(call, dict)
+        body = self.json_body(operation, call, dict)
         if body:
             body = self.validate_body(operation, call, body)
         if not body:
             raise self.dialect.no_data()
         return body
 
-    def json_body(self, call: Call, expected: type) -> Any:
-        """The parsed body, an empty container when absent, the dialect's 400 for a wrong type."""
+    def json_body(self, operation: Operation, call: Call, expected: type) -> Any:
+        """The parsed body, an empty container when absent, the dialect's 400 for a wrong type;
+        a JSON `null` is no body only where the validation policy accepts it."""
         body = call.request.body
-        if body is NO_BODY or body is None:
+        if body is None:
+            kind = "an object" if expected is dict else "an array"
+            call.accepted.append(self.validator.null_body(operation.operation_id, kind))
+            return expected()
+        if body is NO_BODY:
             return expected()
         if not isinstance(body, expected):
             raise self.dialect.body_type_error("an object" if expected is dict else "an array")
@@ -212,7 +217,7 @@ class Dispatcher:
         if operation.action is None or operation.action not in service.actions:
             raise BadRequest(f'Unknown action "{operation.action}" for {service.spec.name}.')
         key = self._key(ctx, operation, call)
-        body = self.validate_body(operation, call, self.json_body(call, dict))
+        body = self.validate_body(operation, call, self.json_body(operation, call, dict))
         return self._result(ctx, operation, service.action(ctx, key, operation.action, body))
 
     def _constant(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:

@@ -13,7 +13,7 @@ from typing import Any
 
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.protocol.numbers import decimal_integer, decimal_number
-from chargeover_emulator.validation import DROP, Leniency, drop_parameter, keep_value
+from chargeover_emulator.validation import DROP, NULL_BODY, Leniency, drop_parameter, keep_value
 
 __all__ = [
     "BODY_LENIENCIES",
@@ -185,6 +185,17 @@ BODY_LENIENCIES = (
         evidence=(
             "the C# SDK sends every date as `2015-06-08T00:00:00`; fact sheet §12: date input "
             "accepts datetimes"
+        ),
+    ),
+    Leniency(
+        name="null-body-is-no-body",
+        component="body",
+        rules=frozenset({"type"}),
+        accepts=lambda raw, detail: raw is None and detail is NULL_BODY,
+        fix=lambda _raw, _detail: DROP,
+        evidence=(
+            "fact sheet §9: a bulk item's `payload` is an object or null, null meaning no data; "
+            "a top-level JSON null on an action whose body is optional is read the same way"
         ),
     ),
     Leniency(

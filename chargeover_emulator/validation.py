@@ -38,6 +38,7 @@ from chargeover_emulator.protocol.numbers import (
 
 __all__ = [
     "DROP",
+    "NULL_BODY",
     "POLICIES",
     "Leniency",
     "Policy",
@@ -270,6 +271,18 @@ class RequestValidator:
                 accepted.append(self._record(operation_id, violation, leniency.name))
         raise _body_violation(next(iter(validator.iter_errors(body)))).error()
 
+    def null_body(self, operation_id: str, expected: str) -> Violation:
+        """A JSON `null` where the operation's body is optional: no body, if a leniency says so."""
+        violation = Violation("body", "", "type", f"null is not {expected}")
+        if self.policy == "strict":
+            raise violation.error()
+        leniency = next(
+            (item for item in self.leniencies if item.covers(violation, None, NULL_BODY)), None
+        )
+        if leniency is None:
+            raise violation.error()
+        return self._record(operation_id, violation, leniency.name)
+
     def _record(self, operation_id: str, violation: Violation, leniency: str) -> Violation:
         accepted = dataclasses.replace(violation, leniency=leniency)
         self.ledger.record(operation_id, accepted)
@@ -338,6 +351,8 @@ def _check_parameter(parameter: _Parameter, raw: Any, component: str = "query") 
 _UNREADABLE: Any = object()
 #: a body fix's answer for "read the key as absent"
 DROP: Any = object()
+#: the `detail` a leniency sees for a whole body that is JSON `null`
+NULL_BODY: Any = object()
 _BODY_PASSES = 4
 
 

@@ -103,7 +103,7 @@ class ChargeOverDialect:
 
         def bulk(ctx: RequestContext, operation: Operation, call: Any) -> ApiResult:
             """`POST /_bulk`: up to 25 requests, each in a savepoint, results in order."""
-            items = host.json_body(call, list)
+            items = host.json_body(operation, call, list)
             runner.check(items)
             items = host.validate_body(operation, call, items)
             return ApiResult(operation.status, {"_bulk": runner(ctx, items)})

@@ -1,0 +1,84 @@
+"""Against a target the harness does not host, the dialect's listed leniencies are waived, and
+nothing else: a `faithful` emulator behind a real URL passes a read-only run because of them."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+
+from chargeover_emulator.app import create_app
+from chargeover_emulator.config import Settings as EmulatorSettings
+from contracts.dialects import by_name
+from contracts.reporting import Progress, RunReport
+from contracts.runner import run
+from contracts.settings import Settings
+from tests.contracts.conftest import SMALL
+
+Credentials = tuple[str, str]
+
+
+@pytest.fixture
+def faithful_url() -> Iterator[tuple[str, Credentials]]:
+    """A `faithful` emulator (the default of `serve`) over real HTTP, as a team would start it."""
+    credentials = (f"test{secrets.token_hex(6)}", secrets.token_hex(12))
+    settings = EmulatorSettings.from_env(
+        {}, db=":memory:", rate_limit="off", username=credentials[0], password=credentials[1]
+    )
+    assert settings.validation == "faithful"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}/api/v3", credentials
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def read_only_run(url: str, credentials: Credentials, *, waivers: bool) -> RunReport:
+    settings = Settings.from_env(
+        {},
+        target="url",
+        base_url=url,
+        username=credentials[0],
+        password=credentials[1],
+        operation_ids=("listCustomers", "listCustomerRevisions"),
+        phases=("coverage",),
+        seed=1,
+        rate_limit_per_minute=100_000,  # our own server; a sandbox keeps the default 200
+        profile_override=SMALL,
+    )
+    dialect = by_name("chargeover")
+    if not waivers:
+        dialect = dataclasses.replace(dialect, waivers=())
+    return run(settings, dialect=dialect, progress=Progress(io.StringIO()))
+
+
+def test_a_faithful_target_passes_with_exactly_its_leniencies_waived(
+    faithful_url: tuple[str, Credentials],
+) -> None:
+    report = read_only_run(*faithful_url, waivers=True)
+    assert report.ok, report.markdown()
+    assert "documented-leniency" in report.markdown()
+
+
+def test_without_the_waiver_the_same_run_reports_the_accepted_violations(
+    faithful_url: tuple[str, Credentials],
+) -> None:
+    report = read_only_run(*faithful_url, waivers=False)
+    assert not report.ok
+    assert "Schema-violating request accepted" in report.markdown()
