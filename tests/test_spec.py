@@ -21,7 +21,7 @@ from tests.spec_document import (
 SPEC = load_spec()
 OPS = list(operations(SPEC))
 SCHEMAS = SPEC["components"]["schemas"]
-RESOURCES = {name: SCHEMAS[name] for name in ("Customer", "User", "Invoice")}
+RESOURCES = {name: SCHEMAS[name] for name in ("Customer", "User", "Invoice", "Item")}
 
 
 def test_the_spec_has_every_documented_operation() -> None:
@@ -54,6 +54,8 @@ def test_the_spec_has_every_documented_operation() -> None:
     }
     assert actions <= ids
     assert {"bulk", "teapot"} <= ids
+    # items: the catalogue (list/count/create/get/update; no delete, lookups or revisions)
+    assert {"listItems", "countItems", "createItem", "getItem", "updateItem"} <= ids
     assert len(ids) == len(OPS), "operationIds must be unique"
 
 
@@ -118,8 +120,6 @@ NOT_EMBEDDED = {
     # Fragments ending in "... other invoice data here ...": not payloads on their own.
     ("002", 285): "fragment",
     ("002", 311): "fragment",
-    # The escape-syntax example queries /item, which is outside this spec's scope.
-    ("002", 351): "item resource out of scope",
 }
 
 
@@ -202,7 +202,7 @@ def test_every_list_operation_pages_with_default_10_and_maximum_500() -> None:
         for op in OPS
         if op.body["operationId"].startswith("list") and "Revisions" not in op.body["operationId"]
     ]
-    assert len(lists) == 3
+    assert len(lists) == 4
     for op in lists:
         params = {p["name"]: p for p in op.parameters}
         assert {"where", "order", "offset", "limit"} <= set(params)
@@ -249,6 +249,9 @@ def test_resource_extensions_agree_with_the_schemas(name: str) -> None:
         ("CustomerWhere", "email:EQUALS:x", False),  # not a filterable field
         ("CustomerWhere", "company:LIKE:x", False),  # not an operator
         ("UserWhere", "customers.customer_id:EQUALS:44", True),
+        ("ItemWhere", "external_key:EQUALS:Example\\:ID", True),  # seed 002 escape example
+        ("ItemWhere", "enabled:EQUALS:1", False),  # not a filterable field
+        ("ItemOrder", "tiersets:ASC", False),  # arrays cannot be sorted
         ("InvoiceWhere", "date:GTE:2015-02-01,date:LTE:2015-02-05", True),
         ("InvoiceOrder", "total:ASC", True),
         ("InvoiceOrder", "total:ASC,invoice_id:DESC", True),
@@ -267,13 +270,14 @@ def test_request_schemas_are_strict_and_response_schemas_tolerant() -> None:
         is_request = name.endswith(("Create", "Update", "Request"))
         if is_request and schema["type"] == "object":
             assert schema.get("additionalProperties") is False, name
-    for name in ("Customer", "User", "Invoice", "LineItem"):
+    for name in ("Customer", "User", "Invoice", "LineItem", "Item", "ItemTierset"):
         assert "additionalProperties" not in SCHEMAS[name], name
     assert SCHEMAS["CustomerCreate"]["required"] == ["company"]
     assert SCHEMAS["InvoiceCreate"]["properties"]["line_items"]["minItems"] == 1
     assert SCHEMAS["LineItemCreate"]["required"] == ["item_id"]
     assert "line_item_id" in SCHEMAS["LineItemUpdate"]["properties"]
-    for name in ("CustomerUpdate", "UserCreate", "UserUpdate", "InvoiceUpdate"):
+    assert SCHEMAS["ItemCreate"]["required"] == ["name"]
+    for name in ("CustomerUpdate", "UserCreate", "UserUpdate", "InvoiceUpdate", "ItemUpdate"):
         assert SCHEMAS[name]["minProperties"] == 1, "an empty write body is a 400 (No data)"
 
 

@@ -25,7 +25,6 @@ from chargeover_emulator.quirks import (
     legacy_action_segments,
     no_route,
 )
-from chargeover_emulator.resources.catalogue import install_catalogue
 from chargeover_emulator.resources.invoices import InvoiceService
 from chargeover_emulator.resources.registry import build_services
 from chargeover_emulator.seeding import seed
@@ -62,6 +61,8 @@ class ChargeOverDialect:
 
     def services(self, spec: SpecDocument, settings: Settings) -> Mapping[str, Service]:
         missing = {"customer", "user"} - set(spec.resources)
+        if "invoice" in spec.resources and "item" not in spec.resources:
+            missing.add("item")  # invoice lines name items
         if missing:
             raise ConfigError(f"the spec has no x-kit-resource for {', '.join(sorted(missing))}")
         return build_services(spec)
@@ -69,7 +70,6 @@ class ChargeOverDialect:
     def install(self, conn: sqlite3.Connection) -> None:
         for statement in _DDL:
             conn.execute(statement)
-        install_catalogue(conn)
 
     def authenticator(self, settings: Settings) -> Authenticator:
         return Authenticator(

@@ -1,9 +1,6 @@
-"""Fixed reference data: items, payment terms, currencies, statuses and user types."""
+"""Fixed reference data: the seeded items, payment terms, currencies, statuses and user types."""
 
 from __future__ import annotations
-
-import sqlite3
-from typing import Any
 
 __all__ = [
     "CUSTOMER_STATUSES",
@@ -12,11 +9,10 @@ __all__ = [
     "ITEMS",
     "TERMS",
     "USER_TYPES",
-    "find_item",
-    "install_catalogue",
 ]
 
-# Item ids used by the docs' examples (1, 293, 307) plus a few more for seeding.
+# The item table's first rows (`ItemService.install`): the ids the docs' examples use (1, 3,
+# 293, 307) plus one more for seeding; created items follow them.
 ITEMS: tuple[tuple[int, str, str, float], ...] = (
     (1, "Consulting (hourly)", "item-consulting", 2.95),
     (2, "Support plan", "item-support", 49.0),
@@ -49,29 +45,3 @@ INVOICE_STATUSES: dict[str, tuple[str, str]] = {
 }
 
 USER_TYPES: dict[int, str] = {1: "Billing", 2: "Technical", 3: "Sales"}
-
-
-def install_catalogue(conn: sqlite3.Connection) -> None:
-    """Create and fill the item table (idempotent)."""
-    conn.execute(
-        'CREATE TABLE IF NOT EXISTS "item" (item_id INTEGER PRIMARY KEY, name TEXT,'
-        " external_key TEXT, token TEXT, accounting_sku TEXT, price REAL)"
-    )
-    conn.executemany(
-        "INSERT OR IGNORE INTO item (item_id, name, external_key, token, accounting_sku, price)"
-        " VALUES (?, ?, ?, ?, NULL, ?)",
-        [(i, name, key, f"itm{i:09d}", price) for i, name, key, price in ITEMS],
-    )
-
-
-def find_item(conn: sqlite3.Connection, item_id: Any) -> dict[str, Any] | None:
-    """One catalogue item as a dict of its columns, None when the id is unknown."""
-    cursor = conn.execute(
-        "SELECT item_id, name, external_key, token, accounting_sku, price FROM item"
-        " WHERE item_id = ?",
-        [item_id],
-    )
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    return dict(zip((column[0] for column in cursor.description), row, strict=True))

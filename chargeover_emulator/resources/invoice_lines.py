@@ -1,17 +1,16 @@
-"""Invoice line items: their table, catalogue lookups, replacement on write and rendering."""
+"""Invoice line items: their table, item lookups, replacement on write and rendering."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest
-from chargeover_emulator.resources.catalogue import find_item
 from chargeover_emulator.resources.records import Records
 from chargeover_emulator.specdoc import Property
 
-__all__ = ["LineItems"]
+__all__ = ["LineItemCatalogue", "LineItems"]
 
 _LINE_DEFAULTS = {
     "is_base": False,
@@ -22,10 +21,18 @@ _LINE_DEFAULTS = {
 }
 
 
+class LineItemCatalogue(Protocol):
+    """What a line needs of the item it names: its name, keys and default price (the item
+    service owns the item table)."""
+
+    def line_defaults(self, ctx: RequestContext, item_id: Any) -> dict[str, Any] | None: ...
+
+
 class LineItems:
     """The `line_item` table, its columns taken from the spec's line item schema."""
 
-    def __init__(self, properties: Mapping[str, Property]) -> None:
+    def __init__(self, properties: Mapping[str, Property], items: LineItemCatalogue) -> None:
+        self.items = items
         columns = {name: prop.kind for name, prop in properties.items() if prop.scalar}
         columns.update(
             {
@@ -47,8 +54,8 @@ class LineItems:
         ]
 
     def _item(self, ctx: RequestContext, item_id: Any) -> dict[str, Any]:
-        """A catalogue item; unknown ids are refused unless the setting accepts them."""
-        row = find_item(ctx.conn, item_id)
+        """An existing item; unknown ids are refused unless the setting accepts them."""
+        row = self.items.line_defaults(ctx, item_id)
         if row is None:
             if ctx.settings.unknown_item_ids == "accept":
                 return {

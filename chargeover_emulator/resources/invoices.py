@@ -15,7 +15,7 @@ from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.catalogue import DEFAULT_TERMS_ID, TERMS
 from chargeover_emulator.resources.invoice_actions import InvoiceActions
-from chargeover_emulator.resources.invoice_lines import LineItems
+from chargeover_emulator.resources.invoice_lines import LineItemCatalogue, LineItems
 from chargeover_emulator.resources.invoice_payments import InvoicePayments
 from chargeover_emulator.resources.invoice_records import InvoiceRecords
 from chargeover_emulator.resources.invoice_totals import computed_fields
@@ -54,6 +54,7 @@ class InvoiceService(ResourceService):
         *,
         table: InvoiceRecords,
         customers: InvoiceCustomers,
+        items: LineItemCatalogue,
     ) -> None:
         super().__init__(spec, document, table=table)
         self.customers = customers
@@ -61,7 +62,8 @@ class InvoiceService(ResourceService):
         self.lines = LineItems(
             document.flat_properties(line_prop.item_schema)
             if line_prop and line_prop.item_schema
-            else {}
+            else {},
+            items,
         )
         self.relation_kinds = {"line_items": dict(self.lines.table.columns)}
         self.payments = InvoicePayments()

@@ -16,5 +16,5 @@ def test_list_limit_bounds_are_the_specs() -> None:
         if parameter.get("name") == "limit"
         for schema in [document.resolve(parameter["schema"])]
     }
-    assert len(bounds) == 3, bounds  # customers, users, invoices
+    assert len(bounds) == 4, bounds  # customers, users, invoices, items
     assert set(bounds.values()) == {(DEFAULT_LIMIT, MAX_LIMIT)}, bounds

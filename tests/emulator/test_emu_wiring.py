@@ -11,8 +11,10 @@ from starlette.testclient import TestClient
 from chargeover_emulator.app import create_app
 from chargeover_emulator.config import Settings
 from chargeover_emulator.emulator import Emulator
+from chargeover_emulator.errors import ConfigError
 from chargeover_emulator.resources.customers import CustomerService
 from chargeover_emulator.resources.invoices import InvoiceService
+from chargeover_emulator.resources.items import ItemService
 from chargeover_emulator.resources.users import UserService
 from chargeover_emulator.specdoc import SpecDocument
 from tests.emulator.conftest import make_client
@@ -23,12 +25,16 @@ def test_each_service_holds_what_it_was_built_with(emulator: Emulator) -> None:
     customers = emulator.services["customer"]
     users = emulator.services["user"]
     invoices = emulator.services["invoice"]
+    items = emulator.services["item"]
+    assert isinstance(items, ItemService)
     assert isinstance(customers, CustomerService)
     assert isinstance(users, UserService)
     assert isinstance(invoices, InvoiceService)
     directory = customers.directory
     assert customers.contacts is users and customers.invoices is invoices
     assert users.customers is directory and invoices.customers is directory
+    # invoice lines ask the item service, the item table's one owner
+    assert invoices.lines.items is items
     # one table object per table: the directory reads the very tables their owners write
     assert directory.table is customers.table
     assert directory.contacts is users.table and directory.invoices is invoices.table
@@ -49,7 +55,7 @@ def test_a_spec_without_invoices_serves_customers_and_users(
     monkeypatch.setattr(SpecDocument, "load", staticmethod(without_invoices))
     emulator = Emulator(settings)
     try:
-        assert set(emulator.services) == {"customer", "user"}
+        assert set(emulator.services) == {"customer", "user", "item"}
         customers = emulator.services["customer"]
         assert isinstance(customers, CustomerService) and customers.invoices is None
         client = make_client(create_app(emulator=emulator))
@@ -59,6 +65,21 @@ def test_a_spec_without_invoices_serves_customers_and_users(
         err(client.get(f"/api/v3/customer/{key}"), 404)
     finally:
         emulator.close()
+
+
+def test_a_spec_with_invoices_but_no_items_is_refused(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load = SpecDocument.load
+
+    def without_items(path: Path) -> SpecDocument:
+        document = copy.copy(load(path))
+        document.resources = {k: v for k, v in document.resources.items() if k != "item"}
+        return document
+
+    monkeypatch.setattr(SpecDocument, "load", staticmethod(without_items))
+    with pytest.raises(ConfigError, match="item"):
+        Emulator(settings)
 
 
 def test_deleting_a_customer_removes_its_invoices_with_their_lines_and_payments(

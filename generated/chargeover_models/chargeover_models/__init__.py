@@ -1878,6 +1878,201 @@ class InvoiceUpdate(BaseModel):
     """
 
 
+class ItemTierset(BaseModel):
+    """
+    An item's pricing in one currency, as read (seed 002).
+    """
+
+    tierset_id: int | None = None
+    """
+    Tierset ID #
+    """
+    currency_id: int | None = None
+    """
+    Currency ID #
+    """
+    setup: float | None = None
+    """
+    Setup fee
+    """
+    base: float | None = None
+    """
+    Base price
+    """
+    percent: float | str | None = None
+    """
+    Percentage (the recordings send `"0.000000"` on package tiersets)
+    """
+    paycycle: str | None = None
+    """
+    Payment cycle (`evy` in the docs' example)
+    """
+    pricemodel: str | None = None
+    """
+    Pricing model (`fla`, flat, in the docs' example)
+    """
+    write_datetime: str | None = None
+    """
+    Date/time created
+    """
+    mod_datetime: str | None = None
+    """
+    Date/time last modified
+    """
+    currency_symbol: str | None = None
+    """
+    Currency symbol
+    """
+    currency_iso4217: str | None = None
+    """
+    Currency ISO 4217 code
+    """
+    setup_formatted: str | None = None
+    """
+    Setup fee, formatted
+    """
+    base_formatted: str | None = None
+    """
+    Base price, formatted
+    """
+    percent_formatted: str | None = None
+    """
+    Percentage, formatted
+    """
+    pricemodel_desc: str | None = None
+    """
+    Pricing model description
+    """
+    tiers: list[dict[str, Any]] | None = None
+    """
+    Price tiers (empty for flat pricing)
+    """
+
+
+class ItemCreate(BaseModel):
+    """
+    Fields accepted when creating an item. Unconfirmed beyond the read fields (NOTES.md).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    item_type: str | None = None
+    """
+    Item type (`service` in the docs' example; the other values are unconfirmed)
+    """
+    name: Annotated[str, Field(min_length=1)]
+    """
+    Item name
+    """
+    description: str | None = None
+    """
+    Description
+    """
+    units: str | None = None
+    """
+    Units (e.g. hours)
+    """
+    enabled: bool | None = None
+    """
+    Whether the item can be used
+    """
+    accounting_sku: str | None = None
+    """
+    Accounting SKU
+    """
+    external_key: str | None = None
+    """
+    External key value
+    """
+    custom_1: str | None = None
+    """
+    Custom field #1
+    """
+    custom_2: str | None = None
+    """
+    Custom field #2
+    """
+    custom_3: str | None = None
+    """
+    Custom field #3
+    """
+    units_plural: str | None = None
+    """
+    Units, plural
+    """
+    expire_recurs: Annotated[int | None, Field(ge=0, le=9223372036854775807)] = None
+    """
+    Number of billing cycles before a subscription line of this item expires
+    """
+    trial_recurs: Annotated[int | None, Field(ge=0, le=9223372036854775807)] = None
+    """
+    Number of free trial billing cycles
+    """
+
+
+class ItemUpdate(BaseModel):
+    """
+    Fields accepted when updating an item (partial).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+    )
+    item_type: str | None = None
+    """
+    Item type (`service` in the docs' example; the other values are unconfirmed)
+    """
+    name: Annotated[str | None, Field(min_length=1)] = None
+    """
+    Item name
+    """
+    description: str | None = None
+    """
+    Description
+    """
+    units: str | None = None
+    """
+    Units (e.g. hours)
+    """
+    enabled: bool | None = None
+    """
+    Whether the item can be used
+    """
+    accounting_sku: str | None = None
+    """
+    Accounting SKU
+    """
+    external_key: str | None = None
+    """
+    External key value
+    """
+    custom_1: str | None = None
+    """
+    Custom field #1
+    """
+    custom_2: str | None = None
+    """
+    Custom field #2
+    """
+    custom_3: str | None = None
+    """
+    Custom field #3
+    """
+    units_plural: str | None = None
+    """
+    Units, plural
+    """
+    expire_recurs: Annotated[int | None, Field(ge=0, le=9223372036854775807)] = None
+    """
+    Number of billing cycles before a subscription line of this item expires
+    """
+    trial_recurs: Annotated[int | None, Field(ge=0, le=9223372036854775807)] = None
+    """
+    Number of free trial billing cycles
+    """
+
+
 class Revision(BaseModel):
     """
     One revision of an object (most recent first).
@@ -2478,7 +2673,7 @@ class BulkEnvelope(BaseModel):
     response: BulkResponse
 
 
-class Status13(StrEnum):
+class Status15(StrEnum):
     """
     `OK` on success, `Error` on failure
     """
@@ -2503,7 +2698,7 @@ class ErrorEnvelope(BaseModel):
     """
     Mirrors the HTTP status code
     """
-    status: Status13
+    status: Status15
     """
     `OK` on success, `Error` on failure
     """
@@ -2530,7 +2725,7 @@ class NotFoundEnvelope(BaseModel):
     """
     Mirrors the HTTP status code
     """
-    status: Status13
+    status: Status15
     """
     `OK` on success, `Error` on failure
     """
@@ -3102,6 +3297,89 @@ class Invoice(BaseModel):
     """
 
 
+class Item(BaseModel):
+    """
+    An item (product or service) of the catalogue as read; list and query items carry every field (seed 002's escape-syntax example is a query response with `tiersets`).
+    """
+
+    item_id: int | None = None
+    """
+    Item ID # (primary key)
+    """
+    item_type: str | None = None
+    """
+    Item type (`service` in the docs' example; the other values are unconfirmed)
+    """
+    tierset_id: int | None = None
+    """
+    Default pricing tierset ID #
+    """
+    name: str | None = None
+    """
+    Item name
+    """
+    description: str | None = None
+    """
+    Description
+    """
+    units: str | None = None
+    """
+    Units (e.g. hours)
+    """
+    enabled: bool | None = None
+    """
+    Whether the item can be used
+    """
+    accounting_sku: str | None = None
+    """
+    Accounting SKU
+    """
+    external_key: str | None = None
+    """
+    External key value
+    """
+    token: str | None = None
+    """
+    Unique token
+    """
+    custom_1: str | None = None
+    """
+    Custom field #1
+    """
+    custom_2: str | None = None
+    """
+    Custom field #2
+    """
+    custom_3: str | None = None
+    """
+    Custom field #3
+    """
+    write_datetime: str | None = None
+    """
+    Date/time the item was created
+    """
+    mod_datetime: str | None = None
+    """
+    Date/time the item was last modified
+    """
+    units_plural: str | None = None
+    """
+    Units, plural
+    """
+    expire_recurs: LegacyInteger | None = None
+    """
+    Number of billing cycles before a subscription line of this item expires (a numeric string in the docs' example)
+    """
+    trial_recurs: LegacyInteger | None = None
+    """
+    Number of free trial billing cycles (a numeric string in the docs' example)
+    """
+    tiersets: list[ItemTierset] | None = None
+    """
+    Pricing, one tierset per currency
+    """
+
+
 class UserEnvelope(BaseModel):
     """
     Envelope around one user.
@@ -3199,6 +3477,57 @@ class InvoiceListEnvelope(BaseModel):
     Optional: `{}` in the current docs, absent in legacy responses
     """
     response: Annotated[list[Invoice], Field(max_length=500)]
+    """
+    At most 500 items
+    """
+
+
+class ItemEnvelope(BaseModel):
+    """
+    Envelope around one item.
+    """
+
+    code: int
+    """
+    Mirrors the HTTP status code
+    """
+    status: Status1
+    """
+    `OK` on success, `Error` on failure
+    """
+    message: str | None
+    """
+    Empty on success; the human-readable error otherwise
+    """
+    details: dict[str, Any] | None = None
+    """
+    Optional: `{}` in the current docs, absent in legacy responses
+    """
+    response: Item
+
+
+class ItemListEnvelope(BaseModel):
+    """
+    Envelope around a page of items (`[]` past the end).
+    """
+
+    code: int
+    """
+    Mirrors the HTTP status code
+    """
+    status: Status1
+    """
+    `OK` on success, `Error` on failure
+    """
+    message: str | None
+    """
+    Empty on success; the human-readable error otherwise
+    """
+    details: dict[str, Any] | None = None
+    """
+    Optional: `{}` in the current docs, absent in legacy responses
+    """
+    response: Annotated[list[Item], Field(max_length=500)]
     """
     At most 500 items
     """

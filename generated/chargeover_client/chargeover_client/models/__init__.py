@@ -51,6 +51,17 @@ from .invoice_schedule_request import InvoiceScheduleRequest
 from .invoice_status_state import InvoiceStatusState
 from .invoice_status_str import InvoiceStatusStr
 from .invoice_update import InvoiceUpdate
+from .item import Item
+from .item_create import ItemCreate
+from .item_envelope import ItemEnvelope
+from .item_envelope_details_type_0 import ItemEnvelopeDetailsType0
+from .item_envelope_status import ItemEnvelopeStatus
+from .item_list_envelope import ItemListEnvelope
+from .item_list_envelope_details_type_0 import ItemListEnvelopeDetailsType0
+from .item_list_envelope_status import ItemListEnvelopeStatus
+from .item_tierset import ItemTierset
+from .item_tierset_tiers_type_0_item import ItemTiersetTiersType0Item
+from .item_update import ItemUpdate
 from .legacy_flag_type_1 import LegacyFlagType1
 from .line_item import LineItem
 from .line_item_create import LineItemCreate
@@ -134,6 +145,17 @@ __all__ = (
     "InvoiceStatusState",
     "InvoiceStatusStr",
     "InvoiceUpdate",
+    "Item",
+    "ItemCreate",
+    "ItemEnvelope",
+    "ItemEnvelopeDetailsType0",
+    "ItemEnvelopeStatus",
+    "ItemListEnvelope",
+    "ItemListEnvelopeDetailsType0",
+    "ItemListEnvelopeStatus",
+    "ItemTierset",
+    "ItemTiersetTiersType0Item",
+    "ItemUpdate",
     "LegacyFlagType1",
     "LineItem",
     "LineItemCreate",
