@@ -76,9 +76,11 @@ PLAN: tuple[Step, ...] = (
     Step("createUser", lambda s: {}, 201, True,
          ("UserCreate", lambda s: {"customer_id": s["customer"], "first_name": "Ada",
                                    "external_key": _key(s, "u")})),
+    Step("createItem", lambda s: {}, 201, True,
+         ("ItemCreate", lambda s: {"name": "Client contract item", "units": "hours"})),
     Step("createInvoice", lambda s: {}, 201, True,
          ("InvoiceCreate", lambda s: {"customer_id": s["customer"], "external_key": _key(s, "i"),
-                                      "line_items": [{"item_id": 1, "line_rate": 10,
+                                      "line_items": [{"item_id": s["item"], "line_rate": 10,
                                                       "line_quantity": 2}]})),
     Step("listCustomers", lambda s: {"limit": 5, "order": "customer_id:DESC"}, 200),
     Step("countCustomers", lambda s: {}, 200),
@@ -98,12 +100,17 @@ PLAN: tuple[Step, ...] = (
     Step("getInvoiceByExternalKey", lambda s: {"external_key": _lookup_key(s, "invoice")}, 200),
     Step("getInvoiceByToken", lambda s: {"token": s["invoice_token"]}, 200),
     Step("listInvoiceRevisions", lambda s: {"invoice_id": s["invoice"]}, 200),
+    Step("listItems", lambda s: {"limit": 5, "order": "item_id:DESC"}, 200),
+    Step("countItems", lambda s: {}, 200),
+    Step("getItem", lambda s: {"item_id": s["item"]}, 200),
     Step("updateCustomer", lambda s: {"customer_id": s["customer"]}, 202, True,
          ("CustomerUpdate", lambda s: {"company": "Client contract, updated"})),
     Step("updateUser", lambda s: {"user_id": s["user"]}, 202, True,
          ("UserUpdate", lambda s: {"last_name": "Lovelace"})),
     Step("updateInvoice", lambda s: {"invoice_id": s["invoice"]}, 202, True,
          ("InvoiceUpdate", lambda s: {"memo": "client contract"})),
+    Step("updateItem", lambda s: {"item_id": s["item"]}, 202, True,
+         ("ItemUpdate", lambda s: {"description": "client contract"})),
     Step("customerSetInactive", lambda s: {"customer_id": s["customer"]}, 200, True),
     Step("customerSetActive", lambda s: {"customer_id": s["customer"]}, 200, True),
     Step("customerSetPayMethod", lambda s: {"customer_id": s["customer"]}, 200, True,
@@ -160,6 +167,8 @@ def _envelope_name(oracle: Oracle, operation_id: str, status: int) -> str | None
 def _capture(state: dict[str, Any], operation_id: str, parsed: Any) -> None:
     """Remember ids, keys and tokens created along the plan."""
     resource = {"createCustomer": "customer", "createUser": "user", "createInvoice": "invoice"}
+    if operation_id == "createItem":
+        state["item"] = int(parsed.response.id)  # items have no lookup steps: no key kept
     if operation_id in resource:
         name = resource[operation_id]
         state[name] = int(parsed.response.id)
@@ -190,9 +199,13 @@ def run_plan(target: Target, report: RunReport) -> list[str]:
         if step.writes and not target.writes_allowed:
             skipped.append(step.operation_id)
             continue
-        if step.operation_id in {"createInvoice", "bulk"} and not target.is_emulator:
-            # an invoice needs an item id only the emulator guarantees; a bulk call could carry
-            # any write, so the safety transport refuses it on real accounts
+        if (
+            step.operation_id in {"createItem", "updateItem", "createInvoice", "bulk"}
+            and not target.is_emulator
+        ):
+            # no API call deletes an item, so a real account would keep every item a run made
+            # (and an update would change one of its own); the invoice needs that item; a bulk
+            # call could carry any write, so the safety transport refuses it on real accounts
             skipped.append(step.operation_id)
             continue
         try:
