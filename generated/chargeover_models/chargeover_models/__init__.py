@@ -250,6 +250,10 @@ class Customer(BaseModel):
     """
     Printable billing address, lines joined with a newline
     """
+    bill_notes: str | None = None
+    """
+    Billing notes (deprecated). Seen in the docs examples and the 2015 recordings, always null; in no customer write table, so read-only (ignored on write).
+    """
     ship_addr1: str | None = None
     """
     Shipping address line 1
@@ -281,6 +285,10 @@ class Customer(BaseModel):
     ship_block: str | None = None
     """
     Printable shipping address, lines joined with a newline
+    """
+    ship_notes: str | None = None
+    """
+    Shipping notes (deprecated). Seen in the docs examples and the 2015 recordings, always null; in no customer write table, so read-only (ignored on write).
     """
     custom_1: str | None = None
     """
@@ -473,6 +481,10 @@ class Customer(BaseModel):
     tax_ident: str | None = None
     """
     Tax ID #/VAT #
+    """
+    custtype_id: int | None = None
+    """
+    Customer type ID # (the 2015 recordings; the C# SDK's customer model sends it)
     """
     total: float | None = None
     """
@@ -740,6 +752,10 @@ class CustomerCreate(BaseModel):
     """
     Tax ID #/VAT #
     """
+    custtype_id: Annotated[int | None, Field(le=9223372036854775807)] = None
+    """
+    Customer type ID # (not in the docs tables; sent by the C# SDK's customer model)
+    """
     tags: list[str] | None = None
     """
     A list of tags
@@ -973,6 +989,10 @@ class CustomerUpdate(BaseModel):
     tax_ident: str | None = None
     """
     Tax ID #/VAT #
+    """
+    custtype_id: Annotated[int | None, Field(le=9223372036854775807)] = None
+    """
+    Customer type ID # (not in the docs tables; sent by the C# SDK's customer model)
     """
     tags: list[str] | None = None
     """
@@ -2823,6 +2843,10 @@ class Invoice(BaseModel):
     void_datetime: str | None = None
     """
     Date/time the invoice was voided, null unless void
+    """
+    delay_datetime: str | None = None
+    """
+    Undocumented date/time; seen only in the 2015 recordings, always null. No source writes it, so read-only.
     """
     cycle_pre_from_date: str | None = None
     """
