@@ -316,3 +316,29 @@ def test_schemathesis_loads_every_operation_without_a_warning() -> None:
     loaded = list(schema.get_all_operations())
     assert len(loaded) == len(OPS)
     assert [result.err() for result in loaded if isinstance(result, Err)] == []
+
+
+@pytest.mark.parametrize("resource", ["customer", "user", "invoice"])
+def test_the_legacy_action_operation_lists_every_action_and_body(resource: str) -> None:
+    """`POST /{res}/{id}?action=NAME` (issue 12 item 6): its `action` enum is every action's name
+    and aliases, and its body the union of their bodies, so the two styles cannot drift."""
+    names: set[str] = set()
+    bodies: set[str] = set()
+    for op in OPS:
+        block = op.body["x-kit-operation"]
+        if block["kind"] == "action" and block["resource"] == resource:
+            names |= {block["action"], *block["aliases"]}
+            bodies.add(op.body["requestBody"]["content"]["application/json"]["schema"]["$ref"])
+    [legacy] = [
+        op
+        for op in OPS
+        if op.body["x-kit-operation"] == {"kind": "legacy-action", "resource": resource}
+    ]
+    assert (legacy.method, legacy.path) == ("post", f"/{resource}/{{{resource}_id}}")
+    [action] = [p for p in legacy.parameters if p["name"] == "action"]
+    assert action["in"] == "query" and action["required"] is True
+    assert set(action["schema"]["enum"]) == names
+    body = legacy.body["requestBody"]
+    assert body["required"] is False, "an action may be sent without a body"
+    union = resolve(body["content"]["application/json"]["schema"])["anyOf"]
+    assert {member["$ref"] for member in union} == bodies

@@ -2447,6 +2447,33 @@ class BooleanEnvelope(BaseModel):
     """
 
 
+class ActionEnvelope(BaseModel):
+    """
+    Envelope of a user action in the legacy URL style (`password` answers a boolean, `getLoginURL` a URL).
+    """
+
+    code: int
+    """
+    Mirrors the HTTP status code
+    """
+    status: Status1
+    """
+    `OK` on success, `Error` on failure
+    """
+    message: str | None
+    """
+    Empty on success; the human-readable error otherwise
+    """
+    details: dict[str, Any] | None = None
+    """
+    Optional: `{}` in the current docs, absent in legacy responses
+    """
+    response: bool | str
+    """
+    `true` for `password`, the login URL for `getLoginURL`
+    """
+
+
 class StringEnvelope(BaseModel):
     """
     Envelope whose response is a string (the login URL).
@@ -2498,7 +2525,7 @@ class BulkEnvelope(BaseModel):
     response: BulkResponse
 
 
-class Status13(StrEnum):
+class Status14(StrEnum):
     """
     `OK` on success, `Error` on failure
     """
@@ -2523,7 +2550,7 @@ class ErrorEnvelope(BaseModel):
     """
     Mirrors the HTTP status code
     """
-    status: Status13
+    status: Status14
     """
     `OK` on success, `Error` on failure
     """
@@ -2550,7 +2577,7 @@ class NotFoundEnvelope(BaseModel):
     """
     Mirrors the HTTP status code
     """
-    status: Status13
+    status: Status14
     """
     `OK` on success, `Error` on failure
     """
@@ -3123,6 +3150,32 @@ class Invoice(BaseModel):
     line_items: list[LineItem] | None = None
     """
     The invoice's line items (get-one only; absent from list and query items)
+    """
+
+
+class CustomerActionBody(RootModel[EmptyActionRequest | SetPayMethodRequest]):
+    root: Annotated[EmptyActionRequest | SetPayMethodRequest, Field(title="CustomerActionBody")]
+    """
+    The body of a legacy-style customer action: any one action's body (see each action's current-style operation for which).
+    """
+
+
+class UserActionBody(RootModel[UserPasswordRequest | UserLoginUrlRequest]):
+    root: Annotated[UserPasswordRequest | UserLoginUrlRequest, Field(title="UserActionBody")]
+    """
+    The body of a legacy-style user action: any one action's body (see each action's current-style operation for which).
+    """
+
+
+class InvoiceActionBody(
+    RootModel[EmptyActionRequest | InvoiceEmailRequest | InvoicePayRequest | InvoiceScheduleRequest]
+):
+    root: Annotated[
+        EmptyActionRequest | InvoiceEmailRequest | InvoicePayRequest | InvoiceScheduleRequest,
+        Field(title="InvoiceActionBody"),
+    ]
+    """
+    The body of a legacy-style invoice action: any one action's body (see each action's current-style operation for which).
     """
 
 
