@@ -114,8 +114,8 @@ def sync_detailed(
     per action (`setActive`, `setInactive`, `setPayMethod`, `disconnectParent`: `POST
     /customer/{customer_id}/_action/NAME`). `action` names the action (or an SDK alias); the body is the
     union of the action bodies, because OpenAPI cannot tie a body schema to a query parameter's value:
-    each action's own body is the one of its current-style operation, and a body its action does not
-    take is a 400.
+    each action's own body is the one of its current-style operation, which is the one the action is
+    judged by.
 
     Args:
         customer_id (int):
@@ -159,8 +159,8 @@ def sync(
     per action (`setActive`, `setInactive`, `setPayMethod`, `disconnectParent`: `POST
     /customer/{customer_id}/_action/NAME`). `action` names the action (or an SDK alias); the body is the
     union of the action bodies, because OpenAPI cannot tie a body schema to a query parameter's value:
-    each action's own body is the one of its current-style operation, and a body its action does not
-    take is a 400.
+    each action's own body is the one of its current-style operation, which is the one the action is
+    judged by.
 
     Args:
         customer_id (int):
@@ -199,8 +199,8 @@ async def asyncio_detailed(
     per action (`setActive`, `setInactive`, `setPayMethod`, `disconnectParent`: `POST
     /customer/{customer_id}/_action/NAME`). `action` names the action (or an SDK alias); the body is the
     union of the action bodies, because OpenAPI cannot tie a body schema to a query parameter's value:
-    each action's own body is the one of its current-style operation, and a body its action does not
-    take is a 400.
+    each action's own body is the one of its current-style operation, which is the one the action is
+    judged by.
 
     Args:
         customer_id (int):
@@ -242,8 +242,8 @@ async def asyncio(
     per action (`setActive`, `setInactive`, `setPayMethod`, `disconnectParent`: `POST
     /customer/{customer_id}/_action/NAME`). `action` names the action (or an SDK alias); the body is the
     union of the action bodies, because OpenAPI cannot tie a body schema to a query parameter's value:
-    each action's own body is the one of its current-style operation, and a body its action does not
-    take is a 400.
+    each action's own body is the one of its current-style operation, which is the one the action is
+    judged by.
 
     Args:
         customer_id (int):

@@ -120,7 +120,7 @@ def sync_detailed(
     per action (`void`, `email`, `print`, `pay`, `schedule`: `POST /invoice/{invoice_id}/_action/NAME`).
     `action` names the action (or an SDK alias); the body is the union of the action bodies, because
     OpenAPI cannot tie a body schema to a query parameter's value: each action's own body is the one of
-    its current-style operation, and a body its action does not take is a 400.
+    its current-style operation, which is the one the action is judged by.
 
     Args:
         invoice_id (int):
@@ -164,7 +164,7 @@ def sync(
     per action (`void`, `email`, `print`, `pay`, `schedule`: `POST /invoice/{invoice_id}/_action/NAME`).
     `action` names the action (or an SDK alias); the body is the union of the action bodies, because
     OpenAPI cannot tie a body schema to a query parameter's value: each action's own body is the one of
-    its current-style operation, and a body its action does not take is a 400.
+    its current-style operation, which is the one the action is judged by.
 
     Args:
         invoice_id (int):
@@ -203,7 +203,7 @@ async def asyncio_detailed(
     per action (`void`, `email`, `print`, `pay`, `schedule`: `POST /invoice/{invoice_id}/_action/NAME`).
     `action` names the action (or an SDK alias); the body is the union of the action bodies, because
     OpenAPI cannot tie a body schema to a query parameter's value: each action's own body is the one of
-    its current-style operation, and a body its action does not take is a 400.
+    its current-style operation, which is the one the action is judged by.
 
     Args:
         invoice_id (int):
@@ -245,7 +245,7 @@ async def asyncio(
     per action (`void`, `email`, `print`, `pay`, `schedule`: `POST /invoice/{invoice_id}/_action/NAME`).
     `action` names the action (or an SDK alias); the body is the union of the action bodies, because
     OpenAPI cannot tie a body schema to a query parameter's value: each action's own body is the one of
-    its current-style operation, and a body its action does not take is a 400.
+    its current-style operation, which is the one the action is judged by.
 
     Args:
         invoice_id (int):

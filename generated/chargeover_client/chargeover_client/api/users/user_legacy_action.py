@@ -123,7 +123,7 @@ def sync_detailed(
     action (`password`, `getLoginURL`: `POST /user/{user_id}/_action/NAME`). `action` names the action
     (or an SDK alias); the body is the union of the action bodies, because OpenAPI cannot tie a body
     schema to a query parameter's value: each action's own body is the one of its current-style
-    operation, and a body its action does not take is a 400.
+    operation, which is the one the action is judged by.
 
     Args:
         user_id (int):
@@ -169,7 +169,7 @@ def sync(
     action (`password`, `getLoginURL`: `POST /user/{user_id}/_action/NAME`). `action` names the action
     (or an SDK alias); the body is the union of the action bodies, because OpenAPI cannot tie a body
     schema to a query parameter's value: each action's own body is the one of its current-style
-    operation, and a body its action does not take is a 400.
+    operation, which is the one the action is judged by.
 
     Args:
         user_id (int):
@@ -210,7 +210,7 @@ async def asyncio_detailed(
     action (`password`, `getLoginURL`: `POST /user/{user_id}/_action/NAME`). `action` names the action
     (or an SDK alias); the body is the union of the action bodies, because OpenAPI cannot tie a body
     schema to a query parameter's value: each action's own body is the one of its current-style
-    operation, and a body its action does not take is a 400.
+    operation, which is the one the action is judged by.
 
     Args:
         user_id (int):
@@ -254,7 +254,7 @@ async def asyncio(
     action (`password`, `getLoginURL`: `POST /user/{user_id}/_action/NAME`). `action` names the action
     (or an SDK alias); the body is the union of the action bodies, because OpenAPI cannot tie a body
     schema to a query parameter's value: each action's own body is the one of its current-style
-    operation, and a body its action does not take is a 400.
+    operation, which is the one the action is judged by.
 
     Args:
         user_id (int):
