@@ -62,6 +62,11 @@ def _key(state: dict[str, Any], name: str) -> str:
     return f"{state['prefix']}client-{name}"
 
 
+def _action(resource: str, name: str) -> Any:
+    """The generated enum member for a legacy-style action name (`CustomerLegacyActionAction`)."""
+    return _model(f"{resource}LegacyActionAction")(name)
+
+
 def _lookup_key(state: dict[str, Any], name: str) -> str:
     """The external key to look an object up by (raises KeyError when it has none)."""
     return str(state[f"{name}_key"])
@@ -126,6 +131,16 @@ PLAN: tuple[Step, ...] = (
                                                              "paymethod": "any"}]})),
     Step("invoicePay", lambda s: {"invoice_id": s["invoice"]}, 200, True,
          ("InvoicePayRequest", lambda s: {"use_customer_balance": True})),
+    # the legacy `?action=NAME` style (issue 12 item 6): one operation per resource
+    Step("customerLegacyAction",
+         lambda s: {"customer_id": s["customer"], "action": _action("Customer", "setActive")},
+         200, True, ("EmptyActionRequest", lambda s: {})),
+    Step("userLegacyAction",
+         lambda s: {"user_id": s["user"], "action": _action("User", "login")}, 200, True,
+         ("UserLoginUrlRequest", lambda s: {})),
+    Step("invoiceLegacyAction",
+         lambda s: {"invoice_id": s["invoice"], "action": _action("Invoice", "print")}, 200, True,
+         ("EmptyActionRequest", lambda s: {})),
     Step("invoiceVoid", lambda s: {"invoice_id": s["invoice"]}, 200, True),
     Step("bulk", lambda s: {}, 200, True,
          ("BulkRequestItem[]", lambda s: [{"request_method": "GET",

@@ -283,7 +283,9 @@ def test_request_schemas_are_strict_and_response_schemas_tolerant() -> None:
 
 def test_customer_read_schema_has_every_documented_field() -> None:
     props = SCHEMAS["Customer"]["properties"]
-    assert len(props) == 92  # seed 000 schema example: 92 fields, tags included
+    # seed 000 schema example: 92 fields, tags included; plus the recorded bill_notes, ship_notes
+    # and custtype_id (issue 12 item 7, fact sheet §13.3)
+    assert len(props) == 95
     assert {f"custom_{i}" for i in range(1, 21)} <= set(props)
     assert SCHEMAS["Invoice"]["properties"]["line_items"]["items"]["$ref"].endswith("LineItem")
 
@@ -318,3 +320,29 @@ def test_schemathesis_loads_every_operation_without_a_warning() -> None:
     loaded = list(schema.get_all_operations())
     assert len(loaded) == len(OPS)
     assert [result.err() for result in loaded if isinstance(result, Err)] == []
+
+
+@pytest.mark.parametrize("resource", ["customer", "user", "invoice"])
+def test_the_legacy_action_operation_lists_every_action_and_body(resource: str) -> None:
+    """`POST /{res}/{id}?action=NAME` (issue 12 item 6): its `action` enum is every action's name
+    and aliases, and its body the union of their bodies, so the two styles cannot drift."""
+    names: set[str] = set()
+    bodies: set[str] = set()
+    for op in OPS:
+        block = op.body["x-kit-operation"]
+        if block["kind"] == "action" and block["resource"] == resource:
+            names |= {block["action"], *block["aliases"]}
+            bodies.add(op.body["requestBody"]["content"]["application/json"]["schema"]["$ref"])
+    [legacy] = [
+        op
+        for op in OPS
+        if op.body["x-kit-operation"] == {"kind": "legacy-action", "resource": resource}
+    ]
+    assert (legacy.method, legacy.path) == ("post", f"/{resource}/{{{resource}_id}}")
+    [action] = [p for p in legacy.parameters if p["name"] == "action"]
+    assert action["in"] == "query" and action["required"] is True
+    assert set(action["schema"]["enum"]) == names
+    body = legacy.body["requestBody"]
+    assert body["required"] is False, "an action may be sent without a body"
+    union = resolve(body["content"]["application/json"]["schema"])["anyOf"]
+    assert {member["$ref"] for member in union} == bodies

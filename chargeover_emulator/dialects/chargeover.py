@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from chargeover_emulator.auth import Authenticator
 from chargeover_emulator.bulk import BulkRunner
@@ -16,17 +17,20 @@ from chargeover_emulator.config import Settings
 from chargeover_emulator.context import RequestContext
 from chargeover_emulator.dialect import KindHandler, KindHost, Service, Workbench
 from chargeover_emulator.errors import ApiError, BadRequest, ConfigError
-from chargeover_emulator.exchange import ApiResult
+from chargeover_emulator.exchange import ApiRequest, ApiResult
 from chargeover_emulator.protocol.envelope import error_body, ok_body
+from chargeover_emulator.protocol.query import decode_segment
 from chargeover_emulator.quirks import (
     BODY_LENIENCIES,
     GRAMMAR_PARAMETERS,
     LENIENCIES,
     legacy_action_segments,
     no_route,
+    unsupported,
 )
 from chargeover_emulator.resources.invoices import InvoiceService
 from chargeover_emulator.resources.registry import build_services
+from chargeover_emulator.routing import split_path
 from chargeover_emulator.seeding import seed
 from chargeover_emulator.specdoc import Operation, SpecDocument, locate_spec
 from chargeover_emulator.storage.database import Database
@@ -108,7 +112,27 @@ class ChargeOverDialect:
             items = host.validate_body(operation, call, items)
             return ApiResult(operation.status, {"_bulk": runner(ctx, items)})
 
-        return {"bulk": bulk}
+        def legacy_action(ctx: RequestContext, operation: Operation, call: Any) -> ApiResult:
+            """`POST /{res}/{id}?action=NAME` as `POST /{res}/{id}/_action/NAME` (`rewrite`).
+
+            `rewrite` already turns every request naming an action into the current style
+            before routing, so this operation is routed only when none is named: ChargeOver's
+            "not supported" 400, as for any undocumented route. Reached with an action (a host
+            that routes first), it serves the action the same way, by rewriting.
+            """
+            request = call.request
+            method = request.method.upper()
+            segments = [decode_segment(s) for s in split_path(request.path)]
+            rewritten = legacy_action_segments(method, segments, call.query)
+            if rewritten is None:
+                raise unsupported(method, request.path)
+            query = {name: value for name, value in request.query.items() if name != "action"}
+            path = "/".join(quote(segment, safe=":") for segment in rewritten)
+            result = host.dispatch(ctx, ApiRequest(method, path, query, request.body))
+            call.accepted.extend(result.violations)
+            return result
+
+        return {"bulk": bulk, "legacy-action": legacy_action}
 
     def no_data(self) -> ApiError:
         return BadRequest("A required parameter was missing: No data.")

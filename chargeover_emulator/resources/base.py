@@ -99,8 +99,15 @@ class ResourceService:
                 )
         return statements
 
+    def tables(self) -> tuple[Records, ...]:
+        """The tables derived from read schemas that `ddl` creates (subclasses add children)."""
+        return (self.table,)
+
     def install(self, conn: Any) -> None:
-        """Schema steps that need the live table (after `ddl`): the stored list renderings."""
+        """Schema steps that need the live tables (after `ddl`): the columns a file created by
+        an earlier version lacks, then the stored list renderings."""
+        for table in self.tables():
+            table.add_missing_columns(conn)
         if self._rendered is not None:
             self._rendered.install(conn)
 

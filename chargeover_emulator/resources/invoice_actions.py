@@ -13,7 +13,7 @@ from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.base import Action, stamp
 from chargeover_emulator.resources.invoice_payments import InvoicePayments
-from chargeover_emulator.resources.payments import charge
+from chargeover_emulator.resources.payments import charge, require_method
 from chargeover_emulator.resources.records import Records
 
 __all__ = ["InvoiceActions"]
@@ -62,7 +62,12 @@ class InvoiceActions:
         return True
 
     def pay(self, ctx: RequestContext, key: int, body: Mapping[str, Any]) -> bool:
-        """Apply the customer balance (none exists: false) or charge a card / bank account."""
+        """Apply the customer balance (none exists: false) or charge a card / bank account.
+
+        The body is checked before the invoice's state: a call naming nothing to pay with is a
+        400 on a closed invoice too, as on an open one.
+        """
+        require_method(body)
         row = self.invoices.get(ctx.conn, key) or {}
         if row.get("invoice_status_state") != "o":
             return False

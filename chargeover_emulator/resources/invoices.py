@@ -19,6 +19,7 @@ from chargeover_emulator.resources.invoice_lines import LineItemCatalogue, LineI
 from chargeover_emulator.resources.invoice_payments import InvoicePayments
 from chargeover_emulator.resources.invoice_records import InvoiceRecords
 from chargeover_emulator.resources.invoice_totals import computed_fields
+from chargeover_emulator.resources.records import Records
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 
 __all__ = ["InvoiceCustomers", "InvoiceService"]
@@ -79,6 +80,10 @@ class InvoiceService(ResourceService):
             *self.lines.ddl(),
             *self.payments.ddl(),
         ]
+
+    def tables(self) -> tuple[Records, ...]:
+        """The invoice table and the line items' (derived from `LineItem`)."""
+        return (*super().tables(), self.lines.table)
 
     # -- references ---------------------------------------------------------------------
     def _customer(self, ctx: RequestContext, body: Mapping[str, Any]) -> int:

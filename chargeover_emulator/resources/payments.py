@@ -9,7 +9,7 @@ from typing import Any
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.protocol.numbers import non_negative_integer
 
-__all__ = ["DECLINED_CARD", "charge"]
+__all__ = ["DECLINED_CARD", "charge", "require_method"]
 
 # A card number the gateway always declines, for tests of the failure path.
 DECLINED_CARD = "4000000000000002"
@@ -29,16 +29,26 @@ def _luhn_ok(number: str) -> bool:
     return total % 10 == 0
 
 
-def charge(body: Mapping[str, Any], today: dt.date) -> str | None:
-    """Return the pay method code used, None when nothing could be applied, or raise 400."""
-    if body.get("use_customer_balance"):
-        # The emulator keeps no credits or overpayments, so no open customer balance exists.
-        return None
-    number = str(body.get("number") or "").replace(" ", "")
-    if not number:
+def require_method(body: Mapping[str, Any]) -> None:
+    """400 unless the body names something to pay with (the customer balance, or a number)."""
+    if not body.get("use_customer_balance") and not _number(body):
         raise BadRequest(
             "A required parameter was missing: use_customer_balance, or card/ACH number."
         )
+
+
+def _number(body: Mapping[str, Any]) -> str:
+    """The card or account number sent, spaces removed ('' when none)."""
+    return str(body.get("number") or "").replace(" ", "")
+
+
+def charge(body: Mapping[str, Any], today: dt.date) -> str | None:
+    """Return the pay method code used, None when nothing could be applied, or raise 400."""
+    require_method(body)
+    if body.get("use_customer_balance"):
+        # The emulator keeps no credits or overpayments, so no open customer balance exists.
+        return None
+    number = _number(body)
     if not _ascii_digits(number):
         raise BadRequest("This transaction could not be processed: Invalid account number.")
     if body.get("routing") is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
@@ -13,6 +14,7 @@ from chargeover_emulator.storage.errors import ValueOutOfRange
 
 __all__ = ["Projection", "Table", "tuples"]
 
+_log = logging.getLogger("chargeover_emulator.storage")
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT"}
 
 
@@ -84,11 +86,34 @@ class Table:
     def ddl(self, extra: Iterable[str] = ()) -> str:
         """CREATE TABLE statement; ids are AUTOINCREMENT so a deleted id is never reused."""
         parts = [f'"{self.primary_key}" INTEGER PRIMARY KEY AUTOINCREMENT']
-        for column, kind in self.columns.items():
+        for column in self.columns:
             if column != self.primary_key:
-                parts.append(f'"{column}" {_SQL_TYPES.get(kind, "TEXT")}')
+                parts.append(self._column_sql(column))
         parts.extend(extra)
         return f'CREATE TABLE IF NOT EXISTS "{self.name}" ({", ".join(parts)})'
+
+    def _column_sql(self, column: str) -> str:
+        """One column's definition: its name and SQLite type (no constraint, so null default)."""
+        return f'"{column}" {_SQL_TYPES.get(self.columns[column], "TEXT")}'
+
+    def add_missing_columns(self, conn: sqlite3.Connection) -> list[str]:
+        """Add the columns this table declares and the live table lacks; return their names.
+
+        A database file created by an earlier version has the tables of the read schemas of
+        that time, and `CREATE TABLE IF NOT EXISTS` leaves them as they are. A field added to a
+        read schema since then becomes one `ALTER TABLE ADD COLUMN` here, at start-up, and its
+        existing rows read null, as an unset field does. Nothing is ever dropped or retyped: a
+        column the schema no longer declares is kept (and not read). No table yet: nothing to do.
+        """
+        live = {str(row[1]) for row in conn.execute(f'PRAGMA table_info("{self.name}")')}
+        if not live:
+            return []
+        missing = [column for column in self.columns if column not in live]
+        for column in missing:
+            conn.execute(f'ALTER TABLE "{self.name}" ADD COLUMN {self._column_sql(column)}')
+        if missing:
+            _log.info("table %s: added columns %s", self.name, ", ".join(missing))
+        return missing
 
     def _encode(self, column: str, value: Any) -> Any:
         """Python value -> SQLite value; ValueOutOfRange for a number no response could carry back.

@@ -250,6 +250,10 @@ class Customer(BaseModel):
     """
     Printable billing address, lines joined with a newline
     """
+    bill_notes: str | None = None
+    """
+    Billing notes (deprecated). Seen in the docs examples and the 2015 recordings, always null; in no customer write table, so read-only (ignored on write).
+    """
     ship_addr1: str | None = None
     """
     Shipping address line 1
@@ -281,6 +285,10 @@ class Customer(BaseModel):
     ship_block: str | None = None
     """
     Printable shipping address, lines joined with a newline
+    """
+    ship_notes: str | None = None
+    """
+    Shipping notes (deprecated). Seen in the docs examples and the 2015 recordings, always null; in no customer write table, so read-only (ignored on write).
     """
     custom_1: str | None = None
     """
@@ -473,6 +481,10 @@ class Customer(BaseModel):
     tax_ident: str | None = None
     """
     Tax ID #/VAT #
+    """
+    custtype_id: int | None = None
+    """
+    Customer type ID # (the 2015 recordings; the C# SDK's customer model sends it)
     """
     total: float | None = None
     """
@@ -740,6 +752,10 @@ class CustomerCreate(BaseModel):
     """
     Tax ID #/VAT #
     """
+    custtype_id: Annotated[int | None, Field(le=9223372036854775807)] = None
+    """
+    Customer type ID # (not in the docs tables; sent by the C# SDK's customer model)
+    """
     tags: list[str] | None = None
     """
     A list of tags
@@ -973,6 +989,10 @@ class CustomerUpdate(BaseModel):
     tax_ident: str | None = None
     """
     Tax ID #/VAT #
+    """
+    custtype_id: Annotated[int | None, Field(le=9223372036854775807)] = None
+    """
+    Customer type ID # (not in the docs tables; sent by the C# SDK's customer model)
     """
     tags: list[str] | None = None
     """
@@ -2622,6 +2642,33 @@ class BooleanEnvelope(BaseModel):
     """
 
 
+class ActionEnvelope(BaseModel):
+    """
+    Envelope of a user action in the legacy URL style (`password` answers a boolean, `getLoginURL` a URL).
+    """
+
+    code: int
+    """
+    Mirrors the HTTP status code
+    """
+    status: Status1
+    """
+    `OK` on success, `Error` on failure
+    """
+    message: str | None
+    """
+    Empty on success; the human-readable error otherwise
+    """
+    details: dict[str, Any] | None = None
+    """
+    Optional: `{}` in the current docs, absent in legacy responses
+    """
+    response: bool | str
+    """
+    `true` for `password`, the login URL for `getLoginURL`
+    """
+
+
 class StringEnvelope(BaseModel):
     """
     Envelope whose response is a string (the login URL).
@@ -2673,7 +2720,7 @@ class BulkEnvelope(BaseModel):
     response: BulkResponse
 
 
-class Status15(StrEnum):
+class Status16(StrEnum):
     """
     `OK` on success, `Error` on failure
     """
@@ -2698,7 +2745,7 @@ class ErrorEnvelope(BaseModel):
     """
     Mirrors the HTTP status code
     """
-    status: Status15
+    status: Status16
     """
     `OK` on success, `Error` on failure
     """
@@ -2725,7 +2772,7 @@ class NotFoundEnvelope(BaseModel):
     """
     Mirrors the HTTP status code
     """
-    status: Status15
+    status: Status16
     """
     `OK` on success, `Error` on failure
     """
@@ -3018,6 +3065,10 @@ class Invoice(BaseModel):
     void_datetime: str | None = None
     """
     Date/time the invoice was voided, null unless void
+    """
+    delay_datetime: str | None = None
+    """
+    Undocumented date/time; seen only in the 2015 recordings, always null. No source writes it, so read-only.
     """
     cycle_pre_from_date: str | None = None
     """
@@ -3377,6 +3428,32 @@ class Item(BaseModel):
     tiersets: list[ItemTierset] | None = None
     """
     Pricing, one tierset per currency
+    """
+
+
+class CustomerActionBody(RootModel[EmptyActionRequest | SetPayMethodRequest]):
+    root: Annotated[EmptyActionRequest | SetPayMethodRequest, Field(title="CustomerActionBody")]
+    """
+    The body of a legacy-style customer action: any one action's body (see each action's current-style operation for which).
+    """
+
+
+class UserActionBody(RootModel[UserPasswordRequest | UserLoginUrlRequest]):
+    root: Annotated[UserPasswordRequest | UserLoginUrlRequest, Field(title="UserActionBody")]
+    """
+    The body of a legacy-style user action: any one action's body (see each action's current-style operation for which).
+    """
+
+
+class InvoiceActionBody(
+    RootModel[EmptyActionRequest | InvoiceEmailRequest | InvoicePayRequest | InvoiceScheduleRequest]
+):
+    root: Annotated[
+        EmptyActionRequest | InvoiceEmailRequest | InvoicePayRequest | InvoiceScheduleRequest,
+        Field(title="InvoiceActionBody"),
+    ]
+    """
+    The body of a legacy-style invoice action: any one action's body (see each action's current-style operation for which).
     """
 
 

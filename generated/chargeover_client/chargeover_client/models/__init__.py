@@ -2,6 +2,9 @@
 """Contains all the data models used in inputs/outputs"""
 
 from .ach_type import AchType
+from .action_envelope import ActionEnvelope
+from .action_envelope_details_type_0 import ActionEnvelopeDetailsType0
+from .action_envelope_status import ActionEnvelopeStatus
 from .boolean_envelope import BooleanEnvelope
 from .boolean_envelope_details_type_0 import BooleanEnvelopeDetailsType0
 from .boolean_envelope_status import BooleanEnvelopeStatus
@@ -22,6 +25,7 @@ from .customer_create import CustomerCreate
 from .customer_envelope import CustomerEnvelope
 from .customer_envelope_details_type_0 import CustomerEnvelopeDetailsType0
 from .customer_envelope_status import CustomerEnvelopeStatus
+from .customer_legacy_action_action import CustomerLegacyActionAction
 from .customer_list_envelope import CustomerListEnvelope
 from .customer_list_envelope_details_type_0 import CustomerListEnvelopeDetailsType0
 from .customer_list_envelope_status import CustomerListEnvelopeStatus
@@ -43,6 +47,7 @@ from .invoice_email_request import InvoiceEmailRequest
 from .invoice_envelope import InvoiceEnvelope
 from .invoice_envelope_details_type_0 import InvoiceEnvelopeDetailsType0
 from .invoice_envelope_status import InvoiceEnvelopeStatus
+from .invoice_legacy_action_action import InvoiceLegacyActionAction
 from .invoice_list_envelope import InvoiceListEnvelope
 from .invoice_list_envelope_details_type_0 import InvoiceListEnvelopeDetailsType0
 from .invoice_list_envelope_status import InvoiceListEnvelopeStatus
@@ -86,6 +91,8 @@ from .user_customer import UserCustomer
 from .user_envelope import UserEnvelope
 from .user_envelope_details_type_0 import UserEnvelopeDetailsType0
 from .user_envelope_status import UserEnvelopeStatus
+from .user_legacy_action_action import UserLegacyActionAction
+from .user_legacy_action_flag_emails import UserLegacyActionFlagEmails
 from .user_list_envelope import UserListEnvelope
 from .user_list_envelope_details_type_0 import UserListEnvelopeDetailsType0
 from .user_list_envelope_status import UserListEnvelopeStatus
@@ -96,6 +103,9 @@ from .user_update import UserUpdate
 
 __all__ = (
     "AchType",
+    "ActionEnvelope",
+    "ActionEnvelopeDetailsType0",
+    "ActionEnvelopeStatus",
     "BooleanEnvelope",
     "BooleanEnvelopeDetailsType0",
     "BooleanEnvelopeStatus",
@@ -116,6 +126,7 @@ __all__ = (
     "CustomerEnvelope",
     "CustomerEnvelopeDetailsType0",
     "CustomerEnvelopeStatus",
+    "CustomerLegacyActionAction",
     "CustomerListEnvelope",
     "CustomerListEnvelopeDetailsType0",
     "CustomerListEnvelopeStatus",
@@ -137,6 +148,7 @@ __all__ = (
     "InvoiceEnvelope",
     "InvoiceEnvelopeDetailsType0",
     "InvoiceEnvelopeStatus",
+    "InvoiceLegacyActionAction",
     "InvoiceListEnvelope",
     "InvoiceListEnvelopeDetailsType0",
     "InvoiceListEnvelopeStatus",
@@ -180,6 +192,8 @@ __all__ = (
     "UserEnvelope",
     "UserEnvelopeDetailsType0",
     "UserEnvelopeStatus",
+    "UserLegacyActionAction",
+    "UserLegacyActionFlagEmails",
     "UserListEnvelope",
     "UserListEnvelopeDetailsType0",
     "UserListEnvelopeStatus",

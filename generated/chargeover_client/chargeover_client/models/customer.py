@@ -54,6 +54,8 @@ class Customer:
         bill_postcode (None | str | Unset): Billing address postal code
         bill_country (None | str | Unset): Billing address country (free text: United States, US, USA, Canada...)
         bill_block (None | str | Unset): Printable billing address, lines joined with a newline
+        bill_notes (None | str | Unset): Billing notes (deprecated). Seen in the docs examples and the 2015 recordings,
+            always null; in no customer write table, so read-only (ignored on write).
         ship_addr1 (None | str | Unset): Shipping address line 1
         ship_addr2 (None | str | Unset): Shipping address line 2
         ship_addr3 (None | str | Unset): Shipping address line 3 (deprecated)
@@ -62,6 +64,8 @@ class Customer:
         ship_postcode (None | str | Unset): Shipping address postal code
         ship_country (None | str | Unset): Shipping address country (free text: United States, US, USA, Canada...)
         ship_block (None | str | Unset): Printable shipping address, lines joined with a newline
+        ship_notes (None | str | Unset): Shipping notes (deprecated). Seen in the docs examples and the 2015 recordings,
+            always null; in no customer write table, so read-only (ignored on write).
         custom_1 (None | str | Unset): Custom field #1
         custom_2 (None | str | Unset): Custom field #2
         custom_3 (None | str | Unset): Custom field #3
@@ -114,6 +118,7 @@ class Customer:
         dunning_delivery (DeliveryMethod | Unset): Invoice/dunning delivery: `email`, or `print` for a printed hard
             copy.
         tax_ident (None | str | Unset): Tax ID #/VAT #
+        custtype_id (int | None | Unset): Customer type ID # (the 2015 recordings; the C# SDK's customer model sends it)
         total (float | None | Unset): The sum total amount of all invoices ever issued to this customer (lifetime value)
         balance (float | None | Unset): Balance due for this customer
         paid (float | None | Unset): The lifetime net total payments minus refunds this customer has made
@@ -152,6 +157,7 @@ class Customer:
     bill_postcode: None | str | Unset = UNSET
     bill_country: None | str | Unset = UNSET
     bill_block: None | str | Unset = UNSET
+    bill_notes: None | str | Unset = UNSET
     ship_addr1: None | str | Unset = UNSET
     ship_addr2: None | str | Unset = UNSET
     ship_addr3: None | str | Unset = UNSET
@@ -160,6 +166,7 @@ class Customer:
     ship_postcode: None | str | Unset = UNSET
     ship_country: None | str | Unset = UNSET
     ship_block: None | str | Unset = UNSET
+    ship_notes: None | str | Unset = UNSET
     custom_1: None | str | Unset = UNSET
     custom_2: None | str | Unset = UNSET
     custom_3: None | str | Unset = UNSET
@@ -208,6 +215,7 @@ class Customer:
     invoice_delivery: DeliveryMethod | Unset = UNSET
     dunning_delivery: DeliveryMethod | Unset = UNSET
     tax_ident: None | str | Unset = UNSET
+    custtype_id: int | None | Unset = UNSET
     total: float | None | Unset = UNSET
     balance: float | None | Unset = UNSET
     paid: float | None | Unset = UNSET
@@ -397,6 +405,12 @@ class Customer:
         else:
             bill_block = self.bill_block
 
+        bill_notes: None | str | Unset
+        if isinstance(self.bill_notes, Unset):
+            bill_notes = UNSET
+        else:
+            bill_notes = self.bill_notes
+
         ship_addr1: None | str | Unset
         if isinstance(self.ship_addr1, Unset):
             ship_addr1 = UNSET
@@ -444,6 +458,12 @@ class Customer:
             ship_block = UNSET
         else:
             ship_block = self.ship_block
+
+        ship_notes: None | str | Unset
+        if isinstance(self.ship_notes, Unset):
+            ship_notes = UNSET
+        else:
+            ship_notes = self.ship_notes
 
         custom_1: None | str | Unset
         if isinstance(self.custom_1, Unset):
@@ -725,6 +745,12 @@ class Customer:
         else:
             tax_ident = self.tax_ident
 
+        custtype_id: int | None | Unset
+        if isinstance(self.custtype_id, Unset):
+            custtype_id = UNSET
+        else:
+            custtype_id = self.custtype_id
+
         total: float | None | Unset
         if isinstance(self.total, Unset):
             total = UNSET
@@ -822,6 +848,8 @@ class Customer:
             field_dict["bill_country"] = bill_country
         if bill_block is not UNSET:
             field_dict["bill_block"] = bill_block
+        if bill_notes is not UNSET:
+            field_dict["bill_notes"] = bill_notes
         if ship_addr1 is not UNSET:
             field_dict["ship_addr1"] = ship_addr1
         if ship_addr2 is not UNSET:
@@ -838,6 +866,8 @@ class Customer:
             field_dict["ship_country"] = ship_country
         if ship_block is not UNSET:
             field_dict["ship_block"] = ship_block
+        if ship_notes is not UNSET:
+            field_dict["ship_notes"] = ship_notes
         if custom_1 is not UNSET:
             field_dict["custom_1"] = custom_1
         if custom_2 is not UNSET:
@@ -934,6 +964,8 @@ class Customer:
             field_dict["dunning_delivery"] = dunning_delivery
         if tax_ident is not UNSET:
             field_dict["tax_ident"] = tax_ident
+        if custtype_id is not UNSET:
+            field_dict["custtype_id"] = custtype_id
         if total is not UNSET:
             field_dict["total"] = total
         if balance is not UNSET:
@@ -1012,6 +1044,8 @@ class Customer:
 
         bill_block: None | str | Unset = d.pop("bill_block", UNSET)
 
+        bill_notes: None | str | Unset = d.pop("bill_notes", UNSET)
+
         ship_addr1: None | str | Unset = d.pop("ship_addr1", UNSET)
 
         ship_addr2: None | str | Unset = d.pop("ship_addr2", UNSET)
@@ -1027,6 +1061,8 @@ class Customer:
         ship_country: None | str | Unset = d.pop("ship_country", UNSET)
 
         ship_block: None | str | Unset = d.pop("ship_block", UNSET)
+
+        ship_notes: None | str | Unset = d.pop("ship_notes", UNSET)
 
         custom_1: None | str | Unset = d.pop("custom_1", UNSET)
 
@@ -1144,6 +1180,8 @@ class Customer:
 
         tax_ident: None | str | Unset = d.pop("tax_ident", UNSET)
 
+        custtype_id: int | None | Unset = d.pop("custtype_id", UNSET)
+
         total: float | None | Unset = d.pop("total", UNSET)
 
         balance: float | None | Unset = d.pop("balance", UNSET)
@@ -1187,6 +1225,7 @@ class Customer:
             bill_postcode=bill_postcode,
             bill_country=bill_country,
             bill_block=bill_block,
+            bill_notes=bill_notes,
             ship_addr1=ship_addr1,
             ship_addr2=ship_addr2,
             ship_addr3=ship_addr3,
@@ -1195,6 +1234,7 @@ class Customer:
             ship_postcode=ship_postcode,
             ship_country=ship_country,
             ship_block=ship_block,
+            ship_notes=ship_notes,
             custom_1=custom_1,
             custom_2=custom_2,
             custom_3=custom_3,
@@ -1243,6 +1283,7 @@ class Customer:
             invoice_delivery=invoice_delivery,
             dunning_delivery=dunning_delivery,
             tax_ident=tax_ident,
+            custtype_id=custtype_id,
             total=total,
             balance=balance,
             paid=paid,

@@ -75,6 +75,7 @@ class CustomerUpdate:
             dunning_delivery (DeliveryMethod | Unset): Invoice/dunning delivery: `email`, or `print` for a printed hard
                 copy.
             tax_ident (str | Unset): Tax ID #/VAT #
+            custtype_id (int | Unset): Customer type ID # (not in the docs tables; sent by the C# SDK's customer model)
             tags (list[str] | Unset): A list of tags
     """
 
@@ -133,6 +134,7 @@ class CustomerUpdate:
     invoice_delivery: DeliveryMethod | Unset = UNSET
     dunning_delivery: DeliveryMethod | Unset = UNSET
     tax_ident: str | Unset = UNSET
+    custtype_id: int | Unset = UNSET
     tags: list[str] | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -254,6 +256,8 @@ class CustomerUpdate:
 
         tax_ident = self.tax_ident
 
+        custtype_id = self.custtype_id
+
         tags: list[str] | Unset = UNSET
         if not isinstance(self.tags, Unset):
             tags = self.tags
@@ -371,6 +375,8 @@ class CustomerUpdate:
             field_dict["dunning_delivery"] = dunning_delivery
         if tax_ident is not UNSET:
             field_dict["tax_ident"] = tax_ident
+        if custtype_id is not UNSET:
+            field_dict["custtype_id"] = custtype_id
         if tags is not UNSET:
             field_dict["tags"] = tags
 
@@ -499,6 +505,8 @@ class CustomerUpdate:
 
         tax_ident = d.pop("tax_ident", UNSET)
 
+        custtype_id = d.pop("custtype_id", UNSET)
+
         tags = cast(list[str], d.pop("tags", UNSET))
 
         customer_update = cls(
@@ -557,6 +565,7 @@ class CustomerUpdate:
             invoice_delivery=invoice_delivery,
             dunning_delivery=dunning_delivery,
             tax_ident=tax_ident,
+            custtype_id=custtype_id,
             tags=tags,
         )
 

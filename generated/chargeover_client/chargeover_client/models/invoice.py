@@ -50,6 +50,8 @@ class Invoice:
         write_datetime (None | str | Unset): Date/time the invoice was created
         mod_datetime (None | str | Unset): Date/time the invoice was last updated
         void_datetime (None | str | Unset): Date/time the invoice was voided, null unless void
+        delay_datetime (None | str | Unset): Undocumented date/time; seen only in the 2015 recordings, always null. No
+            source writes it, so read-only.
         cycle_pre_from_date (None | str | Unset): Billing cycle date
         cycle_pre_to_date (None | str | Unset): Billing cycle date
         cycle_this_date (None | str | Unset): Billing cycle date
@@ -147,6 +149,7 @@ class Invoice:
     write_datetime: None | str | Unset = UNSET
     mod_datetime: None | str | Unset = UNSET
     void_datetime: None | str | Unset = UNSET
+    delay_datetime: None | str | Unset = UNSET
     cycle_pre_from_date: None | str | Unset = UNSET
     cycle_pre_to_date: None | str | Unset = UNSET
     cycle_this_date: None | str | Unset = UNSET
@@ -374,6 +377,12 @@ class Invoice:
             void_datetime = UNSET
         else:
             void_datetime = self.void_datetime
+
+        delay_datetime: None | str | Unset
+        if isinstance(self.delay_datetime, Unset):
+            delay_datetime = UNSET
+        else:
+            delay_datetime = self.delay_datetime
 
         cycle_pre_from_date: None | str | Unset
         if isinstance(self.cycle_pre_from_date, Unset):
@@ -837,6 +846,8 @@ class Invoice:
             field_dict["mod_datetime"] = mod_datetime
         if void_datetime is not UNSET:
             field_dict["void_datetime"] = void_datetime
+        if delay_datetime is not UNSET:
+            field_dict["delay_datetime"] = delay_datetime
         if cycle_pre_from_date is not UNSET:
             field_dict["cycle_pre_from_date"] = cycle_pre_from_date
         if cycle_pre_to_date is not UNSET:
@@ -1078,6 +1089,8 @@ class Invoice:
 
         void_datetime: None | str | Unset = d.pop("void_datetime", UNSET)
 
+        delay_datetime: None | str | Unset = d.pop("delay_datetime", UNSET)
+
         cycle_pre_from_date: None | str | Unset = d.pop("cycle_pre_from_date", UNSET)
 
         cycle_pre_to_date: None | str | Unset = d.pop("cycle_pre_to_date", UNSET)
@@ -1259,6 +1272,7 @@ class Invoice:
             write_datetime=write_datetime,
             mod_datetime=mod_datetime,
             void_datetime=void_datetime,
+            delay_datetime=delay_datetime,
             cycle_pre_from_date=cycle_pre_from_date,
             cycle_pre_to_date=cycle_pre_to_date,
             cycle_this_date=cycle_this_date,
