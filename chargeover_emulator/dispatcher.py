@@ -116,14 +116,14 @@ class Dispatcher:
         """The parsed body, an empty container when absent, the dialect's 400 for a wrong type;
         a JSON `null` is no body only where the validation policy accepts it."""
         body = call.request.body
+        kind = "an object" if expected is dict else "an array"
         if body is None:
-            kind = "an object" if expected is dict else "an array"
             call.accepted.append(self.validator.null_body(operation.operation_id, kind))
             return expected()
         if body is NO_BODY:
             return expected()
         if not isinstance(body, expected):
-            raise self.dialect.body_type_error("an object" if expected is dict else "an array")
+            raise self.dialect.body_type_error(kind)
         return body
 
     def _lookup_form(self, operation: Operation, name: str, value: str) -> bool:
