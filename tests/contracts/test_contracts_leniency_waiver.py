@@ -6,13 +6,9 @@ from __future__ import annotations
 import dataclasses
 import io
 import secrets
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
 from chargeover_emulator.app import create_app
 from chargeover_emulator.config import Settings as EmulatorSettings
@@ -21,6 +17,7 @@ from contracts.reporting import Progress, RunReport
 from contracts.runner import run
 from contracts.settings import Settings
 from tests.contracts.conftest import SMALL
+from tests.threaded_server import serve_in_thread
 
 Credentials = tuple[str, str]
 
@@ -33,20 +30,8 @@ def faithful_url() -> Iterator[tuple[str, Credentials]]:
         {}, db=":memory:", rate_limit="off", username=credentials[0], password=credentials[1]
     )
     assert settings.validation == "faithful"
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}/api/v3", credentials
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(create_app(settings)) as origin:
+        yield f"{origin}/api/v3", credentials
 
 
 def read_only_run(url: str, credentials: Credentials, *, waivers: bool) -> RunReport:

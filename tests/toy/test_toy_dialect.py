@@ -8,9 +8,6 @@ ids, Bearer auth, its own error shape and a 404 for undocumented routes.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +16,6 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS
@@ -30,6 +26,7 @@ from chargeover_emulator.config import RateLimit, Settings
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.exchange import Paged
 from tests.emulator.conftest import make_client
+from tests.threaded_server import serve_in_thread
 from tests.toy.dialect import TOKEN, ToyDialect, WidgetService
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -114,29 +111,17 @@ def test_declared_headers_are_validated(toy: Any) -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_the_toy_is_served_over_real_http(tmp_path: Path) -> None:
     app, emulator = toy_app(tmp_path)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
     try:
-        deadline = time.monotonic() + 10
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}/v1", headers=AUTH) as client:
+        with (
+            serve_in_thread(app) as origin,
+            httpx.Client(base_url=f"{origin}/v1", headers=AUTH) as client,
+        ):
             widget = client.post("/widgets", json={"name": "over HTTP"}).json()
             assert client.get(f"/widgets/{widget['id']}").json()["name"] == "over HTTP"
             assert client.get("/widgets").headers["X-Total-Count"] == "1"
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         emulator.close()
 
 
