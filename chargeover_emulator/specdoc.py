@@ -67,6 +67,8 @@ class Operation:
     location: bool = False
     #: `lookup` kind gets: the lookup key the path parameter holds (`external_key`, `token`)
     lookup: str | None = None
+    #: `custom` kinds: which one (`balance`, `children`); a dialect serves it by this name
+    name: str | None = None
     #: `constant` kind: the fixed response
     value: Any = None
     #: path and query parameters, resolved (`$ref`s followed), path-item ones first
@@ -247,9 +249,12 @@ class SpecDocument:
                     for name in (operation.action, *operation.aliases):
                         res.actions[name] = operation
                 else:
-                    key = (
-                        operation.kind if operation.lookup is None else f"get_by_{operation.lookup}"
-                    )
+                    key = _filing_key(operation)
+                    if key in res.operations:
+                        raise ConfigError(
+                            f"{operation.operation_id} and {res.operations[key].operation_id} "
+                            f"are both the {key!r} operation of {res.name}"
+                        )
                     res.operations[key] = operation
 
     def _operation(
@@ -276,6 +281,7 @@ class SpecDocument:
         success = sorted(code for code in map(str, responses) if code.isdigit() and code[0] == "2")
         headers = self.resolve(responses[success[0]]).get("headers", {}) if success else {}
         action = block.get("action")
+        name = block.get("name")
         return Operation(
             operation_id=operation_id,
             method=method.upper(),
@@ -286,12 +292,32 @@ class SpecDocument:
             aliases=tuple(block.get("aliases", ())),
             validator=validator,
             body_required=required,
-            status=int(success[0]) if success else 200,
+            status=_success_status(operation_id, block, success),
             location="Location" in headers,
             lookup=block.get("lookup"),
+            name=name if isinstance(name, str) else None,
             value=block.get("value"),
             parameters=tuple(parameters),
         )
+
+
+def _filing_key(operation: Operation) -> str:
+    """How a resource files an operation: by kind, a lookup get by its key, a custom by name."""
+    if operation.lookup is not None:
+        return f"get_by_{operation.lookup}"
+    if operation.kind == "custom" and operation.name is not None:
+        return f"custom:{operation.name}"
+    return operation.kind
+
+
+def _success_status(operation_id: str, block: dict[str, Any], documented: list[str]) -> int:
+    """`x-kit-operation.status` where several 2xx are documented, else the only (lowest) one."""
+    chosen = block.get("status")
+    if chosen is None:
+        return int(documented[0]) if documented else 200
+    if str(chosen) not in documented:
+        raise ConfigError(f"{operation_id}: x-kit-operation status {chosen} is not documented")
+    return int(chosen)
 
 
 _INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}

@@ -13,7 +13,7 @@ from chargeover_emulator.config import RateLimit, Settings
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.errors import ConfigError
 from chargeover_emulator.routing import RouteTable, Segment
-from chargeover_emulator.specdoc import locate_spec
+from chargeover_emulator.specdoc import SpecDocument, locate_spec
 from tests.emulator.conftest import make_client
 
 SPEC = locate_spec()
@@ -122,3 +122,39 @@ def test_action_aliases_route_like_the_action(client: Any) -> None:
         assert (response.status_code, response.json()["response"]) == (200, True)
     legacy = client.post(f"/api/v3/user/{user}?action=reset_password")
     assert legacy.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "spec", ["spec/chargeover.openapi.yaml", "spec/invoiced/openapi.yaml", "spec/fynn/openapi.yaml"]
+)
+def test_every_vendor_spec_files_each_operation_once(repo_root: Path, spec: str) -> None:
+    """The engine's reader takes all three vendors' specs; no two operations share a slot."""
+    document = SpecDocument((repo_root / spec).read_bytes())
+    owned = {op.operation_id for op in document.operations.values() if op.resource is not None}
+    filed = {
+        operation.operation_id
+        for resource in document.resources.values()
+        for operation in (*resource.operations.values(), *resource.actions.values())
+    }
+    assert filed == owned
+
+
+def test_an_x_kit_status_picks_among_documented_successes(repo_root: Path) -> None:
+    invoiced = SpecDocument((repo_root / "spec/invoiced/openapi.yaml").read_bytes())
+    assert invoiced.operations["createCustomer"].status == 201  # 200 and 201 are documented
+
+
+def test_two_operations_in_one_slot_are_a_start_up_error(tmp_path: Path) -> None:
+    def duplicate_count(document: dict[str, Any]) -> None:
+        document["paths"]["/customer/_count"]["get"]["x-kit-operation"]["kind"] = "list"
+
+    with pytest.raises(ConfigError, match="are both the 'list' operation of customer"):
+        edited_emulator(tmp_path, duplicate_count)
+
+
+def test_an_undocumented_status_choice_is_a_start_up_error(tmp_path: Path) -> None:
+    def choose_204(document: dict[str, Any]) -> None:
+        document["paths"]["/customer"]["post"]["x-kit-operation"]["status"] = 204
+
+    with pytest.raises(ConfigError, match="status 204 is not documented"):
+        edited_emulator(tmp_path, choose_204)
