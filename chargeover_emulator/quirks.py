@@ -13,7 +13,14 @@ from typing import Any
 
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.protocol.numbers import decimal_integer, decimal_number
-from chargeover_emulator.validation import DROP, NULL_BODY, Leniency, drop_parameter, keep_value
+from chargeover_emulator.validation import (
+    DROP,
+    NULL_BODY,
+    Leniency,
+    LeniencyProbe,
+    drop_parameter,
+    keep_value,
+)
 
 __all__ = [
     "BODY_LENIENCIES",
@@ -40,6 +47,7 @@ LENIENCIES = (
             "fact sheet §6.3: clamp or 400 is UNCONFIRMED; the emulator clamps by default "
             "(--limit-overflow reject gives the 400)"
         ),
+        probe=LeniencyProbe("GET", "/customer", 200, query="limit=501"),
     ),
     Leniency(
         name="unreadable-paging-value-is-the-default",
@@ -51,6 +59,7 @@ LENIENCIES = (
             "fact sheet §6.1: a malformed where/limit (REC-P customer_with_contacts) was read "
             "as PHP's intval would; the C# SDK sends empty values (§7.2)"
         ),
+        probe=LeniencyProbe("GET", "/customer", 200, query="limit=abc"),
     ),
     Leniency(
         name="revision-limit-zero-is-the-default",
@@ -60,6 +69,7 @@ LENIENCIES = (
         repair=drop_parameter,
         accepts=lambda raw, _detail: isinstance(raw, str) and raw.strip() == "0",
         evidence="PHP SDK find() sends limit=0 (fact sheet §7.1); read as the default like lists",
+        probe=LeniencyProbe("GET", "/customer/{customer_id}/_revision", 200, query="limit=0"),
     ),
     Leniency(
         name="unreadable-id-is-not-found",
@@ -71,6 +81,7 @@ LENIENCIES = (
             "id that is no whole number (or is beyond int64) is UNCONFIRMED, and the emulator "
             "looks it up and answers 404 as it always did"
         ),
+        probe=LeniencyProbe("GET", "/customer/abc", 404),
     ),
     Leniency(
         name="email-flag-outside-0-1-is-ignored",
@@ -81,6 +92,14 @@ LENIENCIES = (
         evidence=(
             "fact sheet §2: `_flag_*` flags only ever suppress side effects when 0; the PHP "
             "SDK casts them to int, and the emulator sends no e-mail either way"
+        ),
+        probe=LeniencyProbe(
+            "POST",
+            "/user/{user_id}/_action/password",
+            200,
+            query="_flag_emails=2",
+            body="{}",
+            writes=True,  # the reset link goes out by e-mail
         ),
     ),
 )
@@ -164,6 +183,14 @@ BODY_LENIENCIES = (
             "fields and nulls included); the Python SDK's example sends `invoice_date` on an "
             "invoice create (fact sheet §6.2); both work against the real API"
         ),
+        probe=LeniencyProbe(
+            "POST",
+            "/customer",
+            201,
+            writes=True,
+            body='{"company": "Leniency probe", "external_key": "{external_key}", '
+            '"write_datetime": "2015-06-08 10:00:00"}',
+        ),
     ),
     Leniency(
         name="numeric-strings-are-numbers",
@@ -174,6 +201,14 @@ BODY_LENIENCIES = (
         evidence=(
             'the Java SDK can only send strings ({"customer_id":"58","item_id":"1"}); '
             "a 2015 recording of the real API accepted string ids in a request body"
+        ),
+        probe=LeniencyProbe(
+            "POST",
+            "/user",
+            201,
+            writes=True,
+            body='{"customer_id": "{customer_id}", "first_name": "Probe", '
+            '"external_key": "{external_key}"}',
         ),
     ),
     Leniency(
@@ -186,6 +221,15 @@ BODY_LENIENCIES = (
             "the C# SDK sends every date as `2015-06-08T00:00:00`; fact sheet §12: date input "
             "accepts datetimes"
         ),
+        probe=LeniencyProbe(
+            "POST",
+            "/invoice",
+            201,
+            writes=True,
+            body='{"customer_id": {customer_id}, "external_key": "{external_key}", '
+            '"date": "2030-06-08T00:00:00", '
+            '"line_items": [{"item_id": {item_id}, "line_rate": 1, "line_quantity": 1}]}',
+        ),
     ),
     Leniency(
         name="null-body-is-no-body",
@@ -197,6 +241,9 @@ BODY_LENIENCIES = (
             "fact sheet §9: a bulk item's `payload` is an object or null, null meaning no data; "
             "a top-level JSON null on an action whose body is optional is read the same way"
         ),
+        probe=LeniencyProbe(
+            "POST", "/customer/{customer_id}/_action/setActive", 200, body="null", writes=True
+        ),
     ),
     Leniency(
         name="null-optional-fields-are-absent",
@@ -207,6 +254,13 @@ BODY_LENIENCIES = (
         evidence=(
             "clients PUT back objects read by a GET, whose unset fields are null (fact sheet "
             "§10: every response field may be null); a null for a required field is still a 400"
+        ),
+        probe=LeniencyProbe(
+            "PUT",
+            "/customer/{customer_id}",
+            202,
+            writes=True,
+            body='{"company": "Leniency probe", "bill_city": null}',
         ),
     ),
 )

@@ -41,6 +41,7 @@ __all__ = [
     "NULL_BODY",
     "POLICIES",
     "Leniency",
+    "LeniencyProbe",
     "Policy",
     "RequestValidator",
     "Violation",
@@ -99,6 +100,25 @@ def keep_value(query: dict[str, Any], name: str) -> None:
 
 
 @dataclasses.dataclass(frozen=True)
+class LeniencyProbe:
+    """One request that shows a leniency, and what the vendor's documented reading answers.
+
+    `path` is below the API prefix and may name placeholders (`{customer_id}`, `{user_id}`,
+    `{item_id}`, `{external_key}`) that whoever sends it fills: an existing object's id, or
+    one it created. `query` is the query string as sent (`limit=abc`); `body` the JSON text
+    as sent (placeholders allowed; `None`: no body). `writes`: the request changes data or
+    has a side effect (an e-mail), so it only goes where writes are allowed.
+    """
+
+    method: str
+    path: str
+    expect_status: int
+    query: str = ""
+    body: str | None = None
+    writes: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
 class Leniency:
     """A violation the real API is known to accept, with the evidence and how it reads it."""
 
@@ -113,6 +133,8 @@ class Leniency:
     accepts: Callable[[Any, Any], bool] | None = None
     #: body leniencies: the value the vendor reads instead (DROP removes the key)
     fix: Callable[[Any, Any], Any] | None = None
+    #: an example request the leniency accepts (the contract harness sends it to each target)
+    probe: LeniencyProbe | None = None
 
     def covers(self, violation: Violation, raw: Any, detail: Any = None) -> bool:
         """Whether this leniency accepts the violation, given the value as sent."""

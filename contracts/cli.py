@@ -10,7 +10,14 @@ from pathlib import Path
 from contracts.dialects import vendors
 from contracts.reporting import Progress
 from contracts.runner import run
-from contracts.settings import DEFAULT_VENDOR, PROFILES, Settings, SettingsError, option_variable
+from contracts.settings import (
+    DEFAULT_VENDOR,
+    PROFILES,
+    SUITES,
+    Settings,
+    SettingsError,
+    option_variable,
+)
 
 __all__ = ["VENDORS", "main"]
 
@@ -25,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m contracts",
         description=(
             "Check the ChargeOver spec against a target: schemathesis over every operation, "
-            "a reference-model state machine and the generated client."
+            "a reference-model state machine, the generated client and the documented "
+            "leniencies."
         ),
         epilog=f"Options not given are read from {options} environment variables "
         "(TARGET, PROFILE, ALLOW_WRITES, REPORT_DIR, SEED, RATE_LIMIT: requests per minute "
@@ -55,7 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--suite",
         action="append",
-        choices=["schemathesis", "model", "client"],
+        choices=list(SUITES),
         help="run only this suite (repeatable; default: all)",
     )
     return parser

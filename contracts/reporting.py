@@ -51,7 +51,7 @@ class FailureRecord:
 
 @dataclasses.dataclass
 class SuiteResult:
-    """The outcome of one suite (schemathesis, model, client)."""
+    """The outcome of one suite (schemathesis, model, client, leniencies)."""
 
     name: str
     status: str = "passed"  # passed | failed | error | skipped
@@ -131,8 +131,14 @@ class RunReport:
                 f"| {_cell(suite.detail)} |"
             )
         lines += self._matrix("Operation x check", self._ordered_operations(spec_only=True))
+        others = self._ordered_operations(spec_only=False)
         lines += self._matrix(
-            "Reference model and generated-client models", self._ordered_operations(spec_only=False)
+            "Reference model and generated-client models",
+            [row for row in others if not row.startswith(_LENIENCY_ROW)],
+        )
+        lines += self._matrix(
+            "Documented leniencies (one example each; see spec/NOTES.md)",
+            [row for row in others if row.startswith(_LENIENCY_ROW)],
         )
         if self.waivers:
             lines += ["", "## Waived (documented decisions, see contracts/waivers.py)", ""]
@@ -243,12 +249,18 @@ class RunReport:
         return summary, junit
 
 
+#: the row names of the leniency suite (`leniency <name>`)
+_LENIENCY_ROW = "leniency "
+
+
 def _suite_of(check: str) -> str:
     """Which suite a matrix column belongs to (by the naming convention of its checks)."""
     if check.startswith("model_"):
         return "model"
     if check.startswith("client_"):
         return "client"
+    if check.startswith("leniency_"):
+        return "leniencies"
     return "schemathesis"
 
 

@@ -194,9 +194,15 @@ SuiteRunner = Callable[[Target, Settings, RunReport, Progress], SuiteResult]
 def _suites() -> dict[str, SuiteRunner]:
     """Suites by name, imported lazily (the client suite needs the generated package)."""
     from contracts.client_contracts import run_client_contracts
+    from contracts.leniencies import run_leniencies
     from contracts.stateful import run_model
 
-    return {"schemathesis": run_schemathesis, "model": run_model, "client": run_client_contracts}
+    return {
+        "schemathesis": run_schemathesis,
+        "model": run_model,
+        "client": run_client_contracts,
+        "leniencies": run_leniencies,
+    }
 
 
 def run(

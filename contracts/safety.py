@@ -176,6 +176,8 @@ class GuardedTransport(httpx.BaseTransport):
             if not (isinstance(key, str) and key.startswith(self._key_prefix)):
                 raise UnsafeWrite(f"create without an external_key starting {self._key_prefix!r}")
             parent = payload.get("customer_id")
+            if isinstance(parent, str) and parent.isascii() and parent.isdigit():
+                parent = int(parent)  # a numeric string, as ChargeOver reads one (a leniency)
             if parent is not None and not (
                 isinstance(parent, int) and self.cleanup.owns("customer", parent)
             ):

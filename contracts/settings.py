@@ -25,6 +25,7 @@ __all__ = [
     "PROFILES",
     "REPO_ROOT",
     "SPEC_PATH",
+    "SUITES",
     "Profile",
     "ProfileName",
     "Settings",
@@ -44,6 +45,10 @@ TargetField = Literal["URL", "USERNAME", "PASSWORD"]
 DEFAULT_VENDOR = "chargeover"
 # the emulator accepts the same names (chargeover_emulator.config); a test proves they agree
 _VENDOR_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+#: every suite a run can select (`--suite`), in the order a default run runs them
+SUITES = ("schemathesis", "model", "client", "leniencies")
 
 
 class SettingsError(ValueError):
@@ -136,7 +141,7 @@ class Settings:
     # prefix of every external_key the harness creates, unique per run
     run_id: str = dataclasses.field(default_factory=lambda: secrets.token_hex(4))
     # which suites to run (the CLI runs all; tests pick), and schemathesis's operations (all)
-    suites: tuple[str, ...] = ("schemathesis", "model", "client")
+    suites: tuple[str, ...] = SUITES
     operation_ids: tuple[str, ...] = ()
     # schemathesis phases to run (the CLI runs all four; tests pick the ones that matter)
     phases: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")
@@ -216,7 +221,7 @@ class Settings:
                 raise SettingsError(f"{url} must end in /api/v3, got {self.base_url!r}")
         if self.rate_limit_per_minute <= 0:
             raise SettingsError("the rate limit must be a positive number of requests per minute")
-        unknown = set(self.suites) - {"schemathesis", "model", "client"}
+        unknown = set(self.suites) - set(SUITES)
         if unknown:
             raise SettingsError(f"unknown suites: {', '.join(sorted(unknown))}")
         return self

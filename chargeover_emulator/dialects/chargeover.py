@@ -34,6 +34,7 @@ from chargeover_emulator.routing import split_path
 from chargeover_emulator.seeding import seed
 from chargeover_emulator.specdoc import Operation, SpecDocument, locate_spec
 from chargeover_emulator.storage.database import Database
+from chargeover_emulator.validation import Leniency
 
 __all__ = ["ChargeOverDialect"]
 
@@ -54,7 +55,7 @@ class ChargeOverDialect:
 
     name = "chargeover"
     api_prefix = "/api/v3"
-    leniencies = (*LENIENCIES, *BODY_LENIENCIES)
+    leniencies: tuple[Leniency, ...] = (*LENIENCIES, *BODY_LENIENCIES)
     grammar_parameters = GRAMMAR_PARAMETERS
 
     def __init__(self) -> None:

@@ -56,6 +56,17 @@ def test_allow_writes_only_creates_prefixed_objects_and_touches_only_them():
         client.post("_bulk", json=[])
 
 
+def test_a_numeric_string_parent_is_read_as_its_number():
+    """The numeric-strings leniency's example sends `"customer_id": "7"`: owned, it may go."""
+    client, _ = api(created, guard_writes=True, allow_writes=True, key_prefix="contracts-run1-")
+    client.post("customer", json={"external_key": "contracts-run1-a"})
+    owned = {"external_key": "contracts-run1-u", "customer_id": "7"}
+    assert client.post("user", json=owned).status_code == 201
+    for other in ("8", "07x", ""):
+        with pytest.raises(UnsafeWrite, match="did not create"):
+            client.post("user", json=dict(owned, customer_id=other))
+
+
 def test_cleanup_deletes_in_dependency_order_and_reports_leftovers():
     sent: list[str] = []
 
