@@ -49,7 +49,6 @@ __all__ = [
     "declared_parameters",
     "drop_parameter",
     "keep_value",
-    "query_parameters",
 ]
 
 Policy = Literal["faithful", "strict"]
@@ -346,15 +345,6 @@ def declared_parameters(
             name, kind_of(schema), validator_for(schema), bool(parameter.get("required"))
         )
     return found
-
-
-def query_parameters(
-    parameters: Iterable[Mapping[str, Any]],
-    kind_of: Callable[[Any], str],
-    validator_for: Callable[[Any], jsonschema_rs.Validator],
-) -> dict[str, _Parameter]:
-    """The operation's query parameters (see `declared_parameters`)."""
-    return declared_parameters(parameters, kind_of, validator_for, location="query")
 
 
 def _check_parameter(parameter: _Parameter, raw: Any, component: str = "query") -> list[Violation]:

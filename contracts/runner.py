@@ -103,9 +103,7 @@ def run_schemathesis(
     """Every phase of schemathesis over every (allowed) operation, into the report."""
     result = SuiteResult("schemathesis")
     started = time.monotonic()
-    ledger = waivers.WaiverLedger(
-        target.dialect.waivers, emulator=target.serves_emulator, hosted=target.is_emulator
-    )
+    ledger = waivers.WaiverLedger(target.dialect.waivers, hosted=target.is_emulator)
     schema = build_schema(target, settings, ledger)
     with check_registry.registered(target.dialect.checks, schema):
         _follow(from_schema(schema).execute(), report, progress, result)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import os
 import secrets
 import shutil
@@ -78,25 +77,6 @@ class Target:
     cleanup: Cleanup = dataclasses.field(default_factory=Cleanup)
     limiter: RateLimiter | None = None
     _clients: list[httpx.Client] = dataclasses.field(default_factory=list)
-
-    @functools.cached_property
-    def serves_emulator(self) -> bool:
-        """Whether the target is a chargeover-emulator (ours, or one found behind a URL).
-
-        A URL target counts when it serves this spec byte for byte at /openapi.yaml, which
-        the emulator does and ChargeOver does not. It only decides which known emulator
-        deviations are waived; a URL target stays read-only without --allow-writes.
-        """
-        if self.is_emulator:
-            return True
-        origin = self.base_url.removesuffix(self.dialect.api_prefix)
-        try:
-            response = httpx.get(f"{origin}/openapi.yaml", timeout=10.0)
-        except httpx.HTTPError:
-            return False
-        return (
-            response.status_code == 200 and response.content == self.settings.spec_path.read_bytes()
-        )
 
     @property
     def writes_allowed(self) -> bool:

@@ -39,9 +39,6 @@ class Waiver:
     check: str
     reason: str
     applies: Callable[[Failure, Case[Any], Response], bool]
-    # known emulator bugs apply to emulator targets only and name how to reproduce them
-    emulator_only: bool = False
-    repro: str = ""
     # documented leniencies of the real API apply to every target the harness does not host:
     # the emulators it starts run `--validation strict` and must reject every violation
     not_hosted: bool = False
@@ -143,19 +140,16 @@ WAIVERS: tuple[Waiver, ...] = (
 class WaiverLedger:
     """Applies one dialect's waivers; counts waived failures per (operation, check, waiver)."""
 
-    def __init__(
-        self, waivers: Sequence[Waiver] = (), *, emulator: bool, hosted: bool = False
-    ) -> None:
+    def __init__(self, waivers: Sequence[Waiver] = (), *, hosted: bool) -> None:
         self.counts: Counter[tuple[str, str, str]] = Counter()
         self.waivers = tuple(waivers)
-        self.emulator = emulator
         self.hosted = hosted
         self._lock = threading.Lock()
 
     def keep(self, failure: Failure, case: Case[Any], response: Response, check: str) -> bool:
         """False when a waiver covers the failure (which is then counted)."""
         for waiver in self.waivers:
-            if (waiver.emulator_only and not self.emulator) or (waiver.not_hosted and self.hosted):
+            if waiver.not_hosted and self.hosted:
                 continue
             if waiver.check == check and waiver.applies(failure, case, response):
                 with self._lock:

@@ -178,7 +178,7 @@ def test_schemathesis_is_read_only_on_a_url_target():
         settings=settings,
         dialect=dialect,
     )
-    schema = build_schema(target, settings, waivers.WaiverLedger(dialect.waivers, emulator=False))
+    schema = build_schema(target, settings, waivers.WaiverLedger(dialect.waivers, hosted=False))
     methods = {result.ok().method.upper() for result in schema.get_all_operations()}  # type: ignore[union-attr]
     assert methods == {"GET"}
     assert schema.config.phases.coverage.unexpected_methods == set()
