@@ -165,6 +165,8 @@ def reliability(session: nox.Session) -> None:
 # pinned, in its own npm prefix so that it never races the spec session's installs; wrk from
 # Debian (benchmarks/ falls back to its Python load generator when wrk cannot be installed).
 PRISM_CLI = "@stoplight/prism-cli@5.16.0"
+# Steady: a newer mock server (native binary shipped as an npm optional dependency), pinned.
+STEADY_CLI = "@stdy/cli@0.22.2"
 BENCH_NPM_PREFIX = ROOT / ".nox" / "_npm_bench"
 
 
@@ -189,13 +191,14 @@ def bench(session: nox.Session) -> None:
     """Run the benchmarks and write benchmarks/results/ (`-- --quick` for a smoke run)."""
     install_project(session, "bench")
     _ensure_wrk(session)
-    package, _, version = PRISM_CLI.rpartition("@")
-    installed = BENCH_NPM_PREFIX / "node_modules" / package / "package.json"
-    if not (installed.exists() and f'"version": "{version}"' in installed.read_text()):
-        session.run_install(
-            "npm", "install", "--prefix", str(BENCH_NPM_PREFIX), "--no-audit", "--no-fund",
-            PRISM_CLI, external=True, env={"SCARF_ANALYTICS": "false"},
-        )  # fmt: skip
+    for cli in (PRISM_CLI, STEADY_CLI):
+        package, _, version = cli.rpartition("@")
+        installed = BENCH_NPM_PREFIX / "node_modules" / package / "package.json"
+        if not (installed.exists() and f'"version": "{version}"' in installed.read_text()):
+            session.run_install(
+                "npm", "install", "--prefix", str(BENCH_NPM_PREFIX), "--no-audit", "--no-fund",
+                cli, external=True, env={"SCARF_ANALYTICS": "false"},
+            )  # fmt: skip
     session.run(
         "python", "-m", "benchmarks", "--npm-prefix", str(BENCH_NPM_PREFIX), *session.posargs
     )

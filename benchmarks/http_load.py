@@ -1,4 +1,4 @@
-"""Emulator vs Stoplight Prism on the same spec: throughput, median and p99 per request type.
+"""Emulator vs Prism, Steady and a ceiling on the same spec: throughput, median and p99.
 
 Both servers run on SERVER_CORE and are driven by the same closed-loop generator on LOAD_CORE,
 one request type at a time, in one run, so the ratios compare like with like. The emulator is
@@ -9,6 +9,11 @@ bytes per response are recorded next to every number to keep that visible.
 Prism is then run a second time on a copy of the spec whose list example is the emulator's own
 response to each list-type request (selected per request with `Prefer: example=...`), so that
 for those requests both servers send the same bytes and the ratio compares serving, not size.
+
+Steady (`@stdy/cli`, a newer mock server several SDK vendors use) answers the same requests from
+the same spec, like Prism. The "ceiling" (`benchmarks/ceiling.py`) is the emulator's own stack,
+uvicorn and Starlette, sending the bytes the emulator sent for each request without doing any
+work: emulator / ceiling is how much of its stack's capacity the emulator keeps.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ __all__ = [
     "prism_binary",
     "run",
     "scenarios",
+    "steady_binary",
 ]
 
 # The emulator's default credentials (the vendor docs' example keys); Prism only checks that
@@ -86,6 +92,12 @@ def scenarios() -> tuple[Scenario, ...]:
 def prism_binary(npm_prefix: Path) -> Path | None:
     """The Prism CLI the nox session installed under npm_prefix (None when it is missing)."""
     binary = npm_prefix / "node_modules" / ".bin" / "prism"
+    return binary if binary.exists() else None
+
+
+def steady_binary(npm_prefix: Path) -> Path | None:
+    """The Steady CLI the nox session installed under npm_prefix (None when it is missing)."""
+    binary = npm_prefix / "node_modules" / ".bin" / "steady"
     return binary if binary.exists() else None
 
 
@@ -154,10 +166,35 @@ def _drive(
 
 
 def _fetch(port: int, path: str, extra: dict[str, str] | None = None) -> bytes:
+    return _send(port, "GET", path, None, extra)[1]
+
+
+def _send(
+    port: int, method: str, path: str, body: bytes | None, extra: dict[str, str] | None = None
+) -> tuple[int, bytes]:
     headers = {**AUTH, **(extra or {})}
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=body, method=method, headers=headers
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
-        return bytes(response.read())
+        return int(response.status), bytes(response.read())
+
+
+def capture_answers(port: int, prefix: str) -> dict[str, dict[str, Any]]:
+    """The emulator's answer to every request line the scenarios send, for the ceiling.
+
+    Keys are the request lines as the ceiling sees them (`GET /customer/8`, without the API
+    prefix, which the ceiling serves at its root like Prism and Steady).
+    """
+    answers: dict[str, dict[str, Any]] = {}
+    for scenario in scenarios():
+        body = None if scenario.body is None else json.dumps(scenario.body).encode()
+        for path in scenario.paths:
+            status, sent = _send(port, scenario.method, prefix + path, body)
+            answers[f"{scenario.method} {path}"] = {"status": status, "body": sent.decode()}
+    return answers
 
 
 def _items(body: bytes) -> int:
@@ -241,6 +278,23 @@ def run(
         )
         out["emulator_startup_seconds"] = emulator.startup_seconds
         out["emulator_peak_rss_kib"] = emulator.peak_rss_kib()
+        answers = capture_answers(emulator.port, _API_ROOT)
+    bodies_file = workdir / "ceiling-bodies.json"
+    bodies_file.write_text(json.dumps(answers), encoding="utf-8")
+    with _ceiling(bodies_file, workdir / "ceiling.log") as server:
+        out["ceiling"] = _drive(server, "", seconds, warmup, generator)
+    out["ceiling_ratios"] = _ratios(out["emulator"], out["ceiling"])
+    steady = steady_binary(npm_prefix)
+    if steady is None:
+        out["steady"] = None
+        out["steady_missing"] = (
+            f"no Steady CLI under {npm_prefix} (the nox bench session installs it)"
+        )
+    else:
+        with _steady(steady, spec, workdir / "steady.log") as server:
+            out["steady"] = _drive(server, "", seconds, warmup, generator)
+            out["steady_peak_rss_kib"] = server.peak_rss_kib()
+        out["steady_ratios"] = _ratios(out["emulator"], out["steady"])
     prism = prism_binary(npm_prefix)
     if prism is None:
         out["prism"] = None
@@ -282,6 +336,43 @@ def run(
         for key in out["emulator"]
     }
     return out
+
+
+def _ratios(emulator: dict[str, Any], other: dict[str, Any]) -> dict[str, float | None]:
+    """emulator / other throughput per request type, only where both answered without errors."""
+    return {
+        key: round(emulator[key]["rps"] / other[key]["rps"], 2)
+        if key in other and _clean(emulator[key], other[key])
+        else None
+        for key in emulator
+    }
+
+
+def _steady(binary: Path, spec: Path, log: Path) -> Server:
+    """`steady` on a free port, serving `spec` (quiet: no per-request log lines, like Prism)."""
+    port = free_port()
+    return Server(
+        "steady",
+        [str(binary), "--port", str(port), "--host", "127.0.0.1", "--quiet", str(spec)],
+        port=port,
+        ready_path="/teapot",
+        headers=AUTH,
+        log=log,
+        env={"NO_COLOR": "1"},
+    )
+
+
+def _ceiling(bodies: Path, log: Path) -> Server:
+    """`python -m benchmarks.ceiling` on a free port, answering with the captured bytes."""
+    port = free_port()
+    return Server(
+        "ceiling",
+        [sys.executable, "-m", "benchmarks.ceiling", "--port", str(port), str(bodies)],
+        port=port,
+        ready_path="/customer/1",
+        headers=AUTH,
+        log=log,
+    )
 
 
 def _prism(binary: Path, spec: Path, log: Path) -> Server:

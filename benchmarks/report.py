@@ -93,6 +93,7 @@ def _http(http: dict[str, Any]) -> list[str]:
         if per_record:
             lines += ["", f"Per record (emulator / Prism): {per_record}."]
     lines += _same_bytes(http)
+    lines += _anchors(http)
     emulator_rss = (http.get("emulator_peak_rss_kib") or 0) / 1024
     prism_rss = (http.get("prism_peak_rss_kib") or 0) / 1024
     lines += [
@@ -101,6 +102,48 @@ def _http(http: dict[str, Any]) -> list[str]:
         " Prism's list responses hold its one example item; the emulator's hold real pages"
         " (compare the bytes).",
     ]
+    return lines
+
+
+def _anchors(http: dict[str, Any]) -> list[str]:
+    """Emulator against every anchor of the same run: Prism, Steady and the ceiling."""
+    if "ceiling" not in http:
+        return []
+    steady = http.get("steady") or {}
+    prism_ratios = http.get("ratios") or {}
+    steady_ratios = http.get("steady_ratios") or {}
+    ceiling_ratios = http.get("ceiling_ratios") or {}
+    lines = [
+        "",
+        "All anchors, one run: Steady (`steady`, mock from the spec's examples, stateless) and"
+        " the ceiling (`benchmarks/ceiling.py`: uvicorn + Starlette, as the emulator is served,"
+        " answering every request with the bytes the emulator sent for it, doing no work). The"
+        " last column is the share of its own stack's capacity the emulator keeps.",
+        "",
+        _row("Request", "Emulator req/s", "Steady req/s", "bytes", "Ceiling req/s")
+        + " Emulator / Prism | Emulator / Steady | Emulator / ceiling |",
+        "|---|" + "---:|" * 7,
+    ]
+
+    def ratio(ratios: dict[str, Any], key: str) -> str:
+        return f"**{_num(ratios[key], 2)}x**" if ratios.get(key) else "n/a"
+
+    for key, scenario in http["scenarios"].items():
+        s, c = steady.get(key, {}), http["ceiling"][key]
+        lines.append(
+            _row(
+                f"{scenario['label']}: `{scenario['method']} {scenario['path']}`",
+                _num(http["emulator"][key]["rps"]),
+                _num(s.get("rps")) + (f" ({s['errors']} errors)" if s.get("errors") else ""),
+                _num(s.get("bytes_per_response")),
+                _num(c["rps"]) + (f" ({c['errors']} errors)" if c.get("errors") else ""),
+                ratio(prism_ratios, key),
+                ratio(steady_ratios, key),
+                ratio(ceiling_ratios, key),
+            )
+        )
+    if http.get("steady_missing"):
+        lines += ["", f"Steady not measured: {http['steady_missing']}"]
     return lines
 
 
