@@ -9,6 +9,7 @@ import base64
 import binascii
 import hmac
 import importlib.resources
+import re
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -158,7 +159,7 @@ class InvoicedDialect:
         return {"customer": customers, "contact": contacts}
 
     def install(self, conn: sqlite3.Connection) -> None:
-        for statement in self._sends().ddl():
+        for statement in self.statements.ddl():
             conn.execute(statement)
 
     def authenticator(self, settings: Settings) -> KeyAuthenticator:
@@ -183,7 +184,7 @@ class InvoicedDialect:
     def handlers(self, host: KindHost, database: Database) -> Mapping[str, KindHandler]:
         def custom(ctx: RequestContext, operation: Operation, call: Any) -> ApiResult:
             """The balance and the three statement sends of one customer."""
-            customers, sends = self._customers, self._sends()
+            customers, sends = self._customers, self.statements
             assert customers is not None
             key = customers.resolve(ctx, call.params[customers.spec.path_param or "id"])
             if operation.name == "balance":
@@ -228,7 +229,9 @@ class InvoicedDialect:
             body["param"] = param
         return body
 
-    def _sends(self) -> StatementSends:
+    @property
+    def statements(self) -> StatementSends:
+        """The statement send log (built with the services)."""
         if self._statements is None:
             raise ConfigError("the Invoiced services are not built yet")
         return self._statements
@@ -236,16 +239,26 @@ class InvoicedDialect:
 
 def _violated(details: Mapping[str, Any], message: str) -> tuple[str | None, str]:
     """The parameter a spec violation names, in Invoiced's bracket form (`to[0][phone]`), and
-    the message; a missing required field reads like the docs' "Name missing"."""
+    the message; a missing required field reads like the docs' "Name missing". The validator
+    reports a missing or unexpected key on the object holding it, so its name is taken from
+    the message (`"name" is a required property`, `('x' was unexpected)`)."""
     parts = [part for part in str(details.get("pointer", "")).split("/") if part]
-    if details.get("rule") == "required":
-        missing = message.split('"')[1] if message.count('"') >= 2 else None
-        if missing:
-            parts.append(missing)
-            message = f"{missing.capitalize()} missing"
+    rule = details.get("rule")
+    named = _NAMED.get(str(rule))
+    found = named.search(message) if named is not None else None
+    if found is not None:
+        parts.append(found.group(1))
+        if rule == "required":
+            message = f"{found.group(1).capitalize()} missing"
     if not parts:
         return None, message
     return parts[0] + "".join(f"[{part}]" for part in parts[1:]), message
+
+
+_NAMED = {
+    "required": re.compile(r'"([^"]*)" is a required property'),
+    "additionalProperties": re.compile(r"\('([^']*)' (?:was|were) unexpected"),
+}
 
 
 def _shape(spec: SpecDocument, resource: str) -> Shape:
