@@ -7,8 +7,10 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 GENERATED = REPO / "generated"
@@ -115,3 +117,39 @@ def test_spec_needs_exactly_one_vendor(tmp_path: Path) -> None:
     result = _check("--spec", str(tmp_path / "any.yaml"))
     assert result.returncode == 2
     assert "exactly one --vendor" in result.stderr
+
+
+def _resolve(document: dict[str, Any], node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def _object_query_parameters(document: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or method == "parameters":
+                continue
+            for parameter in [*item.get("parameters", []), *operation.get("parameters", [])]:
+                parameter = _resolve(document, parameter)
+                schema = _resolve(document, parameter.get("schema", {}))
+                if parameter["in"] == "query" and schema.get("type") == "object":
+                    found.append((f"{method.upper()} {path} {parameter['name']}", parameter))
+    return found
+
+
+def test_every_object_query_parameter_is_a_deep_object() -> None:
+    # codegen/templates/endpoint_macros.py.jinja sends every object-typed query parameter as a
+    # deepObject (`filter[number]=...`); a spec adding another style would need another rule.
+    found = [
+        (f"{vendor}: {name}", parameter)
+        for vendor, spec in SPECS.items()
+        for name, parameter in _object_query_parameters(yaml.safe_load((REPO / spec).read_bytes()))
+    ]
+    assert {name.split(" ")[-1] for name, _ in found} == {"filter", "metadata"}
+    for name, parameter in found:
+        assert parameter.get("style") == "deepObject", name
