@@ -49,6 +49,8 @@ class Shape:
     """What the spec says about one resource beyond `ResourceSpec`."""
 
     list_path: str
+    #: the query parameters the list operation declares (no other is read)
+    list_parameters: frozenset[str]
     sortable: frozenset[str]
     unique: tuple[str, ...]
     required: tuple[str, ...]
@@ -123,6 +125,11 @@ class ObjectService:
         window = page_window(
             query, default_per_page=self._paging.default, max_per_page=self._paging.maximum
         )
+        query = {
+            name: value
+            for name, value in query.items()
+            if name in self._shape.list_parameters or name.startswith(_FAMILIES)
+        }
         where, params = self._where(ctx, query)
         order = self._order(query.get("sort"))
         total = self.table.count(ctx.conn, where, params)
