@@ -159,8 +159,10 @@ class ObjectService:
         return key
 
     def update(self, ctx: RequestContext, key: Any, body: Mapping[str, Any]) -> None:
-        """Only the fields sent change (PATCH); `updated_at` moves even for an empty body."""
+        """Only the fields sent change (PATCH), and `updated_at`; nothing to write, no change."""
         values = self._written(body)
+        if not values:
+            return
         self._check_unique(ctx, values, key)
         values["updated_at"] = int(ctx.now.timestamp())
         self._store(lambda: self.table.update(ctx.conn, key, values))
