@@ -275,6 +275,11 @@ def _shape(spec: SpecDocument, resource: str) -> Shape:
     listing = res.operations.get("list")
     return Shape(
         list_path=listing.path if listing is not None else "",
+        list_parameters=frozenset(
+            str(parameter.get("name"))
+            for parameter in (listing.parameters if listing is not None else ())
+            if parameter.get("in") == "query"
+        ),
         sortable=frozenset(block.get("sortable", ())),
         unique=tuple(block.get("unique", ())),
         required=required,

@@ -49,6 +49,8 @@ class Shape:
     """What the spec says about one resource beyond `ResourceSpec`."""
 
     list_path: str
+    #: the query parameters the list operation declares (no other is read)
+    list_parameters: frozenset[str]
     sortable: frozenset[str]
     unique: tuple[str, ...]
     required: tuple[str, ...]
@@ -123,6 +125,11 @@ class ObjectService:
         window = page_window(
             query, default_per_page=self._paging.default, max_per_page=self._paging.maximum
         )
+        query = {
+            name: value
+            for name, value in query.items()
+            if name in self._shape.list_parameters or name.startswith(_FAMILIES)
+        }
         where, params = self._where(ctx, query)
         order = self._order(query.get("sort"))
         total = self.table.count(ctx.conn, where, params)
@@ -152,8 +159,10 @@ class ObjectService:
         return key
 
     def update(self, ctx: RequestContext, key: Any, body: Mapping[str, Any]) -> None:
-        """Only the fields sent change (PATCH); `updated_at` moves even for an empty body."""
+        """Only the fields sent change (PATCH), and `updated_at`; nothing to write, no change."""
         values = self._written(body)
+        if not values:
+            return
         self._check_unique(ctx, values, key)
         values["updated_at"] = int(ctx.now.timestamp())
         self._store(lambda: self.table.update(ctx.conn, key, values))

@@ -45,7 +45,9 @@ def test_the_key_is_accepted_by_basic_and_bearer(inv_emulator: Emulator, header:
     ids=["none", "wrong-key", "key-as-password", "wrong-token", "empty-token", "scheme",
          "not-base64", "not-utf8"],
 )  # fmt: skip
-def test_anything_else_is_a_401_in_invoiced_shape(inv_emulator: Emulator, header: str) -> None:
+def test_anything_else_is_a_401_in_invoiced_shape(
+    inv_emulator: Emulator, header: str | None
+) -> None:
     client = invoiced_client(inv_emulator, auth=None)
     headers = {"Authorization": header} if header is not None else {}
     answer = client.post("/customers", json={"name": "Acme"}, headers=headers)

@@ -3,10 +3,21 @@ PATCH, 204 with an empty body, 404s in Invoiced's error shape, generated unique 
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+from pathlib import Path
+
 import httpx
 from starlette.testclient import TestClient
 
-from tests.emulator.invoiced.conftest import FIXED_TIMESTAMP, KEY
+from chargeover_emulator.emulator import Emulator
+from tests.emulator.invoiced.conftest import (
+    FIXED_NOW,
+    FIXED_TIMESTAMP,
+    KEY,
+    invoiced_client,
+    invoiced_settings,
+)
 
 
 def test_customer_lifecycle_over_real_http(inv_url: str) -> None:
@@ -53,10 +64,21 @@ def test_patch_changes_only_the_fields_sent(inv: TestClient) -> None:
     assert inv.get(f"/customers/{customer['id']}").json() == updated.json()
 
 
-def test_patch_with_an_empty_body_changes_nothing(inv: TestClient) -> None:
-    customer = inv.post("/customers", json={"name": "Acme"}).json()
-    answer = inv.patch(f"/customers/{customer['id']}", json={})
+def test_patch_moves_updated_at_and_an_empty_body_changes_nothing(tmp_path: Path) -> None:
+    ticks = itertools.count()
+    emulator = Emulator(
+        invoiced_settings(tmp_path),
+        clock=lambda: FIXED_NOW + dt.timedelta(seconds=next(ticks)),
+    )
+    client = invoiced_client(emulator)
+    customer = client.post("/customers", json={"name": "Acme"}).json()
+    answer = client.patch(f"/customers/{customer['id']}", json={})
     assert (answer.status_code, answer.json()) == (200, customer)
+    unknown_only = client.patch(f"/customers/{customer['id']}", json={"collection_mode": "x"})
+    assert unknown_only.json() == customer  # faithful drops the unknown field: nothing to write
+    renamed = client.patch(f"/customers/{customer['id']}", json={"name": "Acme 2"}).json()
+    assert renamed["updated_at"] > customer["updated_at"] == renamed["created_at"]
+    emulator.close()
 
 
 def test_null_clears_a_nullable_field(inv: TestClient) -> None:
