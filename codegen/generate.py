@@ -22,6 +22,8 @@ import tomllib
 from importlib.metadata import version
 from pathlib import Path
 
+import releases  # codegen/releases.py (issue 15's release hook)
+
 REPO = Path(__file__).resolve().parent.parent
 SPEC = REPO / "spec" / "chargeover.openapi.yaml"
 CODEGEN = REPO / "codegen"
@@ -55,11 +57,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--generated", type=Path, default=GENERATED, help="output folder (default: %(default)s)"
     )
+    parser.add_argument(
+        "--releases",
+        type=Path,
+        default=releases.RELEASES,
+        help="package versions and changelogs (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     try:
         with tempfile.TemporaryDirectory(prefix="chargeover-generate-") as tmp:
             out = Path(tmp) / "generated"
-            build(out, args.spec.resolve())
+            build(out, args.spec.resolve(), args.releases)
             if args.check:
                 return check(out, args.generated)
             install(out, args.generated)
@@ -70,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def build(out: Path, spec: Path = SPEC) -> None:
+def build(out: Path, spec: Path = SPEC, releases_dir: Path = releases.RELEASES) -> None:
     """Write the complete generated tree under `out`."""
     out.mkdir(parents=True)
     spec_bytes = spec.read_bytes()
@@ -78,6 +86,10 @@ def build(out: Path, spec: Path = SPEC) -> None:
     _generate_client(out / CLIENT_DIST, spec)
     _copy_client_lib(out / CLIENT_DIST / CLIENT_PACKAGE / "lib")
     _generate_models(out / MODELS_DIST, spec, spec_version)
+    # release hook (issue 15): each package's recorded version and CHANGELOG.md, written by
+    # `contract-kit api-changes --apply`; a package without a record keeps the spec's version
+    for dist in (CLIENT_DIST, MODELS_DIST):
+        releases.apply(out / dist, releases_dir)
     _add_banners(out)
     _format(out)
     manifest = {
@@ -96,6 +108,7 @@ def build(out: Path, spec: Path = SPEC) -> None:
 # The generation inputs in codegen/ (not, e.g., the mypy settings check_generated uses).
 CONFIG_INPUTS = (
     "generate.py",
+    "releases.py",
     "openapi-python-client.yaml",
     "datamodel-codegen.toml",
     "ruff-generated.toml",
