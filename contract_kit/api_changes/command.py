@@ -45,7 +45,7 @@ def _spec_of(vendor: str) -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="contract-kit api-changes",
-        description=__doc__.splitlines()[0] if __doc__ else None,
+        description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="The default base: the last tag, else the merge base with origin/main or main, "
         "else HEAD.",
