@@ -113,6 +113,15 @@ def generate(session: nox.Session) -> None:
 
 
 @nox.session
+def api_changes(session: nox.Session) -> None:
+    """Report spec and package API changes, bumps and changelogs (args go to the command)."""
+    # e.g. `-- --vendor invoiced`, `-- --base v3.0.0`, `-- --apply`, `-- --uses uses.txt`;
+    # exits 1 on a breaking change without a major version bump
+    install_project(session, "api-changes")
+    session.run("contract-kit", "api-changes", *session.posargs)
+
+
+@nox.session
 def check_generated(session: nox.Session) -> None:
     """Fail if generated/ differs from a fresh generation; mypy --strict and import it."""
     session.install(*dependency_groups("codegen"))

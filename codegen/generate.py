@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
+import releases  # codegen/releases.py (issue 15's release hook)
+
 REPO = Path(__file__).resolve().parent.parent
 CODEGEN = REPO / "codegen"
 GENERATED = REPO / "generated"
@@ -120,6 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--generated", type=Path, default=GENERATED, help="output folder (default: %(default)s)"
     )
+    parser.add_argument(
+        "--releases",
+        type=Path,
+        default=releases.RELEASES,
+        help="package versions and changelogs (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     vendors = [VENDORS[name] for name in args.vendor or VENDORS]
     if args.spec is not None and len(vendors) != 1:
@@ -128,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="contract-kit-generate-") as tmp:
             out = Path(tmp) / "generated"
             for vendor in vendors:
-                build(out, vendor, (args.spec or vendor.spec).resolve())
+                build(out, vendor, (args.spec or vendor.spec).resolve(), args.releases)
             if args.check:
                 return check(out, args.generated, vendors)
             install(out, args.generated, vendors)
@@ -140,7 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def build(out: Path, vendor: Vendor, spec: Path | None = None) -> None:
+def build(
+    out: Path,
+    vendor: Vendor,
+    spec: Path | None = None,
+    releases_dir: Path = releases.RELEASES,
+) -> None:
     """Write the vendor's complete generated outputs under `out`."""
     spec = spec or vendor.spec
     out.mkdir(parents=True, exist_ok=True)
@@ -153,6 +166,9 @@ def build(out: Path, vendor: Vendor, spec: Path | None = None) -> None:
     _copy_client_lib(client_dist / vendor.client_package / "lib", vendor)
     _generate_models(models_dist, spec, spec_version, vendor, banner)
     for dist in (client_dist, models_dist):
+        # release hook (issue 15): each package's recorded version and CHANGELOG.md, written by
+        # `contract-kit api-changes --apply`; a package without a record keeps the spec's version
+        releases.apply(dist, releases_dir)
         _add_banners(dist, banner)
         _format(dist)
     manifest = {
@@ -172,6 +188,7 @@ def build(out: Path, vendor: Vendor, spec: Path | None = None) -> None:
 # The shared generation inputs in codegen/ (not, e.g., the mypy settings check_generated uses).
 SHARED_INPUTS = (
     "generate.py",
+    "releases.py",
     "datamodel-codegen.toml",
     "ruff-generated.toml",
     "templates",

@@ -4,6 +4,7 @@
     contract-kit serve --vendor chargeover ...    = chargeover-emulator serve ...
     contract-kit seed --vendor chargeover ...     = chargeover-emulator seed ...
     contract-kit contracts --vendor chargeover .. = python -m contracts ...
+    contract-kit api-changes --vendor chargeover  change report, version bump, changelog
 
 Everything after the command goes to the tool, so `contract-kit serve --help` shows the
 emulator's options with their defaults. `--vendor` defaults to chargeover.
@@ -21,6 +22,15 @@ from contracts.settings import DEFAULT_VENDOR
 
 __all__ = ["main"]
 
+
+def _api_changes(rest: list[str]) -> int:
+    # imported on use: the report needs griffe (the api-changes dependency group), which the
+    # emulator and the harness do not
+    from contract_kit.api_changes.command import main as api_changes
+
+    return api_changes(rest)
+
+
 _TOOLS: dict[str, tuple[str, Callable[[list[str]], int]]] = {
     "serve": (
         "serve a vendor's emulator over HTTP",
@@ -31,13 +41,14 @@ _TOOLS: dict[str, tuple[str, Callable[[list[str]], int]]] = {
         lambda rest: emulator_cli.main(["seed", *rest]),
     ),
     "contracts": ("run the contract suite against a target", contracts_cli.main),
+    "api-changes": ("report API changes, bump and changelog the packages", _api_changes),
 }
 
 
 def _usage() -> str:
     lines = ["usage: contract-kit {vendors," + ",".join(_TOOLS) + "} [--vendor V] [options]", ""]
-    lines += [f"  {'vendors':<10} list the vendors each command serves"]
-    lines += [f"  {name:<10} {summary}" for name, (summary, _) in _TOOLS.items()]
+    lines += [f"  {'vendors':<11} list the vendors each command serves"]
+    lines += [f"  {name:<11} {summary}" for name, (summary, _) in _TOOLS.items()]
     lines += [
         "",
         f"--vendor defaults to {DEFAULT_VENDOR}; `contract-kit COMMAND --help` for options.",

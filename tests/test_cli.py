@@ -34,6 +34,7 @@ def test_every_command_help_shows_its_tools_options(capsys: pytest.CaptureFixtur
         ("serve", "--validation"),
         ("seed", "--seed-count"),
         ("contracts", "--target"),
+        ("api-changes", "--apply"),
     ):
         with pytest.raises(SystemExit) as done:
             main([command, "--help"])
