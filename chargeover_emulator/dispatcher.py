@@ -21,7 +21,21 @@ if TYPE_CHECKING:
     from chargeover_emulator.dialect import Dialect, Service
     from chargeover_emulator.storage.database import Database
 
-__all__ = ["Call", "Dispatcher"]
+__all__ = ["Call", "Dispatcher", "operation_routes"]
+
+
+def operation_routes(document: SpecDocument) -> RouteTable[Operation]:
+    """Every documented operation's route, action aliases included (the dispatcher's, and the
+    traffic checks' in `contracts.traffic`, which must route a recording exactly as served)."""
+    routes: RouteTable[Operation] = RouteTable()
+    for operation in document.operations.values():
+        routes.add(operation.method, operation.path, operation)
+        if operation.kind == "action":
+            # an alias (`reset_password` for `password`) routes like the action's own name
+            base, _, _ = operation.path.rpartition("/")
+            for alias in operation.aliases:
+                routes.add(operation.method, f"{base}/{alias}", operation)
+    return routes
 
 
 class Dispatcher:
@@ -43,7 +57,7 @@ class Dispatcher:
         self.services = services
         self.validator = validator
         self.dialect = dialect
-        self.routes: RouteTable[Operation] = RouteTable()
+        self.routes = operation_routes(document)
         self._parameters = {
             (operation.operation_id, location): declared_parameters(
                 operation.parameters, document.value_kind, document.validator, location=location
@@ -51,13 +65,6 @@ class Dispatcher:
             for operation in document.operations.values()
             for location in ("query", "path", "header")
         }
-        for operation in document.operations.values():
-            self.routes.add(operation.method, operation.path, operation)
-            if operation.kind == "action":
-                # an alias (`reset_password` for `password`) routes like the action's own name
-                base, _, _ = operation.path.rpartition("/")
-                for alias in operation.aliases:
-                    self.routes.add(operation.method, f"{base}/{alias}", operation)
         self._handlers: dict[str, Callable[[RequestContext, Operation, Call], ApiResult]] = {
             **dialect.handlers(self, database),
             "list": self._list,

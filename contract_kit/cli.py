@@ -5,6 +5,7 @@
     contract-kit seed --vendor chargeover ...     = chargeover-emulator seed ...
     contract-kit contracts --vendor chargeover .. = python -m contracts ...
     contract-kit api-changes --vendor chargeover  change report, version bump, changelog
+    contract-kit record|drift|parity --vendor V   recorded traffic vs spec and emulator
 
 Everything after the command goes to the tool, so `contract-kit serve --help` shows the
 emulator's options with their defaults. `--vendor` defaults to chargeover.
@@ -31,6 +32,16 @@ def _api_changes(rest: list[str]) -> int:
     return api_changes(rest)
 
 
+def _traffic(command: str) -> Callable[[list[str]], int]:
+    # imported on use: reading cassettes needs vcrpy and haralyzer (the traffic dependency group)
+    def run(rest: list[str]) -> int:
+        from contracts.traffic.cli import main as traffic
+
+        return traffic([command, *rest])
+
+    return run
+
+
 _TOOLS: dict[str, tuple[str, Callable[[list[str]], int]]] = {
     "serve": (
         "serve a vendor's emulator over HTTP",
@@ -42,6 +53,9 @@ _TOOLS: dict[str, tuple[str, Callable[[list[str]], int]]] = {
     ),
     "contracts": ("run the contract suite against a target", contracts_cli.main),
     "api-changes": ("report API changes, bump and changelog the packages", _api_changes),
+    "record": ("record a real account's traffic through a proxy (redacted)", _traffic("record")),
+    "drift": ("check recorded traffic against the vendor's spec", _traffic("drift")),
+    "parity": ("replay recorded traffic against the emulator, compare", _traffic("parity")),
 }
 
 
