@@ -103,7 +103,7 @@ class _Drift:
         # a legacy URL's query is its own operation's (`?action=` is declared there)
         url_operation = match.legacy or operation
         op = operation.operation_id
-        violations: list[tuple[Violation, Any]] = []
+        violations: list[tuple[Violation, Any, Any]] = []
         query = item.query
         declared = declared_parameters(
             url_operation.parameters, document.value_kind, document.validator, location="query"
@@ -112,14 +112,14 @@ class _Drift:
             for found in self._violations(
                 lambda p={name: parameter}: self.validator.query(op, p, query)
             ):
-                violations.append((found, query.get(name)))
+                violations.append((found, query.get(name), None))
         for name in query:
             known = name in declared or any(
                 name.startswith(f"{deep}[") for deep, p in declared.items() if p.members is not None
             )
             if not known:
                 violations.append(
-                    (Violation("query", f"/{name}", "undeclared", "not declared"), None)
+                    (Violation("query", f"/{name}", "undeclared", "not declared"), None, None)
                 )
         path_declared = declared_parameters(
             operation.parameters, document.value_kind, document.validator, location="path"
@@ -128,17 +128,23 @@ class _Drift:
             for found in self._violations(
                 lambda p={name: parameter}: self.validator.path(op, p, match.params)
             ):
-                violations.append((found, match.params.get(name)))
+                violations.append((found, match.params.get(name), None))
         body = item.request_json()
         if operation.validator is not None and body is not None and body is not NOT_JSON:
             for error in operation.validator.iter_errors(body):
                 pointer = "".join(f"/{part}" for part in error.instance_path)
                 rule = str(error.schema_path[-1]) if error.schema_path else "schema"
-                violations.append((Violation("body", pointer, rule, error.message), error.instance))
+                violation = Violation("body", pointer, rule, error.message)
+                violations.append((violation, error.instance, error.kind))
         results = []
-        for violation, raw in violations:
+        for violation, raw, detail in violations:
             leniency = next(
-                (item for item in self.spec.dialect.leniencies if item.covers(violation, raw)), None
+                (
+                    item
+                    for item in self.spec.dialect.leniencies
+                    if item.covers(violation, raw, detail)
+                ),
+                None,
             )
             if leniency is not None:
                 continue  # documented: the real API accepts it, and the spec's NOTES say so

@@ -120,6 +120,6 @@ class VendorSpec:
         block = self.response_block(operation_id, status) or {}
         return tuple(str(name) for name in block.get("headers") or {})
 
-    def primary_keys(self) -> frozenset[str]:
-        """Every resource's primary-key field (the fields that carry ids)."""
-        return frozenset(resource.primary_key for resource in self.document.resources.values())
+    def resource_keys(self) -> dict[str, str]:
+        """Every resource's primary-key field, to its resource (`customer_id` -> `customer`)."""
+        return {spec.primary_key: name for name, spec in self.document.resources.items()}

@@ -129,60 +129,75 @@ def hosted_emulator(vendor: str, app: Any = None, settings: Any = None) -> Itera
 
 
 class _Ids:
-    """Recorded ids -> the emulator's, learnt from answers, applied to later requests."""
+    """Recorded ids -> the emulator's, per resource (customer 1 and user 1 are two ids),
+    learnt from answers and applied to later requests."""
 
-    def __init__(self, id_fields: frozenset[str]) -> None:
-        self.id_fields = id_fields | {"id"}
-        self.mapped: dict[str, str] = {}
+    def __init__(self, resources: dict[str, str]) -> None:
+        #: primary-key field -> its resource (`customer_id` -> `customer`)
+        self.resources = resources
+        self.mapped: dict[tuple[str | None, str], str] = {}
 
-    def id_field(self, name: str) -> bool:
-        return name in self.id_fields or name.endswith("_id")
+    def carries_id(self, field: str) -> bool:
+        """`id`, a resource's primary key, or any other `*_id` field."""
+        return field == "id" or field in self.resources or field.endswith("_id")
 
-    def learn(self, real: Any, emulated: Any) -> None:
+    def resource_of(self, field: str, current: str | None) -> str | None:
+        """Whose id a field carries: `id` is the current resource's, a primary key its
+        resource's; any other `*_id` field an id of unknown kind (None)."""
+        return current if field == "id" else self.resources.get(field)
+
+    def known(self, resource: str | None, value: str) -> bool:
+        return (resource, value) in self.mapped
+
+    def get(self, resource: str | None, value: str) -> str:
+        return self.mapped.get((resource, value), value)
+
+    def remember(self, resource: str | None, real: str, emulated: str) -> None:
+        # equal ids are mapped too: the object is known, not a prerequisite
+        self.mapped.setdefault((resource, real), emulated)
+
+    def learn(self, real: Any, emulated: Any, current: str | None) -> None:
         """Walk both bodies in step; an id field with two values maps the recorded one."""
         if isinstance(real, dict) and isinstance(emulated, dict):
             for key, value in real.items():
                 other = emulated.get(key)
-                if self.id_field(key) and _scalar(value) and _scalar(other):
-                    # equal ids are mapped too: the object is known, not a prerequisite
-                    self.mapped.setdefault(str(value), str(other))
+                if self.carries_id(key) and _scalar(value) and _scalar(other):
+                    self.remember(self.resource_of(key, current), str(value), str(other))
                 else:
-                    self.learn(value, other)
+                    self.learn(value, other, current)
         elif isinstance(real, list) and isinstance(emulated, list):
             for left, right in zip(real, emulated, strict=False):
-                self.learn(left, right)
+                self.learn(left, right, current)
 
-    def learn_location(self, real: str | None, emulated: str | None) -> None:
+    def learn_location(self, real: str | None, emulated: str | None, current: str | None) -> None:
         if real and emulated:
             left = urlsplit(real).path.rstrip("/").rsplit("/", 1)[-1]
             right = urlsplit(emulated).path.rstrip("/").rsplit("/", 1)[-1]
-            self.mapped.setdefault(left, right)
+            self.remember(current, left, right)
 
-    def path(self, path: str) -> str:
-        return "/".join(self.mapped.get(part, part) for part in path.split("/"))
-
-    def query(self, query: str) -> str:
+    def query(self, query: str, current: str | None) -> str:
         pairs = parse_qsl(query, keep_blank_values=True)
-        return urlencode(
-            [(k, self.mapped.get(v, v) if self.id_field(k) else v) for k, v in pairs],
-            safe="[]:,*",
-        )
+        return urlencode([(k, self._text(k, v, current)) for k, v in pairs], safe="[]:,*")
 
-    def body(self, value: Any) -> Any:
+    def _text(self, field: str, value: str, current: str | None) -> str:
+        if not self.carries_id(field):
+            return value
+        return self.get(self.resource_of(field, current), value)
+
+    def body(self, value: Any, current: str | None) -> Any:
         if isinstance(value, dict):
-            return {
-                key: self._one(item) if self.id_field(key) and _scalar(item) else self.body(item)
-                for key, item in value.items()
-            }
+            return {key: self._member(key, item, current) for key, item in value.items()}
         if isinstance(value, list):
-            return [self.body(item) for item in value]
+            return [self.body(item, current) for item in value]
         return value
 
-    def _one(self, value: Any) -> Any:
-        mapped = self.mapped.get(str(value))
+    def _member(self, key: str, value: Any, current: str | None) -> Any:
+        if not self.carries_id(key) or not _scalar(value):
+            return self.body(value, current)
+        mapped = self.mapped.get((self.resource_of(key, current), str(value)))
         if mapped is None:
             return value
-        if isinstance(value, int) and not isinstance(value, bool) and mapped.isdigit():
+        if isinstance(value, int) and mapped.isdigit():
             return int(mapped)
         return mapped
 
@@ -206,12 +221,12 @@ class _Replay:
         self.spec = spec
         self.emulator = emulator
         self.recording = recording
-        self.ids = _Ids(spec.primary_keys())
+        self.ids = _Ids(spec.resource_keys())
         self.client = httpx.Client(timeout=30.0)
         self.findings: list[Finding] = []
         self.checked: list[tuple[str, str]] = []
         self.examples: Counter[str] = Counter()
-        self.seen_ids: set[str] = set()
+        self.seen_ids: set[tuple[str, str]] = set()
 
     def _send(
         self, method: str, path: str, query: str, body: bytes, headers: Any
@@ -232,25 +247,24 @@ class _Replay:
         label = match.label if match is not None else UNMATCHED
         where = f"{item.source}: {item.method} {item.url}"
         self.examples[label] += 1
+        current = match.operation.resource if match is not None else None
+        path = self.spec.api_path(item.path) or item.path
         if match is not None:
             self._prerequisites(match, item, label, where)
-        api_path = self.spec.api_path(item.path) or item.path
+            path = self._mapped_path(path, match)
         body = item.request_json()
         content = item.request_body
         if body is not None and body is not NOT_JSON:
-            content = json.dumps(self.ids.body(body)).encode()
-        answer = self._send(
-            item.method,
-            self.ids.path(api_path),
-            self.ids.query(urlsplit(item.url).query),
-            content,
-            item.request_headers,
-        )
+            content = json.dumps(self.ids.body(body, current)).encode()
+        query = self.ids.query(urlsplit(item.url).query, current)
+        answer = self._send(item.method, path, query, content, item.request_headers)
         self.checked += [(label, check) for check in CHECKS]
         real_body, emulated_body = item.response_json(), _json(answer)
-        self.ids.learn_location(item.response_header("location"), answer.headers.get("location"))
+        self.ids.learn_location(
+            item.response_header("location"), answer.headers.get("location"), current
+        )
         if item.status == answer.status_code:
-            self.ids.learn(real_body, emulated_body)
+            self.ids.learn(real_body, emulated_body, current)
         if item.status != answer.status_code:
             self._find(
                 label,
@@ -320,7 +334,7 @@ class _Replay:
             return _media(value)
         if lowered == "location":
             path = self.spec.api_path(urlsplit(value).path) or urlsplit(value).path
-            known = set(self.ids.mapped) | set(self.ids.mapped.values())
+            known = {value for _, value in self.ids.mapped} | set(self.ids.mapped.values())
             return "/".join(
                 "{id}" if part in known or part.isdigit() else part for part in path.split("/")
             )
@@ -340,13 +354,28 @@ class _Replay:
             keys = self._path_keys(operation.resource) if operation.resource else []
         for resource_name, param in reversed(keys):  # a parent before its child
             value = match.params.get(param)
-            if value is None or value in self.ids.mapped or value in self.seen_ids:
+            if value is None or self.ids.known(resource_name, value):
                 continue
-            self.seen_ids.add(value)
+            if (resource_name, value) in self.seen_ids:
+                continue
+            self.seen_ids.add((resource_name, value))
             problem = self._create(resource_name, value, match.params)
             if problem:
                 self.checked.append((label, "parity_prerequisite"))
                 self._find(label, "parity_prerequisite", f"{resource_name} {value}", problem, where)
+
+    def _mapped_path(self, path: str, match: Match) -> str:
+        """The recorded path with every id of a known object replaced by the emulator's."""
+        keys = {param: resource for resource, param in self._path_keys(match.operation.resource)}
+        segments = path.split("/")
+        for param, resource in keys.items():
+            value = match.params.get(param)
+            if value is None or not self.ids.known(resource, value):
+                continue
+            segments = [
+                self.ids.get(resource, value) if part == value else part for part in segments
+            ]
+        return "/".join(segments)
 
     def _path_keys(self, resource: str | None) -> list[tuple[str, str]]:
         """(resource, path parameter) for a resource's own key and its parents', nearest first."""
@@ -376,13 +405,14 @@ class _Replay:
             if key in allowed and item is not None and key != spec.primary_key
         }
         path = create.path
+        keys = {param: owner for owner, param in self._path_keys(resource)}
         for name, bound in params.items():
-            path = path.replace("{" + name + "}", self.ids.mapped.get(bound, bound))
+            path = path.replace("{" + name + "}", self.ids.get(keys.get(name), bound))
         answer = self._send(
             create.method,
             path,
             "",
-            json.dumps(self.ids.body(body)).encode(),
+            json.dumps(self.ids.body(body, resource)).encode(),
             [("Content-Type", "application/json")],
         )
         if answer.status_code >= 300:
@@ -392,12 +422,14 @@ class _Replay:
             )
         location = answer.headers.get("location")
         if location:
-            self.ids.mapped[value] = urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1]
+            self.ids.remember(
+                resource, value, urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1]
+            )
         else:
             created = _find_key(_json(answer), {spec.primary_key, "id"})
             if created is None:
                 return f"created {resource} {value}, but the emulator's answer names no id"
-            self.ids.mapped[value] = created
+            self.ids.remember(resource, value, created)
         return None
 
     def _create_schema(self, operation_id: str) -> Any:

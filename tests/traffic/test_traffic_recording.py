@@ -105,7 +105,7 @@ def test_generated_client_records_through_the_transport(
 ) -> None:
     from chargeover_client.api.customers import create_customer, get_customer
     from chargeover_client.lib import connect
-    from chargeover_client.models import CustomerCreate
+    from chargeover_client.models import CustomerCreate, IdEnvelope
 
     recorder = Recorder(tmp_path / f"sandbox{suffix}")
     with (
@@ -120,8 +120,8 @@ def test_generated_client_records_through_the_transport(
         created = create_customer.sync(
             client=client, body=CustomerCreate(company="Acme", bill_addr2=f"card {CARD}")
         )
-        assert created is not None
-        fetched = get_customer.sync_detailed(client=client, customer_id=created.response.id)
+        assert isinstance(created, IdEnvelope)
+        fetched = get_customer.sync_detailed(client=client, customer_id=int(created.response.id))
         assert fetched.status_code == 200
     path = recorder.save()
     text = path.read_text()
