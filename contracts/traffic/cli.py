@@ -57,7 +57,9 @@ def _parser(command: str) -> argparse.ArgumentParser:
             "--emulator-url", help="a running emulator (default: start one on a fresh database)"
         )
         parser.add_argument(
-            "--emulator-authorization", help="the Authorization header --emulator-url accepts"
+            "--emulator-authorization",
+            help="the Authorization header the emulator accepts (default: the one its own "
+            "authenticator accepts among Basic user:password, Basic key:, Bearer key)",
         )
     return parser
 

@@ -67,10 +67,11 @@ def _authorization(dialect: Any, settings: Any) -> str | None:
     def basic(user: str, password: str) -> str:
         return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
+    key = getattr(settings, "api_key", None) or ""
     candidates = [
         basic(settings.username, settings.password),
-        basic(settings.api_key or "", ""),
-        f"Bearer {settings.api_key}",
+        basic(key, ""),
+        f"Bearer {key}",
         f"Bearer {settings.password}",
     ]
     authenticator = dialect.authenticator(settings)
@@ -96,14 +97,16 @@ def hosted_emulator(vendor: str, app: Any = None, settings: Any = None) -> Itera
     dialect = load_dialect(vendor)
     with tempfile.TemporaryDirectory(prefix="contract-kit-parity-") as tmp:
         if settings is None:
+            wanted = {
+                "db": str(Path(tmp) / "emulator.sqlite3"),
+                "rate_limit": "off",
+                "username": f"parity{secrets.token_hex(4)}",
+                "password": secrets.token_hex(12),
+                "api_key": secrets.token_hex(12),
+            }
+            known = {field.name for field in dataclasses.fields(EmulatorSettings)}
             settings = EmulatorSettings.from_env(
-                {},
-                vendor=vendor,
-                db=str(Path(tmp) / "emulator.sqlite3"),
-                rate_limit="off",
-                username=f"parity{secrets.token_hex(4)}",
-                password=secrets.token_hex(12),
-                api_key=secrets.token_hex(12),
+                {}, vendor=vendor, **{k: v for k, v in wanted.items() if k in known}
             )
         app = app or create_app(settings)
         with socket.socket() as sock:
@@ -502,11 +505,18 @@ def parity(
     started = time.monotonic()
     spec = VendorSpec(vendor, spec_path)
     recording = [item for path in paths for item in read_cassette(path)]
+    errors: list[str] = []
     with contextlib.ExitStack() as stack:
         if emulator_url is not None:
             emulator = Emulator(emulator_url, emulator_authorization)
         else:
             emulator = stack.enter_context(hosted_emulator(vendor))
+            emulator.authorization = emulator_authorization or emulator.authorization
+        if emulator.authorization is None:
+            errors.append(
+                "no Authorization header the emulator accepts was found: requests go without "
+                "one (pass --emulator-authorization)"
+            )
         findings, checked, examples = parity_findings(spec, emulator, recording)
     return build_report(
         suite="parity",
@@ -519,4 +529,5 @@ def parity(
         waivers=waivers,
         examples=examples,
         wall_time=time.monotonic() - started,
+        errors=errors,
     )

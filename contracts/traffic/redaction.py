@@ -43,7 +43,12 @@ _SECRET_FIELDS = frozenset(
         "clientsecret", "accesstoken", "refreshtoken",
     }
 )  # fmt: skip
-_DIGITS = re.compile(r"(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])")
+# a card number as people write it: 13-19 digits in one run, or groups of four (and a last
+# group of 1-4) separated by one space or dash; never part of a longer token (a UUID's zeros)
+_DIGITS = re.compile(
+    r"(?<![\w-])(?:[0-9]{13,19}|[0-9]{4}(?:[ -][0-9]{4}){2}[ -][0-9]{1,4}(?:[ -][0-9]{1,3})?)"
+    r"(?![\w-])"
+)
 _IBAN = re.compile(r"\b[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b")
 
 
@@ -62,7 +67,7 @@ def _scrub_text(text: str) -> str:
 
     def card(match: re.Match[str]) -> str:
         digits = re.sub(r"[ -]", "", match.group(0))
-        return REDACTED if _luhn(digits) else match.group(0)
+        return REDACTED if 13 <= len(digits) <= 19 and _luhn(digits) else match.group(0)
 
     return _IBAN.sub(REDACTED, _DIGITS.sub(card, text))
 

@@ -157,3 +157,20 @@ def test_recording_proxy_forwards_and_records_over_real_http(
     create, listing = read_cassette(cassette)
     assert create.request_json() == {"name": "Acme", "notes": REDACTED}
     assert listing.response_header("link") == listed.headers["link"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "00000000-0000-0000-0000-000000000000",  # a UUID of zeros (Fynn's ids are UUIDs)
+        "fa15692b-b4ff-4fb8-ac23-12d1cad81d39",
+        "1234567890123456",  # 16 digits failing the Luhn check
+        "860-647-8567",  # a phone number
+        "1415222128",  # a Unix timestamp
+    ],
+)
+def test_ids_phone_numbers_and_timestamps_are_no_card_numbers(text: str) -> None:
+    assert Redactor().url(f"https://x.example/customers/{text}") == (
+        f"https://x.example/customers/{text}"
+    )
+    assert Redactor().value({"note": text}) == {"note": text}
