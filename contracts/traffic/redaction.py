@@ -98,7 +98,7 @@ class Redactor:
         lowered = name.lower()
         return (
             lowered in _SECRET_HEADERS
-            or lowered in self.extra_headers
+            or lowered in {name.lower() for name in self.extra_headers}
             or any(word in lowered for word in _SECRET_WORDS)
         )
 
@@ -133,7 +133,8 @@ class Redactor:
 
     def _secret_query(self, name: str) -> bool:
         lowered = name.lower()
-        return lowered in self.extra_fields or any(word in lowered for word in _SECRET_QUERY_WORDS)
+        extra = {field.lower() for field in self.extra_fields}
+        return lowered in extra or any(word in lowered for word in _SECRET_QUERY_WORDS)
 
     def body(self, body: bytes, media: str | None) -> bytes:
         """A JSON or form body with secret fields replaced; any text with card numbers scrubbed."""
@@ -159,7 +160,7 @@ class Redactor:
     def _field(self, name: str) -> bool:
         # form names carry their nesting: `card[number]`, `ach[account_number]`
         leaf = name.rstrip("]").rsplit("[", 1)[-1]
-        return _secret_field(leaf) or leaf.lower() in self.extra_fields
+        return _secret_field(leaf) or leaf.lower() in {f.lower() for f in self.extra_fields}
 
     def value(self, value: Any) -> Any:
         """A JSON value with secret fields replaced (same JSON type) and text scrubbed."""
