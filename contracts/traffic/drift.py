@@ -233,14 +233,15 @@ def drift(
     spec = VendorSpec(vendor, spec_path)
     interactions = [item for path in paths for item in read_cassette(path)]
     findings, checked, examples = drift_findings(spec, interactions)
-    operations = [*spec.document.operations, UNMATCHED]
-    labels = list(dict.fromkeys([*(label for label, _ in checked)]))
+    # spec order, then the undocumented routes
+    order = {operation_id: number for number, operation_id in enumerate(spec.document.operations)}
+    labels = sorted(examples, key=lambda label: order.get(label.split(" ")[0], len(order)))
     return build_report(
         suite="drift",
         title=f"Drift: {vendor} spec against recorded traffic",
         target=", ".join(str(path) for path in paths),
         base_url=str(spec.spec_path),
-        operations=[label for label in labels if label.split(" ")[0] in operations],
+        operations=labels,
         checked=checked,
         findings=findings,
         waivers=waivers,

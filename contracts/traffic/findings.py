@@ -63,7 +63,7 @@ class TrafficWaiver:
 
     def covers(self, finding: Finding) -> bool:
         return (
-            self.operation in {"*", finding.operation.split(" ")[0]}
+            self.operation in {"*", finding.operation, finding.operation.split(" ")[0]}
             and self.check in {None, finding.check}
             and self.subject in {None, finding.subject}
         )
