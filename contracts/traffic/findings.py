@@ -167,7 +167,9 @@ def build_report(
                 suite=suite,
                 operation=finding.operation,
                 check=finding.check,
-                title=f"{finding.subject}: {finding.message}",
+                title=finding.message
+                if finding.message.startswith(finding.subject)
+                else f"{finding.subject}: {finding.message}",
                 message=f"{finding.message}\n(recorded: {finding.source})",
                 reproduction=f"# {finding.source}",
             )

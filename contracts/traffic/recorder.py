@@ -24,6 +24,9 @@ from contracts.traffic.redaction import Redactor
 
 __all__ = ["AsyncRecordingTransport", "Recorder", "RecordingTransport"]
 
+# the body is kept (and handed on) decoded: its encoding and encoded length no longer apply
+_DECODED = frozenset({"content-encoding", "content-length"})
+
 
 class Recorder:
     """The interactions recorded so far (already redacted) and where they are saved."""
@@ -44,7 +47,7 @@ class Recorder:
             status=response.status_code,
             reason=response.reason_phrase,
             response_headers=tuple(
-                (k, v) for k, v in response.headers.multi_items() if k.lower() != "content-encoding"
+                (k, v) for k, v in response.headers.multi_items() if k.lower() not in _DECODED
             ),
             response_body=body,
         )
@@ -89,7 +92,7 @@ class RecordingTransport(httpx.BaseTransport):
         return httpx.Response(
             response.status_code,
             headers=[
-                (k, v) for k, v in response.headers.multi_items() if k.lower() != "content-encoding"
+                (k, v) for k, v in response.headers.multi_items() if k.lower() not in _DECODED
             ],
             content=body,
             extensions=response.extensions,
@@ -114,7 +117,7 @@ class AsyncRecordingTransport(httpx.AsyncBaseTransport):
         return httpx.Response(
             response.status_code,
             headers=[
-                (k, v) for k, v in response.headers.multi_items() if k.lower() != "content-encoding"
+                (k, v) for k, v in response.headers.multi_items() if k.lower() not in _DECODED
             ],
             content=body,
             extensions=response.extensions,

@@ -236,3 +236,15 @@ def test_har_and_both_vcr_layouts_feed_one_run(cassettes: Path, tmp_path: Path) 
         [cassettes / "chargeover_docs_ruby.yml", cassettes / "chargeover_docs_vcrpy.yaml", har],
     )
     assert report.ok and sum(report.examples.values()) == 5
+
+
+def test_python_m_contracts_runs_drift(cassettes: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    cassette = str(cassettes / "chargeover_docs_ruby.yml")
+    command = [sys.executable, "-m", "contracts", "drift", cassette, "--report-dir", str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "customerSetInactive (via customerLegacyAction)" in done.stdout
+    assert (tmp_path / "junit.xml").is_file()
