@@ -136,6 +136,8 @@ class Dispatcher:
             call.accepted.append(self.validator.null_body(operation.operation_id, kind))
             return expected()
         if body is NO_BODY:
+            if operation.body_required:
+                self.validator.missing_body(operation.operation_id)
             return expected()
         if not isinstance(body, expected):
             raise self.dialect.body_type_error(kind)

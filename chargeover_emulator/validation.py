@@ -335,6 +335,12 @@ class RequestValidator:
                 accepted.append(self._record(operation_id, violation, leniency.name))
         raise _body_violation(next(iter(validator.iter_errors(body)))).error()
 
+    def missing_body(self, operation_id: str) -> None:
+        """A required request body that is absent: `strict` refuses it; `faithful` reads it
+        as an empty one, which the operation then judges (a dialect's "no data" answer)."""
+        if self.policy == "strict":
+            raise Violation("body", "", "required", "a request body is required").error()
+
     def null_body(self, operation_id: str, expected: str) -> Violation:
         """A JSON `null` where the operation's body is optional: no body, if a leniency says so."""
         violation = Violation("body", "", "type", f"null is not {expected}")

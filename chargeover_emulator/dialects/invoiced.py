@@ -102,6 +102,15 @@ LENIENCIES = (
 )
 
 
+class MethodNotAllowed(ApiError):
+    """A documented path asked with a method it does not document."""
+
+    status_code = 405
+
+    def __init__(self, message: str, allowed: Sequence[str]) -> None:
+        super().__init__(message, headers={"Allow": ", ".join(allowed)})
+
+
 class KeyAuthenticator:
     """One API key, as the Basic username (the password is not read) or as a Bearer token."""
 
@@ -134,6 +143,8 @@ class InvoicedDialect:
     def __init__(self) -> None:
         self._customers: CustomerService | None = None
         self._statements: StatementSends | None = None
+        #: each documented path as a pattern, with its methods (the 405's `Allow`)
+        self._paths: list[tuple[re.Pattern[str], set[str]]] = []
 
     def spec_path(self, explicit: Path | None) -> Path:
         if explicit is not None:
@@ -155,6 +166,7 @@ class InvoicedDialect:
         )
         customers.children = contacts
         self._customers = customers
+        self._paths = _documented_paths(spec)
         self._statements = StatementSends(customers, contacts)
         return {"customer": customers, "contact": contacts}
 
@@ -179,6 +191,13 @@ class InvoicedDialect:
     def no_route(
         self, method: str, path: str, segments: Sequence[str], resources: set[str]
     ) -> ApiError:
+        """405 with `Allow` on a documented path, else 404 (NOTES.md)."""
+        shown = "/" + "/".join(segments)
+        allowed = sorted(
+            {verb for pattern, verbs in self._paths for verb in verbs if pattern.fullmatch(shown)}
+        )
+        if allowed:
+            return MethodNotAllowed(f"Method not allowed: {method} {path}", allowed)
         return NotFound(f"Unknown endpoint: {method} {path or '/'}")
 
     def handlers(self, host: KindHost, database: Database) -> Mapping[str, KindHandler]:
@@ -259,6 +278,24 @@ _NAMED = {
     "required": re.compile(r'"([^"]*)" is a required property'),
     "additionalProperties": re.compile(r"\('([^']*)' (?:was|were) unexpected"),
 }
+
+
+def _documented_paths(spec: SpecDocument) -> list[tuple[re.Pattern[str], set[str]]]:
+    """Each documented path as a pattern (a `{parameter}` is one segment), with its methods."""
+    paths: dict[str, set[str]] = {}
+    for operation in spec.operations.values():
+        paths.setdefault(operation.path, set()).add(operation.method)
+    return [
+        (
+            re.compile(
+                "/".join(
+                    "[^/]+" if part.startswith("{") else re.escape(part) for part in path.split("/")
+                )
+            ),
+            verbs,
+        )
+        for path, verbs in paths.items()
+    ]
 
 
 def _shape(spec: SpecDocument, resource: str) -> Shape:
