@@ -20,6 +20,7 @@ from chargeover_emulator.context import RequestContext
 from chargeover_emulator.dialect import KindHandler, KindHost, Service, Workbench
 from chargeover_emulator.errors import ApiError, ConfigError, NotFound, Unauthorized
 from chargeover_emulator.exchange import ApiResult
+from chargeover_emulator.protocol.numbers import decimal_integer, decimal_number
 from chargeover_emulator.resources.invoiced.customers import CustomerService
 from chargeover_emulator.resources.invoiced.objects import ObjectService, Paging, Shape, invalid
 from chargeover_emulator.resources.invoiced.seeding import seed
@@ -56,7 +57,51 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
 
 _FLAG_SPELLINGS = {"1": "true", "0": "false"}
 
+_BOOLEAN_TEXT = {"true": True, "1": True, "false": False, "0": False}
+
+
+def _typed_text(raw: Any, detail: Any) -> Any:
+    """Text read as the type the schema declares (a form body carries nothing but text):
+    `true`/`1`/`false`/`0` for booleans, decimals for integers and numbers; None: unreadable."""
+    if not isinstance(raw, str):
+        return None
+    types = set(getattr(detail, "types", ()) or ())
+    text = raw.strip()
+    if "boolean" in types and text.lower() in _BOOLEAN_TEXT:
+        return _BOOLEAN_TEXT[text.lower()]
+    whole = decimal_integer(text)
+    if "integer" in types and isinstance(whole, int):
+        return whole
+    if "number" in types:
+        return decimal_number(text)
+    return None
+
+
 LENIENCIES = (
+    Leniency(
+        name="form-encoded-bodies",
+        component="body",
+        rules=frozenset({"mediaType"}),
+        evidence=(
+            "fact sheet §2: request bodies may be form-encoded or JSON [DOC API:intro]; the "
+            "docs' curl examples are form-encoded with bracket nesting (`-d to[0][phone]=...`)"
+        ),
+        # no probe: a LeniencyProbe's body is JSON text (the harness sends it as JSON)
+    ),
+    Leniency(
+        name="text-values-are-read-as-their-type",
+        component="body",
+        rules=frozenset({"type"}),
+        accepts=lambda raw, detail: _typed_text(raw, detail) is not None,
+        fix=_typed_text,
+        evidence=(
+            "fact sheet §2: form-encoded bodies (the docs' curl examples) carry only text, "
+            "e.g. `-d autopay=true`, `-d start=1570000000`; the API reads them as typed values"
+        ),
+        probe=LeniencyProbe(
+            "POST", "/customers", 201, writes=True, body='{"name": "Probe", "autopay": "true"}'
+        ),
+    ),
     Leniency(
         name="unknown-fields-are-ignored",
         component="body",
