@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from chargeover_emulator.context import RequestContext
-from chargeover_emulator.fynn.errors import NOT_UNIQUE, Unprocessable, constraint
 from chargeover_emulator.fynn.records import FynnRecords, new_id
 from chargeover_emulator.specdoc import ResourceSpec
 from chargeover_emulator.storage.tables import tuples
@@ -123,17 +122,12 @@ class EmailBook(FynnRecords):
         return found
 
     def create_child(self, ctx: RequestContext, parent: str, body: Mapping[str, Any]) -> str:
-        """Add an email address to a customer (an address it already has is a 422)."""
-        email = str(body["email"])
-        taken = ctx.conn.execute(
-            'SELECT 1 FROM customer_email WHERE "customerId" = ? AND email = ?', [parent, email]
-        ).fetchone()
-        if taken:
-            raise Unprocessable([constraint("email", NOT_UNIQUE)])
+        """Add an email address to a customer. An address the customer already has is accepted
+        (the spec's own example adds the login address again, as the invoice address)."""
         return self.add(
             ctx,
             parent,
-            email=email,
+            email=str(body["email"]),
             receiver=body.get("receiverName"),
             invoice=bool(body.get("isInvoiceEmail")) or body.get("type") == "TYPE_INVOICE",
             dunning=bool(body.get("isDunningEmail")),

@@ -88,17 +88,40 @@ class CustomerService(FynnRecords):
 
     @property
     def actions(self) -> Mapping[str, Any]:
-        return {
+        handlers = {
             "archive": self._archive,
             "set-parent": self._set_parent,
             "remove-parent": self._remove_parent,
             "set-default-payment-method": self._set_default_payment_method,
         }
+        return {
+            name: self._gated(self.spec.actions[name].block, handler)
+            for name, handler in handlers.items()
+        }
 
     @property
-    def customs(self) -> Mapping[str, Callable[[RequestContext, str], Any]]:
+    def customs(self) -> Mapping[str, Callable[..., Any]]:
         """The `custom` reads, by `x-kit-operation.name`."""
-        return {"children": self._children, "hierarchy": self._hierarchy}
+        handlers = {"children": self._children, "hierarchy": self._hierarchy}
+        return {
+            name: self._gated(self.spec.operations[f"custom:{name}"].block, handler)
+            for name, handler in handlers.items()
+        }
+
+    def _gated(self, block: Mapping[str, Any], handler: Callable[..., Any]) -> Callable[..., Any]:
+        """The handler behind the feature flag its `x-kit-operation.feature` names: when the
+        tenant lacks the flag, `empty-array` answers `[]` and `not-implemented` a 501."""
+        feature = block.get("feature")
+        if not feature or feature["flag"] in self.options.features:
+            return handler
+        flag, answer = feature["flag"], feature["when-disabled"]
+
+        def disabled(*args: Any) -> Any:
+            if answer == "empty-array":
+                return []
+            raise FeatureDisabled(f"The feature {flag} is not enabled.")
+
+        return disabled
 
     def ddl(self) -> list[str]:
         return [*super().ddl(), *self.payment_methods.ddl()]
@@ -353,19 +376,13 @@ class CustomerService(FynnRecords):
         self.table.update(ctx.conn, key, {"status": "STATUS_ARCHIVED"})
         return self.get(ctx, key)
 
-    def _feature(self) -> None:
-        if not self.options.hierarchy_enabled:
-            raise FeatureDisabled("The feature customer.hierarchy is not enabled.")
-
     def _set_parent(self, ctx: RequestContext, key: str, body: Mapping[str, Any]) -> Any:
-        self._feature()
         parent = str(body["parentCustomerId"])
         hierarchy.check_parent(ctx.conn, key, parent)
         self.table.update(ctx.conn, key, {"parentId": parent})
         return {"id": key}
 
     def _remove_parent(self, ctx: RequestContext, key: str, body: Mapping[str, Any]) -> Any:
-        self._feature()
         self.table.update(ctx.conn, key, {"parentId": None})
         return {"id": key}
 
@@ -383,9 +400,7 @@ class CustomerService(FynnRecords):
 
     # -- custom reads -----------------------------------------------------------------------
     def _children(self, ctx: RequestContext, key: str) -> builtins.list[dict[str, Any]]:
-        """The direct children; an empty array when the feature is off (not 501)."""
-        if not self.options.hierarchy_enabled:
-            return []
+        """The direct children."""
         sql = (
             'SELECT id, "customerNumber", "firstName", "lastName", "companyName", status,'
             ' "activeSubscriptionCount" FROM customer WHERE "parentId" = ?'
@@ -408,8 +423,7 @@ class CustomerService(FynnRecords):
         return children
 
     def _hierarchy(self, ctx: RequestContext, key: str) -> dict[str, Any]:
-        """The whole tree from its root; 501 when the feature is off."""
-        self._feature()
+        """The whole tree from its root."""
 
         def describe(node: str) -> dict[str, Any]:
             row = self.row(ctx, node)

@@ -70,9 +70,9 @@ class FynnOptions:
         return cls(**values)  # type: ignore[arg-type]
 
     @property
-    def hierarchy_enabled(self) -> bool:
-        """Whether the `customer.hierarchy` feature flag is on."""
-        return self.hierarchy == "on"
+    def features(self) -> frozenset[str]:
+        """The tenant's feature flags that are on (`x-kit-operation.feature.flag` names)."""
+        return frozenset({"customer.hierarchy"} if self.hierarchy == "on" else ())
 
 
 def _keys(text: str) -> dict[str, frozenset[str]]:

@@ -124,8 +124,14 @@ def test_limit_overflow_reject_and_strict_refuse_above_100(
 
 
 def test_filters_the_spec_declares(api: TestClient) -> None:
-    anna = new_customer(api, "anna@example.com", firstName="Anna", companyName="Acme GmbH",
-                        customerNumber="K-1", vatId="DE123456789")  # fmt: skip
+    anna = new_customer(
+        api,
+        "anna@example.com",
+        firstName="Anna",
+        companyName="Acme GmbH",
+        customerNumber="K-1",
+        vatId="DE123456789",
+    )
     bert = new_customer(api, "bert@example.com", firstName="Bert", companyName="Beta AG")
 
     def ids(**query: str) -> list[str]:

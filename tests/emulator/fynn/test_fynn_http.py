@@ -31,8 +31,18 @@ def _environment() -> dict[str, str]:
 @contextlib.contextmanager
 def _served(db: Path, log: Path) -> Iterator[str]:
     port = free_port()
-    command = [*CONTRACT_KIT, "serve", "--vendor", "fynn", "--db", str(db),
-               "--port", str(port), "--rate-limit", "off"]  # fmt: skip
+    command = [
+        *CONTRACT_KIT,
+        "serve",
+        "--vendor",
+        "fynn",
+        "--db",
+        str(db),
+        "--port",
+        str(port),
+        "--rate-limit",
+        "off",
+    ]
     with log.open("ab") as out:
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT, env=_environment()
@@ -74,8 +84,7 @@ def test_serve_vendor_fynn_over_real_http(tmp_path: Path) -> None:
             assert set(missing.json()) == {"type", "title", "detail"}
         assert httpx.get(f"{base}/customers").status_code == 401
         read_only = {"Authorization": f"Bearer {READ_ONLY_KEY}"}
-        denied = httpx.post(f"{base}/customers", json={"email": "b@example.com"},
-                            headers=read_only)  # fmt: skip
+        denied = httpx.post(f"{base}/customers", json={"email": "b@example.com"}, headers=read_only)
         assert denied.status_code == 403
         assert (
             httpx.get(f"{base}/customers", headers=read_only).json()["meta"]["pagination"][
@@ -87,9 +96,13 @@ def test_serve_vendor_fynn_over_real_http(tmp_path: Path) -> None:
 
 def _dump(db: Path) -> list[tuple[object, ...]]:
     with contextlib.closing(sqlite3.connect(db)) as conn:
-        tables = [row[0] for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            " ORDER BY name")]  # fmt: skip
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY name"
+            )
+        ]
         return [
             (table, *row)
             for table in tables
