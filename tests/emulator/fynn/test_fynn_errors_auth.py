@@ -16,8 +16,8 @@ from starlette.testclient import TestClient
 from chargeover_emulator.config import RateLimit, Settings
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.errors import ConfigError
-from chargeover_emulator.specdoc import SpecDocument
 from chargeover_emulator.fynn.options import FULL_KEY
+from chargeover_emulator.specdoc import SpecDocument
 from tests.emulator.fynn.conftest import FULL, make_client, new_customer
 from tests.reliability.corpus import HOSTILE
 
