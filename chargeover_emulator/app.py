@@ -160,6 +160,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
                 query=_api_query(request),
                 body=_body(request, raw, forms=forms),
                 headers=dict(request.headers),  # Starlette's names are lower-case already
+                credential=credential,
             )
             base_url = origin
             ipaddr = request.client.host if request.client else "127.0.0.1"

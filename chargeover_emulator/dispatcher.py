@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from chargeover_emulator.context import RequestContext
+from chargeover_emulator.dialect import ChildService
 from chargeover_emulator.errors import ApiError, BadRequest, ConfigError
 from chargeover_emulator.exchange import NO_BODY, ApiRequest, ApiResult, Paged
 from chargeover_emulator.protocol.form import is_form_media_type
@@ -19,7 +20,7 @@ from chargeover_emulator.specdoc import Operation, SpecDocument
 from chargeover_emulator.validation import RequestValidator, Violation, declared_parameters
 
 if TYPE_CHECKING:
-    from chargeover_emulator.dialect import Dialect, Service
+    from chargeover_emulator.dialect import Authorizer, Dialect, Service
     from chargeover_emulator.storage.database import Database
 
 __all__ = ["Call", "Dispatcher"]
@@ -39,8 +40,11 @@ class Dispatcher:
         validator: RequestValidator,
         dialect: Dialect,
         database: Database,
+        *,
+        authorizer: Authorizer | None = None,
     ) -> None:
         self.document = document
+        self.authorizer = authorizer
         self.services = services
         self.validator = validator
         self.dialect = dialect
@@ -85,6 +89,8 @@ class Dispatcher:
             raise self.dialect.no_route(method, request.path, segments, set(self.services))
         operation = found.target
         op = operation.operation_id
+        if self.authorizer is not None and any(operation.security):
+            self.authorizer.authorize(request.credential, operation.security)
         accepted = self.validator.path(
             op,
             self._parameters[op, "path"],
@@ -117,15 +123,15 @@ class Dispatcher:
 
     def _written_body(self, operation: Operation, call: Call) -> Any:
         """A create/update body; the dialect's "no data" answer when nothing is left to write,
-        also once the policy dropped what the API ignores (unknown keys, nulls), unless the
-        dialect has none (an empty write is then the service's to judge)."""
+        also once the policy dropped what the API ignores (unknown keys, nulls). A dialect
+        without such an answer (`no_data()` is None) has an empty body validated like any other."""
         body = self.json_body(operation, call, dict)
-        if body:
-            body = self.validate_body(operation, call, body)
-        if not body:
-            error = self.dialect.no_data()
-            if error is not None:
-                raise error
+        refusal = None if body else self.dialect.no_data()
+        if refusal is not None:
+            raise refusal
+        body = self.validate_body(operation, call, body)
+        if not body and (refusal := self.dialect.no_data()) is not None:
+            raise refusal
         return body
 
     def json_body(self, operation: Operation, call: Call, expected: type) -> Any:
@@ -204,9 +210,15 @@ class Dispatcher:
         return self._result(ctx, operation, self._service(operation).count(ctx, call.query))
 
     def _create(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:
-        body = self._written_body(operation, call)
         service = self._service(operation)
-        key = service.create(ctx, body)
+        body = self._written_body(operation, call)
+        # the parent was resolved by _enter_parent; a ChildService takes it as an argument, any
+        # other service reads ctx.parents itself
+        parent = ctx.parents.get(service.spec.parent) if service.spec.parent else None
+        if parent is not None and isinstance(service, ChildService):
+            key = service.create_child(ctx, parent, body)
+        else:
+            key = service.create(ctx, body)
         answer = self.dialect.written("create", key, lambda: service.get(ctx, key))
         return self._result(ctx, operation, answer, key)
 

@@ -19,6 +19,7 @@ def test_vendors_lists_what_each_command_serves(capsys: pytest.CaptureFixture[st
     assert main(["vendors"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "chargeover: serve, seed, contracts",
+        "fynn: serve, seed",
         "invoiced: serve, seed",
     ]
 
@@ -74,7 +75,7 @@ def test_a_third_party_dialect_plugs_in_by_entry_point(monkeypatch: pytest.Monke
         name="toy", value="tests.toy.dialect:ToyDialect", group=dialects.ENTRY_POINT_GROUP
     )
     monkeypatch.setattr(dialects, "entry_points", lambda group: [toy] if group == toy.group else [])
-    assert dialects.vendors() == ["chargeover", "invoiced", "toy"]
+    assert dialects.vendors() == ["chargeover", "fynn", "invoiced", "toy"]
     assert dialects.load_dialect("toy").api_prefix == "/v1"
     with pytest.raises(ConfigError, match="no dialect for vendor 'acme'"):
         dialects.load_dialect("acme")
@@ -89,5 +90,5 @@ def test_the_script_is_installed() -> None:
     )
     assert (done.returncode, done.stdout.strip().splitlines()) == (
         0,
-        ["chargeover: serve, seed, contracts", "invoiced: serve, seed"],
+        ["chargeover: serve, seed, contracts", "fynn: serve, seed", "invoiced: serve, seed"],
     )

@@ -1,7 +1,8 @@
 """Invoiced as a dialect: bare JSON bodies, errors as `{type, message, param}`, the API key by
 HTTP Basic (key as username) or Bearer, `page`/`per_page` paging with `Link` and
 `X-Total-Count` (the engine's `link_paging`), and the customer, contact, balance and statement
-rules in `resources/invoiced/`. Choices where Invoiced is unconfirmed: spec/invoiced/NOTES.md."""
+rules in `chargeover_emulator/invoiced/`. Choices where Invoiced is unconfirmed:
+spec/invoiced/NOTES.md."""
 
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ from chargeover_emulator.context import RequestContext
 from chargeover_emulator.dialect import KindHandler, KindHost, Service, Workbench
 from chargeover_emulator.errors import ApiError, ConfigError, NotFound, Unauthorized
 from chargeover_emulator.exchange import ApiResult
+from chargeover_emulator.invoiced.customers import CustomerService
+from chargeover_emulator.invoiced.objects import ObjectService, Paging, Shape, invalid
+from chargeover_emulator.invoiced.seeding import seed
+from chargeover_emulator.invoiced.statements import StatementSends
 from chargeover_emulator.protocol.numbers import decimal_integer, decimal_number
-from chargeover_emulator.resources.invoiced.customers import CustomerService
-from chargeover_emulator.resources.invoiced.objects import ObjectService, Paging, Shape, invalid
-from chargeover_emulator.resources.invoiced.seeding import seed
-from chargeover_emulator.resources.invoiced.statements import StatementSends
 from chargeover_emulator.specdoc import Operation, SpecDocument
 from chargeover_emulator.storage.database import Database
 from chargeover_emulator.validation import Leniency, LeniencyProbe, keep_value
