@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -32,7 +33,9 @@ class RateLimiter:
             while hits and hits[0] <= now - self._limit.period_seconds:
                 hits.popleft()
             if len(hits) >= self._limit.requests:
-                raise TooManyRequests()
+                # the oldest hit leaves the window first; then one more request fits
+                free_at = hits[0] + self._limit.period_seconds
+                raise TooManyRequests(math.ceil(free_at - now))
             hits.append(now)
 
     def reset(self) -> None:

@@ -464,6 +464,8 @@ def test_rate_limit_429(tmp_path: Any) -> None:
         ok(client.get("/api/v3/teapot"))
     response = client.get("/api/v3/teapot")
     assert response.status_code == 429
+    # whole seconds until the window has room again (at most the 60 s period)
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
     assert response.json() == {
         "code": 429,
         "status": "Error",
