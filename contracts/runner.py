@@ -17,7 +17,7 @@ from schemathesis.generation.case import Case
 from schemathesis.hooks import HookContext
 from schemathesis.schemas import BaseSchema
 
-from contracts import check_registry, waivers
+from contracts import check_registry, throttle, waivers
 from contracts.dialect import HarnessDialect
 from contracts.dialects import by_name
 from contracts.oracle import load_oracle
@@ -45,8 +45,6 @@ def schemathesis_config(target: Target, settings: Settings) -> SchemathesisConfi
     stateful.setdefault("generation", {})["max-examples"] = profile.stateful_examples
     if settings.seed is not None:
         data["seed"] = settings.seed
-    if target.schemathesis_rate_limit:
-        data["rate-limit"] = target.schemathesis_rate_limit
     # Operation selection goes through [[operations]] on purpose: with an [[operations]] table
     # in the config, schemathesis 4.32.5 ignores `schema.include(...)` filters.
     operations = data.setdefault("operations", [])
@@ -71,6 +69,9 @@ def build_schema(target: Target, settings: Settings, ledger: waivers.WaiverLedge
         schema.app = target.app
     if not target.is_emulator:
         _refuse_writes(schema)
+    if target.limiter is not None:
+        # one limiter for every suite, and 429s waited out (contracts/throttle.py)
+        throttle.share_limiter(schema, target.limiter)
     waivers.install(schema, ledger)
     return schema
 
@@ -92,9 +93,11 @@ def _refuse_writes(schema: BaseSchema) -> None:
 
 @schemathesis.hook
 def before_call(context: HookContext, case: Case[Any], **kwargs: Any) -> None:
-    """Refuse any non-GET request on a read-only schema (see _refuse_writes)."""
+    """Refuse any non-GET request on a read-only schema (see _refuse_writes); then wait for
+    the run's rate limiter (see throttle.share_limiter)."""
     if id(case.operation.schema) in _READ_ONLY_SCHEMAS and case.method.upper() != "GET":
         raise UnsafeSchemathesisCall(f"refused {case.method} {case.formatted_path}")
+    throttle.acquire(case)
 
 
 def run_schemathesis(

@@ -336,6 +336,25 @@ def test_void_both_url_styles_and_unknown_action(client: TestClient) -> None:
     assert ok(client.post("/api/v3/invoice/1/_action/schedule", json=schedule)) is True
 
 
+@pytest.mark.parametrize("validation", ["faithful", "strict"])
+def test_whitespace_body_is_invalid_json_not_no_body(tmp_path: Any, validation: str) -> None:
+    """Issue 19 item 6: a body of spaces on a body-less action was read as no body (200), so
+    schemathesis reported it as an accepted invalid body in the runs that happened to draw it."""
+    settings = Settings(
+        db=str(tmp_path / "ws.sqlite3"), rate_limit=RateLimit(0, 60.0), validation=validation
+    )
+    client = make_client(create_app(settings))
+    make_customer(client)
+    ok(client.post("/api/v3/invoice", json=INVOICE_EXAMPLE), 201)
+    json_type = {"Content-Type": "application/json"}
+    for blank in (b" ", b"\n\t "):
+        response = client.post("/api/v3/invoice/1/_action/void", content=blank, headers=json_type)
+        assert "Invalid JSON" in err(response, 400)
+        assert ok(client.get("/api/v3/invoice/1"))["is_void"] is False
+    # an empty body is still no body
+    assert ok(client.post("/api/v3/invoice/1/_action/void", content=b"", headers=json_type))
+
+
 def test_overdue_invoice_makes_customer_overdue(client: TestClient) -> None:
     make_customer(client)
     ok(client.post("/api/v3/invoice", json={**INVOICE_EXAMPLE, "date": "2015-02-05"}), 201)
