@@ -59,7 +59,12 @@ def _parser() -> argparse.ArgumentParser:
         help="on a url target, create (prefixed) objects and delete them afterwards",
     )
     parser.add_argument("--report-dir", type=Path, help="default reports/contracts")
-    parser.add_argument("--seed", type=int, help="schemathesis seed (to replay a run)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="seed of every suite's generation (default: random; each run prints its seed, "
+        "and --seed N replays that run)",
+    )
     parser.add_argument(
         "--suite",
         action="append",

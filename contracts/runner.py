@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import secrets
 import time
 import tomllib
 import traceback
@@ -221,6 +223,9 @@ def run(
     """
     progress = progress or Progress()
     started = time.monotonic()
+    if settings.seed is None:
+        # every run has a seed, printed and reported, so that any run can be replayed
+        settings = dataclasses.replace(settings, seed=secrets.randbelow(2**32))
     dialect = dialect or by_name(settings.vendor)
     oracle = load_oracle(settings.spec_path)
     report = RunReport(
@@ -228,6 +233,7 @@ def run(
         base_url="",
         profile=settings.profile_name,
         vendor_checks=dialect.check_names,
+        seed=settings.seed,
     )
     report.operations = [
         label
@@ -238,7 +244,8 @@ def run(
         report.base_url = target.base_url
         progress.line(
             f"contracts: target {target.kind} {target.base_url}, profile {settings.profile_name}, "
-            f"writes {'allowed' if target.writes_allowed else 'off (read-only)'}"
+            f"writes {'allowed' if target.writes_allowed else 'off (read-only)'}, "
+            f"seed {settings.seed} (replay with --seed {settings.seed})"
         )
         suites = _suites()
         for name in settings.suites:

@@ -44,6 +44,10 @@ class RateLimiter:
         self._sent: collections.deque[float] = collections.deque()
         self._lock = threading.Lock()
 
+    def pause(self, seconds: float) -> None:
+        """Sleep on the limiter's clock (429 back-off waits here too, so tests can fake time)."""
+        self._sleep(seconds)
+
     def acquire(self) -> float:
         """Wait until one more request fits in the window; return the seconds waited."""
         waited = 0.0
@@ -122,7 +126,7 @@ class GuardedTransport(httpx.BaseTransport):
         key_prefix: str = "",
         cleanup: Cleanup | None = None,
         max_retries: int = 10,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self._inner = inner
         self._limiter = limiter
@@ -131,7 +135,8 @@ class GuardedTransport(httpx.BaseTransport):
         self._key_prefix = key_prefix
         self.cleanup = cleanup if cleanup is not None else Cleanup()
         self._max_retries = max_retries
-        self._sleep = sleep
+        # back-off sleeps on the limiter's clock when there is one
+        self._sleep = sleep or (limiter.pause if limiter is not None else time.sleep)
         self.rate_limited = 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -14,9 +14,7 @@ asks), so a rate limit never becomes a failure.
 
 from __future__ import annotations
 
-import time
 import weakref
-from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -43,13 +41,7 @@ def acquire(case: Case[Any]) -> None:
         limiter.acquire()
 
 
-def share_limiter(
-    schema: BaseSchema,
-    limiter: RateLimiter,
-    *,
-    sleep: Callable[[float], None] = time.sleep,
-    timeout: float = 30.0,
-) -> None:
+def share_limiter(schema: BaseSchema, limiter: RateLimiter, *, timeout: float = 30.0) -> None:
     """Make `schema`'s requests wait for `limiter` and retry their 429s after `Retry-After`."""
     _LIMITERS[id(schema)] = limiter
     weakref.finalize(schema, _LIMITERS.pop, id(schema), None)
@@ -57,12 +49,15 @@ def share_limiter(
     def after_call(context: HookContext, case: Case[Any], response: Response) -> None:
         attempt = 0
         while response.status_code == 429 and attempt < MAX_RETRIES:
-            retry_after = (response.headers.get("retry-after") or [None])[0]
-            sleep(retry_delay(retry_after, attempt))
+            values = response.headers.get("retry-after") or []
+            retry_after = values[0] if values else None
+            limiter.pause(retry_delay(retry_after, attempt))
             limiter.acquire()
             with requests.Session() as session:
                 # the prepared request carries its URL, body and credentials as first sent
-                again = session.send(response.request.copy(), timeout=timeout, allow_redirects=False)
+                again = session.send(
+                    response.request.copy(), timeout=timeout, allow_redirects=False
+                )
             _replace(response, Response.from_requests(again, verify=response.verify))
             attempt += 1
 
