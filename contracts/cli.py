@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Check the ChargeOver spec against a target: schemathesis over every operation, "
             "a reference-model state machine, the generated client and the documented "
-            "leniencies."
+            "leniencies, and where spec and target disagree (drift)."
         ),
         epilog=f"Options not given are read from {options} environment variables "
         "(TARGET, PROFILE, ALLOW_WRITES, REPORT_DIR, SEED, RATE_LIMIT: requests per minute "

@@ -9,8 +9,11 @@ import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:  # drift imports this module
+    from contracts.drift import DriftFinding
 
 __all__ = ["CheckTally", "FailureRecord", "Progress", "RunReport", "SuiteResult", "replayable"]
 
@@ -84,6 +87,8 @@ class RunReport:
     vendor_checks: tuple[str, ...] = ()
     # the seed every suite's random generation started from (`--seed` replays the run)
     seed: int | None = None
+    # where the spec and the target disagree (contracts/drift.py); failures are also failures
+    drift: list[DriftFinding] = dataclasses.field(default_factory=list)
     _seen: set[tuple[str, str, str, str]] = dataclasses.field(default_factory=set)
 
     @property
@@ -153,6 +158,14 @@ class RunReport:
             "Documented leniencies (one example each; see spec/NOTES.md)",
             [row for row in others if row.startswith(_LENIENCY_ROW)],
         )
+        if self.drift:
+            lines += ["", "## Drift (spec vs target; see contracts/drift.py)", ""]
+            lines += ["| severity | resource | field | finding | detail |", "|---|---|---|---|---|"]
+            for finding in self.drift:
+                lines.append(
+                    f"| {finding.severity} | {finding.resource} | `{finding.field}` "
+                    f"| {finding.kind} | {_cell(finding.detail)} |"
+                )
         if self.waivers:
             lines += ["", "## Waived (documented decisions, see contracts/waivers.py)", ""]
             for (operation, check, waiver), count in sorted(self.waivers.items()):
@@ -306,6 +319,8 @@ def _suite_of(check: str) -> str:
         return "client"
     if check.startswith("leniency_"):
         return "leniencies"
+    if check.startswith("drift_"):
+        return "drift"
     return "schemathesis"
 
 

@@ -197,6 +197,7 @@ SuiteRunner = Callable[[Target, Settings, RunReport, Progress], SuiteResult]
 def _suites() -> dict[str, SuiteRunner]:
     """Suites by name, imported lazily (the client suite needs the generated package)."""
     from contracts.client_contracts import run_client_contracts
+    from contracts.drift import run_drift
     from contracts.leniencies import run_leniencies
     from contracts.stateful import run_model
 
@@ -205,6 +206,7 @@ def _suites() -> dict[str, SuiteRunner]:
         "model": run_model,
         "client": run_client_contracts,
         "leniencies": run_leniencies,
+        "drift": run_drift,
     }
 
 
