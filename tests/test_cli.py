@@ -84,3 +84,17 @@ def test_the_script_is_installed() -> None:
         check=False,
     )
     assert (done.returncode, done.stdout.strip()) == (0, "chargeover: serve, seed, contracts")
+
+
+def test_serve_help_shows_every_default(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 19 item 8: `serve --help` said nothing of the defaults of most options."""
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    # argparse wraps lines, also after a hyphen
+    out = " ".join(capsys.readouterr().out.split()).replace("- ", "-")
+    for shown in (
+        "(default: 127.0.0.1)", "(default: 8080)", "(default: chargeover-emulator.sqlite3)",
+        "(default: 250/min, as the real API)", "(default: clamp)", "(default: reject)",
+        "(default: faithful)", "(default: 0)", "(default: warning)",
+    ):  # fmt: skip
+        assert shown in out, (shown, out)

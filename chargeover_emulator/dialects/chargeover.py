@@ -144,7 +144,7 @@ class ChargeOverDialect:
         )
 
     def seed(self, emulator: Workbench, number: int, count: int, *, progress: bool) -> None:
-        """Customers, each with a contact and up to 3 invoices (idempotent is issue 19's)."""
+        """Customers, each with a contact and up to 3 invoices; re-running adds what is missing."""
         seed(emulator, number, count, progress=progress)
 
     def written(self, kind: str, key: Any, read: Callable[[], Any]) -> Any:
