@@ -19,7 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     """Command-line options; unset options fall back to CHARGEOVER_EMULATOR_*, then defaults."""
     prefix = environment_prefix()
     parser = argparse.ArgumentParser(
-        prog="chargeover-emulator", description="A stateful ChargeOver REST API v3 emulator."
+        prog="contract-kit", description="A stateful ChargeOver REST API v3 emulator."
     )
     commands = parser.add_subparsers(dest="command", required=True)
     seed = commands.add_parser(

@@ -1,4 +1,5 @@
-"""`python -m contracts`: run the contract suite against a target and report (exit 1 on failure)."""
+"""`contract-kit contracts` (aliases `chargeover-contracts`, `python -m contracts`): run the
+contract suite against a target and report (exit 1 on failure)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     """Command-line options; unset options fall back to environment variables, then defaults."""
     options = option_variable(DEFAULT_VENDOR, "{OPTION}")
     parser = argparse.ArgumentParser(
-        prog="python -m contracts",
+        prog="contract-kit contracts",
         description=(
             "Check the ChargeOver spec against a target: schemathesis over every operation, "
             "a reference-model state machine, the generated client and the documented "

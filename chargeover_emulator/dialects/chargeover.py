@@ -140,7 +140,8 @@ class ChargeOverDialect:
 
     def body_type_error(self, expected: str) -> ApiError:
         return BadRequest(
-            f"Missing or invalid parameter: the request body must be a JSON {expected}."
+            # `expected` comes with its article ("an object"): the JSON type is its noun
+            f"Missing or invalid parameter: the request body must be a JSON {expected.split()[-1]}."
         )
 
     def seed(self, emulator: Workbench, number: int, count: int, *, progress: bool) -> None:

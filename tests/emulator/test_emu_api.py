@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 from chargeover_emulator.app import create_app
 from chargeover_emulator.config import RateLimit, Settings
 from chargeover_emulator.emulator import Emulator
+from chargeover_emulator.specdoc import SpecDocument, locate_spec
 from tests.emulator.conftest import FIXED_NOW, chargeover_service, make_client
 
 CUSTOMER_EXAMPLE = {
@@ -353,6 +354,25 @@ def test_whitespace_body_is_invalid_json_not_no_body(tmp_path: Any, validation: 
         assert ok(client.get("/api/v3/invoice/1"))["is_void"] is False
     # an empty body is still no body
     assert ok(client.post("/api/v3/invoice/1/_action/void", content=b"", headers=json_type))
+
+
+def test_error_messages_echo_the_request_and_name_what_is_valid(client: TestClient) -> None:
+    """Issue 19 item 8: three messages that read badly or said too little."""
+    make_customer(client)
+    assert (
+        err(client.get("/api/v3/customer?order=nope:ASC"), 400)
+        == 'Invalid order "nope:ASC": "nope" is not a sortable field.'
+    )
+    message = err(client.get("/api/v3/customer?where=nope:EQUALS:1"), 400)
+    filterable = SpecDocument.load(locate_spec()).resources["customer"].filterable
+    assert "company" in filterable and "nope" not in filterable
+    assert message.endswith(
+        f'"nope" is not a filterable field (filterable: {", ".join(filterable)}).'
+    ), message
+    for body, kind in ((b"[1]", "object"), (b'{"a": 1}', "array")):
+        path = "/api/v3/customer" if kind == "object" else "/api/v3/_bulk"
+        response = client.post(path, content=body, headers={"Content-Type": "application/json"})
+        assert err(response, 400).endswith(f"the request body must be a JSON {kind}."), kind
 
 
 def test_overdue_invoice_makes_customer_overdue(client: TestClient) -> None:
