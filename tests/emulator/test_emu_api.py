@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from starlette.testclient import TestClient
@@ -338,7 +338,9 @@ def test_void_both_url_styles_and_unknown_action(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("validation", ["faithful", "strict"])
-def test_whitespace_body_is_invalid_json_not_no_body(tmp_path: Any, validation: str) -> None:
+def test_whitespace_body_is_invalid_json_not_no_body(
+    tmp_path: Any, validation: Literal["faithful", "strict"]
+) -> None:
     """Issue 19 item 6: a body of spaces on a body-less action was read as no body (200), so
     schemathesis reported it as an accepted invalid body in the runs that happened to draw it."""
     settings = Settings(
