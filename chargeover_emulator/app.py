@@ -71,8 +71,11 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 def _body(request: Request, raw: bytes, *, forms: bool) -> Any:
     """The decoded JSON body of a POST/PUT/PATCH (a form body too, when `forms`: a dialect's
-    leniency reads them); NO_BODY when there is none to read."""
-    if request.method not in _BODY_METHODS or raw.strip() == b"":
+    leniency reads them); NO_BODY when there is none to read.
+
+    Only an empty body is no body: a body of spaces is a JSON document that fails to parse (a
+    400 like any other), not a second spelling of "nothing sent" (issue 19 item 6)."""
+    if request.method not in _BODY_METHODS or raw == b"":
         return NO_BODY
     content_type = request.headers.get("content-type")
     if forms and is_form_media_type(content_type):

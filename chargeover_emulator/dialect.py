@@ -93,6 +93,9 @@ class Workbench(Protocol):
     @property
     def database(self) -> Database: ...
 
+    #: where the emulator is served (`http://127.0.0.1:8080`): links in demo data point there
+    origin: str
+
     def context(
         self, conn: Any, *, ipaddr: str, base_url: str, rng: random.Random | None = None
     ) -> RequestContext:

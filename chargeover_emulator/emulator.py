@@ -63,6 +63,8 @@ class Emulator:
             authorizer=self.authenticator if isinstance(self.authenticator, Authorizer) else None,
         )
         self.limiter = RateLimiter(settings.rate_limit)
+        # the address `serve` listens on (set by the CLI): seeded links carry its port
+        self.origin = "http://127.0.0.1:8080"
         self.create_schema()
 
     def create_schema(self) -> None:

@@ -83,14 +83,15 @@ class NotFound(ApiError):
 
 
 class TooManyRequests(ApiError):
-    """The credential exceeded its rate limit."""
+    """The credential exceeded its rate limit; `Retry-After` says when the window has room."""
 
     status_code = 429
 
-    def __init__(self, retry_after: int | None = None) -> None:
-        # RFC 6585: a 429 may say when to come back (seconds until the window has room)
-        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-        super().__init__("Rate limit exceeded", headers=headers)
+    def __init__(self, retry_after_seconds: int = 1) -> None:
+        # RFC 9110: delay-seconds, a whole number; at least 1 so a client never spins
+        super().__init__(
+            "Rate limit exceeded", headers={"Retry-After": str(max(1, retry_after_seconds))}
+        )
 
 
 class ServerError(ApiError):

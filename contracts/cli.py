@@ -1,4 +1,5 @@
-"""`python -m contracts`: run the contract suite against a target and report (exit 1 on failure)."""
+"""`contract-kit contracts` (aliases `chargeover-contracts`, `python -m contracts`): run the
+contract suite against a target and report (exit 1 on failure)."""
 
 from __future__ import annotations
 
@@ -29,11 +30,11 @@ def _parser() -> argparse.ArgumentParser:
     """Command-line options; unset options fall back to environment variables, then defaults."""
     options = option_variable(DEFAULT_VENDOR, "{OPTION}")
     parser = argparse.ArgumentParser(
-        prog="python -m contracts",
+        prog="contract-kit contracts",
         description=(
             "Check the ChargeOver spec against a target: schemathesis over every operation, "
             "a reference-model state machine, the generated client and the documented "
-            "leniencies."
+            "leniencies, and where spec and target disagree (drift)."
         ),
         epilog=f"Options not given are read from {options} environment variables "
         "(TARGET, PROFILE, ALLOW_WRITES, REPORT_DIR, SEED, RATE_LIMIT: requests per minute "
@@ -59,7 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         help="on a url target, create (prefixed) objects and delete them afterwards",
     )
     parser.add_argument("--report-dir", type=Path, help="default reports/contracts")
-    parser.add_argument("--seed", type=int, help="schemathesis seed (to replay a run)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="seed of every suite's generation (default: random; each run prints its seed, "
+        "and --seed N replays that run)",
+    )
     parser.add_argument(
         "--suite",
         action="append",

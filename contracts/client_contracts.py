@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import schemathesis
-from hypothesis import given
+from hypothesis import given, seed
 from hypothesis import strategies as st
 
 from contracts import checks
@@ -341,6 +341,8 @@ def roundtrip_models(settings: Settings, report: RunReport, progress: Progress) 
         test = settings.profile.hypothesis_profile(max_examples=examples)(
             given(_payloads(oracle, name))(_roundtrip(model))
         )
+        if settings.seed is not None:
+            test = seed(settings.seed)(test)  # the run's seed: `--seed` replays it
         cell = report.tally(f"model {name}", "client_roundtrip")
         try:
             test()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import secrets
 import time
 import tomllib
 import traceback
@@ -17,7 +19,7 @@ from schemathesis.generation.case import Case
 from schemathesis.hooks import HookContext
 from schemathesis.schemas import BaseSchema
 
-from contracts import check_registry, waivers
+from contracts import check_registry, throttle, waivers
 from contracts.dialect import HarnessDialect
 from contracts.dialects import by_name
 from contracts.oracle import load_oracle
@@ -45,8 +47,6 @@ def schemathesis_config(target: Target, settings: Settings) -> SchemathesisConfi
     stateful.setdefault("generation", {})["max-examples"] = profile.stateful_examples
     if settings.seed is not None:
         data["seed"] = settings.seed
-    if target.schemathesis_rate_limit:
-        data["rate-limit"] = target.schemathesis_rate_limit
     # Operation selection goes through [[operations]] on purpose: with an [[operations]] table
     # in the config, schemathesis 4.32.5 ignores `schema.include(...)` filters.
     operations = data.setdefault("operations", [])
@@ -71,6 +71,9 @@ def build_schema(target: Target, settings: Settings, ledger: waivers.WaiverLedge
         schema.app = target.app
     if not target.is_emulator:
         _refuse_writes(schema)
+    if target.limiter is not None:
+        # one limiter for every suite, and 429s waited out (contracts/throttle.py)
+        throttle.share_limiter(schema, target.limiter)
     waivers.install(schema, ledger)
     return schema
 
@@ -92,9 +95,11 @@ def _refuse_writes(schema: BaseSchema) -> None:
 
 @schemathesis.hook
 def before_call(context: HookContext, case: Case[Any], **kwargs: Any) -> None:
-    """Refuse any non-GET request on a read-only schema (see _refuse_writes)."""
+    """Refuse any non-GET request on a read-only schema (see _refuse_writes); then wait for
+    the run's rate limiter (see throttle.share_limiter)."""
     if id(case.operation.schema) in _READ_ONLY_SCHEMAS and case.method.upper() != "GET":
         raise UnsafeSchemathesisCall(f"refused {case.method} {case.formatted_path}")
+    throttle.acquire(case)
 
 
 def run_schemathesis(
@@ -192,6 +197,7 @@ SuiteRunner = Callable[[Target, Settings, RunReport, Progress], SuiteResult]
 def _suites() -> dict[str, SuiteRunner]:
     """Suites by name, imported lazily (the client suite needs the generated package)."""
     from contracts.client_contracts import run_client_contracts
+    from contracts.drift import run_drift
     from contracts.leniencies import run_leniencies
     from contracts.stateful import run_model
 
@@ -200,6 +206,7 @@ def _suites() -> dict[str, SuiteRunner]:
         "model": run_model,
         "client": run_client_contracts,
         "leniencies": run_leniencies,
+        "drift": run_drift,
     }
 
 
@@ -218,6 +225,9 @@ def run(
     """
     progress = progress or Progress()
     started = time.monotonic()
+    if settings.seed is None:
+        # every run has a seed, printed and reported, so that any run can be replayed
+        settings = dataclasses.replace(settings, seed=secrets.randbelow(2**32))
     dialect = dialect or by_name(settings.vendor)
     oracle = load_oracle(settings.spec_path)
     report = RunReport(
@@ -225,6 +235,7 @@ def run(
         base_url="",
         profile=settings.profile_name,
         vendor_checks=dialect.check_names,
+        seed=settings.seed,
     )
     report.operations = [
         label
@@ -235,7 +246,8 @@ def run(
         report.base_url = target.base_url
         progress.line(
             f"contracts: target {target.kind} {target.base_url}, profile {settings.profile_name}, "
-            f"writes {'allowed' if target.writes_allowed else 'off (read-only)'}"
+            f"writes {'allowed' if target.writes_allowed else 'off (read-only)'}, "
+            f"seed {settings.seed} (replay with --seed {settings.seed})"
         )
         suites = _suites()
         for name in settings.suites:

@@ -48,7 +48,7 @@ _VENDOR_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 #: every suite a run can select (`--suite`), in the order a default run runs them
-SUITES = ("schemathesis", "model", "client", "leniencies")
+SUITES = ("schemathesis", "model", "client", "leniencies", "drift")
 
 
 class SettingsError(ValueError):

@@ -83,11 +83,6 @@ class Target:
         """Emulators always; real accounts only with --allow-writes."""
         return self.is_emulator or self.settings.allow_writes
 
-    @property
-    def schemathesis_rate_limit(self) -> str | None:
-        """schemathesis's client-side limit (`200/m`), only for targets that are not ours."""
-        return None if self.is_emulator else f"{self.settings.rate_limit_per_minute}/m"
-
     def client(self) -> httpx.Client:
         """An httpx client rooted at the API prefix, with the dialect's auth, behind the safety
         transport (closed by the target)."""

@@ -14,6 +14,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from schemathesis import HookContext, Response
 from schemathesis.core.failures import Failure
@@ -64,13 +65,15 @@ def _documented_leniency(failure: Failure, case: Case[Any], response: Response) 
     negative = _negative_locations(case)
     if not negative or not negative <= {"query", "path", "body"}:
         return False
-    query: dict[str, Any] = {}
-    for name, value in (case.query or {}).items():
-        if isinstance(value, dict) or value is None:
-            return False
-        values = value if isinstance(value, list) else [value]
-        texts = [_query_text(item) for item in values]
-        query[name] = texts if len(texts) > 1 else texts[0]
+    query = _sent_query(response)
+    if query is None:
+        query = {}
+        for name, value in (case.query or {}).items():
+            if isinstance(value, dict) or value is None:
+                return False
+            values = value if isinstance(value, list) else [value]
+            texts = [_query_text(item) for item in values]
+            query[name] = texts if len(texts) > 1 else texts[0]
     faithful = _faithful(str(case.operation.definition.raw["operationId"]))
     try:
         faithful.validator.query("harness", faithful.query, query)
@@ -84,6 +87,27 @@ def _documented_leniency(failure: Failure, case: Case[Any], response: Response) 
     except ApiError:
         return False
     return True
+
+
+def _sent_query(response: Response) -> dict[str, Any] | None:
+    """The query string as the target received it (a repeated name as a list), or None.
+
+    Judged on the wire, not on the generated value: schemathesis serialises a generated object
+    as repeated `name=` pairs, which the target reads like any repeated parameter (issue 19
+    item 6: such a `limit` was accepted as documented and still reported, in the runs that
+    happened to generate one).
+    """
+    url = getattr(getattr(response, "request", None), "url", None)
+    if not isinstance(url, str):
+        return None
+    query: dict[str, Any] = {}
+    for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if name in query:
+            previous = query[name]
+            query[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            query[name] = value
+    return query
 
 
 def _query_text(value: Any) -> str:

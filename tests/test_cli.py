@@ -92,3 +92,28 @@ def test_the_script_is_installed() -> None:
         0,
         ["chargeover: serve, seed, contracts", "fynn: serve, seed", "invoiced: serve, seed"],
     )
+
+
+def test_serve_help_shows_every_default(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 19 item 8: `serve --help` said nothing of the defaults of most options."""
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    # argparse wraps lines, also after a hyphen
+    out = " ".join(capsys.readouterr().out.split()).replace("- ", "-")
+    for shown in (
+        "(default: 127.0.0.1)", "(default: 8080)", "(default: chargeover-emulator.sqlite3)",
+        "(default: 250/min, as the real API)", "(default: clamp)", "(default: reject)",
+        "(default: faithful)", "(default: 0)", "(default: warning)",
+    ):  # fmt: skip
+        assert shown in out, (shown, out)
+
+
+def test_usage_lines_name_the_one_documented_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 19 item 8: the usage lines said `python -m contracts` and `chargeover-emulator`
+    while the README teaches `contract-kit COMMAND`."""
+    for command in ("serve", "seed", "contracts"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert capsys.readouterr().out.startswith(f"usage: contract-kit {command} "), command
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "| `contract-kit contracts --vendor chargeover" in readme

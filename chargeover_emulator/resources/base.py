@@ -189,7 +189,10 @@ class ResourceService:
         """Compile every `where` parameter (several are ANDed)."""
         conditions = [c for text in wheres for c in parse_where(text)]
         return compile_where(
-            conditions, self.filter_target, case_sensitive=ctx.settings.where_case_sensitive
+            conditions,
+            self.filter_target,
+            case_sensitive=ctx.settings.where_case_sensitive,
+            filterable=self.spec.filterable,
         )
 
     def list(
