@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from chargeover_emulator.errors import ConfigError
+from chargeover_emulator.faults import FaultSyntaxError, parse_rules
 from chargeover_emulator.protocol.numbers import non_negative_integer
 
 __all__ = [
@@ -100,6 +101,10 @@ class Settings:
     enable_reset: bool = True
     #: whose API to emulate: a dialect name (`chargeover_emulator.dialects.vendors()`)
     vendor: str = DEFAULT_VENDOR
+    #: fault injection (faults.py): off unless asked; `fault_rules` are `operation:fraction:fault`
+    faults: bool = False
+    fault_rules: str = ""
+    fault_seed: int | None = None
 
     @classmethod
     def from_env(
@@ -137,6 +142,12 @@ class Settings:
             raise ConfigError("max_body_bytes and signature_window_seconds must be positive")
         if self.seed_count < 0:
             raise ConfigError("seed_count must not be negative")
+        try:
+            parse_rules(self.fault_rules)
+        except FaultSyntaxError as exc:
+            raise ConfigError(f"fault_rules: {exc.message}") from None
+        if self.fault_rules.strip() and not self.faults:
+            raise ConfigError("fault_rules need faults on (--faults)")
         return self
 
 
@@ -147,9 +158,15 @@ def _coerce(name: str, raw: str) -> Any:
             return RateLimit.parse(raw)
         if name == "spec_path":
             return Path(raw)
-        if name in {"signature_window_seconds", "max_body_bytes", "seed", "seed_count"}:
+        if name in {
+            "signature_window_seconds",
+            "max_body_bytes",
+            "seed",
+            "seed_count",
+            "fault_seed",
+        }:
             return int(raw)
-        if name in {"where_case_sensitive", "enable_reset"}:
+        if name in {"where_case_sensitive", "enable_reset", "faults"}:
             return raw.strip().lower() in {"1", "true", "yes", "on"}
     except ValueError as exc:
         raise ConfigError(f"invalid value for {name}: {raw!r}") from exc
