@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from chargeover_emulator.errors import ConfigError
-from chargeover_emulator.faults import FaultSyntaxError, parse_rules
+from chargeover_emulator.errors import BadRequest, ConfigError
+from chargeover_emulator.faults import parse_rules
 from chargeover_emulator.protocol.numbers import non_negative_integer
 
 __all__ = [
@@ -144,7 +144,7 @@ class Settings:
             raise ConfigError("seed_count must not be negative")
         try:
             parse_rules(self.fault_rules)
-        except FaultSyntaxError as exc:
+        except BadRequest as exc:
             raise ConfigError(f"fault_rules: {exc.message}") from None
         if self.fault_rules.strip() and not self.faults:
             raise ConfigError("fault_rules need faults on (--faults)")

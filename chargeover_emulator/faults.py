@@ -30,7 +30,6 @@ reads fail and the third succeeds, which is how a client's retries are shown to 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import http
 import random
 import re
@@ -45,7 +44,6 @@ __all__ = [
     "MAX_DELAY_SECONDS",
     "Fault",
     "FaultRule",
-    "FaultSyntaxError",
     "Faults",
     "parse_rules",
 ]
@@ -56,10 +54,6 @@ HEADER = "x-emulator-fault"
 MAX_DELAY_SECONDS = 60.0
 _DEFAULT_RETRY_AFTER = 1
 _DURATION = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>ms|s)?")
-
-
-class FaultSyntaxError(BadRequest):
-    """A fault (header, rule or setting) that does not parse: a 400, or a start-up error."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,22 +88,22 @@ class Fault:
                 values["drop"] = True
             else:
                 where = "" if raw.strip() == text.strip() else f" in {text!r}"
-                raise FaultSyntaxError(
+                raise BadRequest(
                     f"Invalid fault {raw.strip()!r}{where}: write 429, status=503, delay=300ms, "
                     "timeout or drop."
                 )
         if not values:
-            raise FaultSyntaxError(f"Empty fault {text!r}.")
+            raise BadRequest(f"Empty fault {text!r}.")
         return cls(**values).validated(text)
 
     def validated(self, text: str) -> Fault:
         """Self, once the status is one a server under strain sends (429 or 5xx)."""
         if self.status is not None and not (self.status == 429 or 500 <= self.status <= 599):
-            raise FaultSyntaxError(f"Invalid fault {text!r}: status must be 429 or 5xx.")
+            raise BadRequest(f"Invalid fault {text!r}: status must be 429 or 5xx.")
         if self.retry_after is not None and self.status != 429:
-            raise FaultSyntaxError(f"Invalid fault {text!r}: retry-after goes with status=429.")
+            raise BadRequest(f"Invalid fault {text!r}: retry-after goes with status=429.")
         if self.drop and self.status is not None:
-            raise FaultSyntaxError(f"Invalid fault {text!r}: drop sends no status.")
+            raise BadRequest(f"Invalid fault {text!r}: drop sends no status.")
         return self
 
     def error(self) -> ApiError | None:
@@ -118,7 +112,8 @@ class Fault:
             return None
         if self.status == 429:
             return TooManyRequests(retry_after=self.retry_after or _DEFAULT_RETRY_AFTER)
-        return _server_error(self.status)(f"{http.HTTPStatus(self.status).phrase} (injected).")
+        phrase = http.HTTPStatus(self.status).phrase
+        return ServerError(f"{phrase} (injected).", status=self.status)
 
     def describe(self) -> str:
         """The fault written back in its own syntax (the rules endpoint shows it)."""
@@ -138,19 +133,11 @@ def _duration(text: str) -> float:
     """`300ms`, `2s`, `1.5` (seconds) as seconds, at most MAX_DELAY_SECONDS."""
     found = _DURATION.fullmatch(text.strip())
     if found is None:
-        raise FaultSyntaxError(f"Invalid delay {text!r}: write 300ms, 2s or 1.5.")
+        raise BadRequest(f"Invalid delay {text!r}: write 300ms, 2s or 1.5.")
     seconds = float(found["number"]) / (1000.0 if found["unit"] == "ms" else 1.0)
     if seconds > MAX_DELAY_SECONDS:
-        raise FaultSyntaxError(f"Invalid delay {text!r}: at most {MAX_DELAY_SECONDS:g} s.")
+        raise BadRequest(f"Invalid delay {text!r}: at most {MAX_DELAY_SECONDS:g} s.")
     return seconds
-
-
-@functools.cache
-def _server_error(status: int) -> type[ServerError]:
-    """A ServerError class answering `status` (503, 502, ...): errors carry their status."""
-    if status == ServerError.status_code:
-        return ServerError
-    return type(f"ServerError{status}", (ServerError,), {"status_code": status})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -173,7 +160,7 @@ class FaultRule:
         except ValueError:
             fraction = -1.0
         if not operation or not fault or not 0.0 <= fraction <= 1.0:
-            raise FaultSyntaxError(
+            raise BadRequest(
                 f"Invalid fault rule {text!r}: write operation:fraction:fault, e.g. *:0.1:503."
             )
         return cls(operation, fraction, Fault.parse(fault))
@@ -182,18 +169,18 @@ class FaultRule:
     def from_json(cls, value: Any) -> FaultRule:
         """One rule of the rules endpoint: `{"operation", "fraction", "fault"}`."""
         if not isinstance(value, Mapping):
-            raise FaultSyntaxError("Each fault rule must be an object.")
+            raise BadRequest("Each fault rule must be an object.")
         operation = value.get("operation", "*")
         fraction = value.get("fraction", 1.0)
         fault = value.get("fault")
         times = value.get("times")
         if times is not None and (type(times) is not int or times < 0):
-            raise FaultSyntaxError("A fault rule's times must be a whole number (or absent).")
+            raise BadRequest("A fault rule's times must be a whole number (or absent).")
         valid_fraction = isinstance(fraction, int | float) and not isinstance(fraction, bool)
         if not isinstance(operation, str) or not operation or not valid_fraction:
-            raise FaultSyntaxError("A fault rule needs an operation name and a fraction.")
+            raise BadRequest("A fault rule needs an operation name and a fraction.")
         if not isinstance(fault, str) or not 0.0 <= float(fraction) <= 1.0:
-            raise FaultSyntaxError("A fault rule needs a fault and a fraction from 0 to 1.")
+            raise BadRequest("A fault rule needs a fault and a fraction from 0 to 1.")
         return cls(operation, float(fraction), Fault.parse(fault), times)
 
     def as_json(self) -> dict[str, Any]:
