@@ -16,6 +16,7 @@ from chargeover_emulator.config import DEFAULT_PASSWORD, DEFAULT_USERNAME, RateL
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.errors import BadRequest, ConfigError
 from chargeover_emulator.faults import MAX_DELAY_SECONDS, Fault
+from tests.emulator_process import EmulatorProcess
 from tests.threaded_server import serve_in_thread
 from tests.toy.dialect import TOKEN, ToyDialect
 
@@ -236,3 +237,23 @@ def test_faults_come_in_any_vendors_own_shape(tmp_path: Path) -> None:
             )
     finally:
         emulator.close()
+
+
+# -- the command line ----------------------------------------------------------------------------
+def test_the_serve_command_takes_faults_and_rules(tmp_path: Path) -> None:
+    arguments = ("--faults", "--fault-rules", "getCustomer:1:503", "--fault-seed", "3")
+    with EmulatorProcess(
+        tmp_path / "cli.sqlite3", log=tmp_path / "log", extra_args=arguments
+    ) as process:
+        url = process.base_url
+        assert httpx.get(f"{url}/customer/1", auth=process.auth).status_code == 503
+        answer = httpx.get(f"{url}/teapot", auth=process.auth, headers={FAULT: "429"})
+        assert answer.status_code == 429
+        rules = httpx.get(f"{url.removesuffix('/api/v3')}/_emulator/faults").json()
+        assert rules["seed"] == 3 and rules["rules"][0]["fault"] == "status=503"
+
+
+def test_the_serve_command_has_faults_off_by_default(tmp_path: Path) -> None:
+    with EmulatorProcess(tmp_path / "cli.sqlite3", log=tmp_path / "log") as process:
+        answer = httpx.get(f"{process.base_url}/teapot", auth=process.auth, headers={FAULT: "503"})
+        assert answer.status_code == 200
