@@ -94,6 +94,18 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--log-level", default="warning", help="uvicorn's log level (default: %(default)s)"
     )
+    serve.add_argument(
+        "--faults",
+        action="store_true",
+        default=None,
+        help="allow fault injection: the X-Emulator-Fault header and /_emulator/faults "
+        "(default off; never on in a shared or production-like setup)",
+    )
+    serve.add_argument(
+        "--fault-rules",
+        help="per-run faults: operation:fraction:fault, space-separated (`*:0.1:503`)",
+    )
+    serve.add_argument("--fault-seed", type=int, help="seed of the per-run fault draw")
     return parser
 
 
@@ -140,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             limit_overflow=args.limit_overflow,
             unknown_item_ids=args.unknown_item_ids,
             validation=args.validation,
+            faults=args.faults,
+            fault_rules=args.fault_rules,
+            fault_seed=args.fault_seed,
         )
         import uvicorn
 

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from chargeover_emulator.errors import ConfigError
+from chargeover_emulator.errors import BadRequest, ConfigError
+from chargeover_emulator.faults import parse_rules
 from chargeover_emulator.protocol.numbers import non_negative_integer
 
 __all__ = [
@@ -110,6 +111,10 @@ class Settings:
     #: names no setting above (`FYNN_EMULATOR_API_KEYS` -> `api_keys`); the dialect reads and
     #: checks them, the engine never does
     options: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: fault injection (faults.py): off unless asked; `fault_rules` are `operation:fraction:fault`
+    faults: bool = False
+    fault_rules: str = ""
+    fault_seed: int | None = None
 
     @classmethod
     def from_env(
@@ -159,6 +164,12 @@ class Settings:
             size is not None and size < 1 for size in (self.per_page_default, self.per_page_max)
         ):
             raise ConfigError("per_page_default and per_page_max must be positive")
+        try:
+            parse_rules(self.fault_rules)
+        except BadRequest as exc:
+            raise ConfigError(f"fault_rules: {exc.message}") from None
+        if self.fault_rules.strip() and not self.faults:
+            raise ConfigError("fault_rules need faults on (--faults)")
         return self
 
 
@@ -176,9 +187,10 @@ def _coerce(name: str, raw: str) -> Any:
             "seed_count",
             "per_page_default",
             "per_page_max",
+            "fault_seed",
         }:
             return int(raw)
-        if name in {"where_case_sensitive", "enable_reset"}:
+        if name in {"where_case_sensitive", "enable_reset", "faults"}:
             return raw.strip().lower() in {"1", "true", "yes", "on"}
     except ValueError as exc:
         raise ConfigError(f"invalid value for {name}: {raw!r}") from exc

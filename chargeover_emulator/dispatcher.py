@@ -79,6 +79,17 @@ class Dispatcher:
         if unknown:
             raise ConfigError(f"x-kit-operation kinds without a handler: {sorted(unknown)}")
 
+    def operation_id(self, request: ApiRequest) -> str | None:
+        """The operationId a request would run, or None (for per-operation fault rules)."""
+        method = request.method.upper()
+        try:
+            segments = [decode_segment(s) for s in split_path(request.path)]
+        except ApiError:
+            return None
+        segments = self.dialect.rewrite(method, segments, request.query) or segments
+        found = self.routes.match(method, segments)
+        return None if found is None else found.target.operation_id
+
     def dispatch(self, ctx: RequestContext, request: ApiRequest) -> ApiResult:
         """Run one request inside the caller's transaction."""
         method = request.method.upper()

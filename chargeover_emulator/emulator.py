@@ -13,6 +13,7 @@ from chargeover_emulator.dialect import Authorizer, Dialect, RejectsViolations, 
 from chargeover_emulator.dialects import load_dialect
 from chargeover_emulator.dispatcher import Dispatcher
 from chargeover_emulator.exchange import ApiRequest, ApiResult
+from chargeover_emulator.faults import Faults, parse_rules
 from chargeover_emulator.ratelimit import RateLimiter
 from chargeover_emulator.specdoc import SpecDocument
 from chargeover_emulator.storage.database import Database
@@ -65,6 +66,11 @@ class Emulator:
         self.limiter = RateLimiter(settings.rate_limit)
         # the address `serve` listens on (set by the CLI): seeded links carry its port
         self.origin = "http://127.0.0.1:8080"
+        self.faults = Faults(
+            enabled=settings.faults,
+            rules=parse_rules(settings.fault_rules),
+            seed=settings.fault_seed,
+        )
         self.create_schema()
 
     def create_schema(self) -> None:
@@ -110,6 +116,8 @@ class Emulator:
         self.create_schema()
         self.limiter.reset()
         self.violations.reset()
+        # the rules the settings gave, and their draw from the start (rules set since are gone)
+        self.faults.replace(parse_rules(self.settings.fault_rules), self.settings.fault_seed)
         self.dialect.reset()
 
     def close(self) -> None:

@@ -19,6 +19,7 @@ from contracts.settings import (
     SettingsError,
     option_variable,
 )
+from contracts.targets import FaultsEnabled
 
 __all__ = ["VENDORS", "main"]
 
@@ -59,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="on a url target, create (prefixed) objects and delete them afterwards",
     )
+    parser.add_argument(
+        "--allow-faults",
+        action="store_true",
+        default=None,
+        help="run against a url target whose emulator has fault injection on (refused otherwise)",
+    )
     parser.add_argument("--report-dir", type=Path, help="default reports/contracts")
     parser.add_argument(
         "--seed",
@@ -93,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             base_url=args.url,
             profile_name=args.profile,
             allow_writes=args.allow_writes,
+            allow_faults=args.allow_faults,
             report_dir=args.report_dir,
             seed=args.seed,
             suites=tuple(args.suite) if args.suite else None,
@@ -100,7 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"contracts: {exc}", file=sys.stderr)
         return 2
-    report = run(settings, progress=Progress())
+    try:
+        report = run(settings, progress=Progress())
+    except FaultsEnabled as exc:
+        print(f"contracts: {exc}", file=sys.stderr)
+        return 2
     summary, junit = report.write(settings.report_dir)
     print()
     print(report.markdown())

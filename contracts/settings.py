@@ -129,6 +129,8 @@ class Settings:
     vendor: str = DEFAULT_VENDOR
     profile_name: ProfileName = "fast"
     allow_writes: bool = False
+    # a url target whose emulator has fault injection on is refused unless this is set
+    allow_faults: bool = False
     report_dir: Path = REPO_ROOT / "reports" / "contracts"
     spec_path: Path = SPEC_PATH
     # url target: base URL ending in /api/v3, plus credentials (public key / private key)

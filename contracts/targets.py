@@ -22,9 +22,16 @@ import httpx
 from contracts.dialect import HarnessDialect
 from contracts.dialects import by_name
 from contracts.safety import Cleanup, GuardedTransport, RateLimiter
-from contracts.settings import Settings, target_variable
+from contracts.settings import Settings, SettingsError, target_variable
 
-__all__ = ["ASGIApp", "EmulatorNotReady", "SyncASGITransport", "Target", "open_target"]
+__all__ = [
+    "ASGIApp",
+    "EmulatorNotReady",
+    "FaultsEnabled",
+    "SyncASGITransport",
+    "Target",
+    "open_target",
+]
 
 ASGIApp = Callable[..., Any]
 # the host in-process requests carry (schemathesis's ASGI client uses the same one)
@@ -33,6 +40,22 @@ INPROCESS_BASE_URL = "http://testserver/api/v3"
 
 class EmulatorNotReady(RuntimeError):
     """The emulator subprocess did not start answering in time."""
+
+
+class FaultsEnabled(SettingsError):
+    """The target is an emulator with fault injection on: its answers would judge nothing."""
+
+
+def _faults_on(base_url: str, api_prefix: str) -> bool:
+    """Whether `base_url` is an emulator whose fault injection is on: only then does its
+    `/_emulator/faults` answer 200 with `"enabled": true` (any other host: a 404 or nothing)."""
+    root = base_url.rstrip("/")
+    origin = root[: -len(api_prefix)] if root.endswith(api_prefix) else root
+    try:
+        answer = httpx.get(f"{origin}/_emulator/faults", timeout=10.0)
+        return answer.status_code == 200 and answer.json().get("enabled") is True
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return False
 
 
 class SyncASGITransport(httpx.BaseTransport):
@@ -273,6 +296,12 @@ def open_target(
     with contextlib.ExitStack() as stack:
         if settings.target == "url":
             assert settings.base_url and settings.username and settings.password
+            if not settings.allow_faults and _faults_on(settings.base_url, dialect.api_prefix):
+                raise FaultsEnabled(
+                    f"{settings.base_url} is an emulator with fault injection on (--faults): "
+                    "its injected 429/5xx, delays and drops would fail checks for nothing; "
+                    "restart it without --faults, or pass --allow-faults"
+                )
             target = Target(
                 kind="url",
                 base_url=settings.base_url,

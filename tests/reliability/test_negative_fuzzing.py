@@ -64,7 +64,9 @@ def test_fuzzing_detects_an_emulator_without_request_validation(
         emulator.app,
         headers={"Authorization": BASIC},
         path_values=_path_values(emulator),
-        max_examples=10,
+        # 10 found the binding error or not depending on which modules the process had
+        # imported before (the cases drawn changed with them, derandomize notwithstanding)
+        max_examples=40,
         derandomize=True,
         include=lambda label: label in {"POST /customer", "PUT /customer/{customer_id}"},
     )
