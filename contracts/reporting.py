@@ -80,6 +80,9 @@ class RunReport:
     wall_time: float = 0.0
     # the run's vendor checks (its dialect's), shown after the built-in ones
     vendor_checks: tuple[str, ...] = ()
+    # the vendor's name (`--vendor`) and its name as printed
+    vendor: str = "chargeover"
+    title: str = "ChargeOver"
     _seen: set[tuple[str, str, str, str]] = dataclasses.field(default_factory=set)
 
     @property
@@ -115,7 +118,7 @@ class RunReport:
     def markdown(self) -> str:
         """The summary: suites, operation x check matrix, failures with reproductions."""
         lines = [
-            "# ChargeOver contract run",
+            f"# {self.title} contract run",
             "",
             f"- target: `{self.target}` ({self.base_url})",
             f"- profile: `{self.profile}`; wall time {self.wall_time:.1f} s",
@@ -194,7 +197,9 @@ class RunReport:
 
     def junit(self) -> ET.ElementTree[ET.Element]:
         """JUnit XML: one testsuite per suite, one testcase per (operation, check)."""
-        root = ET.Element("testsuites", name="chargeover-contracts", time=f"{self.wall_time:.3f}")
+        root = ET.Element(
+            "testsuites", name=f"{self.vendor}-contracts", time=f"{self.wall_time:.3f}"
+        )
         by_suite: dict[str, list[FailureRecord]] = defaultdict(list)
         for failure in self.failures:
             by_suite[failure.suite].append(failure)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import time
 import tomllib
 import traceback
 import weakref
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 import schemathesis
@@ -25,15 +25,15 @@ from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
 from contracts.settings import Settings
 from contracts.targets import ASGIApp, Target, open_target
 
-__all__ = ["CONFIG_PATH", "build_schema", "run", "run_schemathesis"]
+__all__ = ["build_schema", "run", "run_schemathesis"]
 
-CONFIG_PATH = Path(__file__).with_name("schemathesis.toml")
 _MARKS = {Status.SUCCESS: ".", Status.FAILURE: "F", Status.ERROR: "E", Status.SKIP: "s"}
 
 
 def schemathesis_config(target: Target, settings: Settings) -> SchemathesisConfig:
-    """contracts/schemathesis.toml plus what this target and profile add."""
-    with CONFIG_PATH.open("rb") as file:
+    """The dialect's static policy (contracts/schemathesis.toml for ChargeOver) plus what this
+    target and profile add."""
+    with target.dialect.schemathesis_config.open("rb") as file:
         data: dict[str, Any] = tomllib.load(file)
     profile = settings.profile
     data["base-url"] = target.base_url
@@ -189,18 +189,17 @@ def _record_scenario(event: events.ScenarioFinished, report: RunReport) -> None:
 SuiteRunner = Callable[[Target, Settings, RunReport, Progress], SuiteResult]
 
 
-def _suites() -> dict[str, SuiteRunner]:
-    """Suites by name, imported lazily (the client suite needs the generated package)."""
-    from contracts.client_contracts import run_client_contracts
-    from contracts.leniencies import run_leniencies
-    from contracts.stateful import run_model
-
-    return {
-        "schemathesis": run_schemathesis,
-        "model": run_model,
-        "client": run_client_contracts,
-        "leniencies": run_leniencies,
-    }
+def _suite(dialect: HarnessDialect, name: str) -> SuiteRunner | None:
+    """A suite by name: schemathesis for every vendor, the others as the dialect names them
+    (imported when a run selects them: the client suite needs the generated package)."""
+    if name == "schemathesis":
+        return run_schemathesis
+    where = dialect.suites.get(name)
+    if where is None:
+        return None
+    module, _, function = where.partition(":")
+    runner: SuiteRunner = getattr(importlib.import_module(module), function)
+    return runner
 
 
 def run(
@@ -225,6 +224,8 @@ def run(
         base_url="",
         profile=settings.profile_name,
         vendor_checks=dialect.check_names,
+        vendor=dialect.name,
+        title=dialect.title,
     )
     report.operations = [
         label
@@ -237,10 +238,15 @@ def run(
             f"contracts: target {target.kind} {target.base_url}, profile {settings.profile_name}, "
             f"writes {'allowed' if target.writes_allowed else 'off (read-only)'}"
         )
-        suites = _suites()
         for name in settings.suites:
+            suite = _suite(dialect, name)
+            if suite is None:
+                detail = f"no {name} suite for {dialect.title} yet"
+                progress.line(f"{name}: skipped ({detail})")
+                report.suites.append(SuiteResult(name, "skipped", detail=detail))
+                continue
             try:
-                report.suites.append(suites[name](target, settings, report, progress))
+                report.suites.append(suite(target, settings, report, progress))
             except Exception as exc:  # a crashed suite is a failed run, not a crashed CLI
                 frame = traceback.extract_tb(exc.__traceback__)[-1]
                 detail = f"{type(exc).__name__}: {exc} ({frame.filename}:{frame.lineno})"

@@ -27,8 +27,9 @@ from contracts.settings import Settings, target_variable
 __all__ = ["ASGIApp", "EmulatorNotReady", "SyncASGITransport", "Target", "open_target"]
 
 ASGIApp = Callable[..., Any]
-# the host in-process requests carry (schemathesis's ASGI client uses the same one)
-INPROCESS_BASE_URL = "http://testserver/api/v3"
+# the origin in-process requests carry (schemathesis's ASGI client uses the same one); the
+# dialect's API prefix follows it
+INPROCESS_ORIGIN = "http://testserver"
 
 
 class EmulatorNotReady(RuntimeError):
@@ -100,6 +101,7 @@ class Target:
             allow_writes=self.settings.allow_writes,
             key_prefix=self.settings.key_prefix,
             cleanup=self.cleanup,
+            policy=self.dialect.writes,
         )
         client = httpx.Client(
             base_url=self.base_url + "/",
@@ -116,7 +118,7 @@ class Target:
         leftovers: list[str] = []
         if not self.is_emulator and any(self.cleanup.created.values()):
             with self.client() as client:
-                leftovers = self.cleanup.run(client)
+                leftovers = self.cleanup.run(client, self.dialect.writes)
         for client in self._clients:
             client.close()
         self._clients.clear()
@@ -140,25 +142,34 @@ def _emulator_command() -> tuple[str, ...]:
     return (found,) if found else (sys.executable, "-m", "chargeover_emulator")
 
 
-def _emulator_environment(vendor: str, username: str, password: str) -> dict[str, str]:
+def _emulator_environment(
+    vendor: str,
+    username: str,
+    password: str,
+    fields: tuple[str, ...] = ("USERNAME", "PASSWORD"),
+) -> dict[str, str]:
     """The parent environment for the emulator subprocess, minus two kinds of variable.
 
     The emulator's own variables go: the command line and the credentials set here are its
     whole configuration, so a `CHARGEOVER_EMULATOR_*` left in the caller's shell cannot change
     the target under test. The target account's secrets go: the emulator never reads them, and
     a secret goes only where it is used. The rest (PATH, harness options, ...) passes through.
+    The credentials go in the emulator's settings of the same names as the dialect's account
+    fields (`USERNAME`/`PASSWORD`, or `API_KEY` alone).
     """
     # imported here: contracts may import the emulator only to host it
     from chargeover_emulator.config import environment_prefix
 
     prefix = environment_prefix(vendor)
-    account_secrets = {target_variable(vendor, "USERNAME"), target_variable(vendor, "PASSWORD")}
+    account_secrets = {target_variable(vendor, field) for field in fields}
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(prefix) and key not in account_secrets
     }
-    env.update({f"{prefix}USERNAME": username, f"{prefix}PASSWORD": password})
+    # an API key alone: the (empty) password has no setting of its own
+    values = zip(fields, (username, password), strict=False)
+    env.update({f"{prefix}{field}": value for field, value in values})
     return env
 
 
@@ -178,15 +189,26 @@ def _wait_until_ready(process: subprocess.Popen[bytes], url: str, timeout: float
     raise EmulatorNotReady(f"emulator did not answer {url} within {timeout:.0f} s")
 
 
+def hosted_credentials(dialect: HarnessDialect) -> tuple[str, str]:
+    """Fresh credentials for an emulator the harness hosts, in the vendor's form (an API key
+    alone has an empty password)."""
+    username = f"contracts{secrets.token_hex(8)}"
+    return (username, secrets.token_hex(16) if len(dialect.account_fields) > 1 else "")
+
+
 @contextlib.contextmanager
-def _serve_subprocess(settings: Settings, credentials: tuple[str, str]) -> Iterator[str]:
-    """Start `chargeover-emulator serve` on a free port with a temporary database."""
+def _serve_subprocess(
+    settings: Settings, credentials: tuple[str, str], dialect: HarnessDialect
+) -> Iterator[str]:
+    """Start `chargeover-emulator serve --vendor V` on a free port with a temporary database."""
     with tempfile.TemporaryDirectory(prefix="contracts-emulator-") as tmp:
         port = _free_port()
         db = Path(tmp) / "emulator.sqlite3"
         command = [
             *(settings.emulator_command or _emulator_command()),
             "serve",
+            "--vendor",
+            settings.vendor,
             "--port",
             str(port),
             "--db",
@@ -200,7 +222,7 @@ def _serve_subprocess(settings: Settings, credentials: tuple[str, str]) -> Itera
         ]
         process = subprocess.Popen(
             command,
-            env=_emulator_environment(settings.vendor, *credentials),
+            env=_emulator_environment(settings.vendor, *credentials, dialect.account_fields),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -208,7 +230,7 @@ def _serve_subprocess(settings: Settings, credentials: tuple[str, str]) -> Itera
             _wait_until_ready(
                 process, f"http://127.0.0.1:{port}/openapi.yaml", settings.emulator_start_timeout
             )
-            yield f"http://127.0.0.1:{port}/api/v3"
+            yield f"http://127.0.0.1:{port}{dialect.api_prefix}"
         finally:
             process.terminate()
             try:
@@ -248,15 +270,17 @@ def server_like(app: ASGIApp) -> ASGIApp:
     return wrapped
 
 
-def _inprocess_app(db: str, credentials: tuple[str, str]) -> ASGIApp:
-    """The real emulator app with a fresh database and no rate limit."""
+def _inprocess_app(dialect: HarnessDialect, db: str, credentials: tuple[str, str]) -> ASGIApp:
+    """The vendor's real emulator app with a fresh database and no rate limit; the credentials
+    go in its settings named like the dialect's account fields."""
     # imported here: contracts may import the emulator only to host it
     from chargeover_emulator.app import create_app
     from chargeover_emulator.config import Settings as EmulatorSettings
 
-    username, password = credentials
+    values = zip(dialect.account_fields, credentials, strict=False)  # an API key: no password
+    account = {field.lower(): value for field, value in values}
     emulator_settings = EmulatorSettings.from_env(
-        {}, db=db, rate_limit="off", username=username, password=password, validation="strict"
+        {}, vendor=dialect.name, db=db, rate_limit="off", validation="strict", **account
     )
     return create_app(emulator_settings)
 
@@ -277,11 +301,11 @@ def open_target(
     dialect = dialect or by_name(settings.vendor)
     with contextlib.ExitStack() as stack:
         if settings.target == "url":
-            assert settings.base_url and settings.username and settings.password
+            assert settings.base_url and settings.username
             target = Target(
                 kind="url",
                 base_url=settings.base_url,
-                credentials=(settings.username, settings.password),
+                credentials=(settings.username, settings.password or ""),
                 is_emulator=False,
                 settings=settings,
                 dialect=dialect,
@@ -289,14 +313,14 @@ def open_target(
             )
         elif settings.target == "emulator-inprocess":
             if app is None:
-                credentials = (f"contracts{secrets.token_hex(8)}", secrets.token_hex(16))
+                credentials = hosted_credentials(dialect)
                 # in memory: the fast path for tests; the HTTP target keeps a real file
-                app = _inprocess_app(":memory:", credentials)
+                app = _inprocess_app(dialect, ":memory:", credentials)
             elif credentials is None:
                 raise ValueError("an explicit app needs its credentials")
             target = Target(
                 kind="emulator-inprocess",
-                base_url=INPROCESS_BASE_URL,
+                base_url=INPROCESS_ORIGIN + dialect.api_prefix,
                 credentials=credentials,
                 is_emulator=True,
                 settings=settings,
@@ -304,8 +328,8 @@ def open_target(
                 dialect=dialect,
             )
         else:
-            credentials = (f"contracts{secrets.token_hex(8)}", secrets.token_hex(16))
-            base_url = stack.enter_context(_serve_subprocess(settings, credentials))
+            credentials = hosted_credentials(dialect)
+            base_url = stack.enter_context(_serve_subprocess(settings, credentials, dialect))
             target = Target(
                 kind="emulator-http",
                 base_url=base_url,
