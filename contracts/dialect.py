@@ -13,10 +13,10 @@ leniencies) exist. A run takes one instance and uses exactly its checks, auth an
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from contracts.auth import AuthScheme
+from contracts.auth import AuthScheme, Credentials
 from contracts.check_registry import CheckFunction
 from contracts.safety import WritePolicy
 from contracts.waivers import Waiver
@@ -48,11 +48,28 @@ class HarnessDialect:
     # the target account's credential variables after `{VENDOR}_`: (username, password), or
     # one name for an API key sent as the username with an empty password
     account_fields: tuple[str, ...] = ("USERNAME", "PASSWORD")
+    # the variable after `{VENDOR}_` of a second key that may only read (FYNN_READ_TOKEN), for
+    # suites that prove writes need a permission; None: the vendor has no such suite
+    read_only_field: str | None = None
+    # the settings (name -> text, as `{VENDOR}_EMULATOR_<NAME>`) that make a hosted emulator
+    # accept the run's credentials and its read-only ones; None: the account fields by name
+    hosted_account: Callable[[Credentials, Credentials | None], Mapping[str, str]] | None = None
     # documented exceptions to built-in checks, counted in every report
     waivers: tuple[Waiver, ...] = ()
     # the vendor's own suites besides schemathesis, as `module:function` (imported when run);
     # a suite the vendor lacks is reported as skipped
     suites: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def emulator_account(
+        self, credentials: Credentials, read_only: Credentials | None = None
+    ) -> dict[str, str]:
+        """The emulator settings (lower-case names) under which a hosted emulator accepts
+        `credentials` (and `read_only`, when the vendor has such keys)."""
+        if self.hosted_account is not None:
+            return dict(self.hosted_account(credentials, read_only))
+        # an API key alone: the (empty) password has no setting of its own
+        values = zip(self.account_fields, credentials, strict=False)
+        return {field.lower(): value for field, value in values}
 
     @property
     def check_names(self) -> tuple[str, ...]:

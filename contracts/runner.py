@@ -208,6 +208,7 @@ def run(
     dialect: HarnessDialect | None = None,
     app: ASGIApp | None = None,
     credentials: tuple[str, str] | None = None,
+    read_only_credentials: tuple[str, str] | None = None,
     progress: Progress | None = None,
 ) -> RunReport:
     """Open the target, run the selected suites, and return the report (written by the caller).
@@ -232,7 +233,13 @@ def run(
         for operation_id, label in oracle.labels.items()
         if not settings.operation_ids or operation_id in settings.operation_ids
     ]
-    with open_target(settings, dialect=dialect, app=app, credentials=credentials) as target:
+    with open_target(
+        settings,
+        dialect=dialect,
+        app=app,
+        credentials=credentials,
+        read_only_credentials=read_only_credentials,
+    ) as target:
         report.base_url = target.base_url
         progress.line(
             f"contracts: target {target.kind} {target.base_url}, profile {settings.profile_name}, "

@@ -24,10 +24,15 @@ __all__ = [
     "ChargeOverWrites",
     "Cleanup",
     "GuardedTransport",
+    "ObjectId",
     "RateLimiter",
     "UnsafeWrite",
     "WritePolicy",
 ]
+
+
+#: an object's id as a vendor writes it: ChargeOver's integers, Fynn's UUID strings
+ObjectId = int | str
 
 
 class UnsafeWrite(RuntimeError):
@@ -70,20 +75,20 @@ class Cleanup:
     """Objects this run created, deleted at the end in dependency order."""
 
     def __init__(self) -> None:
-        self.created: dict[str, list[int]] = collections.defaultdict(list)
+        self.created: dict[str, list[ObjectId]] = collections.defaultdict(list)
         self._lock = threading.Lock()
 
-    def record(self, resource: str, object_id: int) -> None:
+    def record(self, resource: str, object_id: ObjectId) -> None:
         """Remember one created object."""
         with self._lock:
             if object_id not in self.created[resource]:
                 self.created[resource].append(object_id)
 
-    def owns(self, resource: str, object_id: int) -> bool:
+    def owns(self, resource: str, object_id: ObjectId) -> bool:
         """Whether this run created the object."""
         return object_id in self.created.get(resource, [])
 
-    def forget(self, resource: str, object_id: int) -> None:
+    def forget(self, resource: str, object_id: ObjectId) -> None:
         """The object is gone already (deleted by a test)."""
         with self._lock:
             if object_id in self.created.get(resource, []):
@@ -129,7 +134,7 @@ class WritePolicy(Protocol):
 
     def created(
         self, method: str, segments: list[str], status: int, body: Any
-    ) -> tuple[str, int] | None:
+    ) -> tuple[str, ObjectId] | None:
         """(collection, id) of the object a successful create made, or None."""
         ...
 
@@ -138,7 +143,7 @@ class WritePolicy(Protocol):
         harness does not delete this kind of object."""
         ...
 
-    def delete(self, client: httpx.Client, collection: str, object_id: int) -> httpx.Response:
+    def delete(self, client: httpx.Client, collection: str, object_id: ObjectId) -> httpx.Response:
         """Delete one recorded object (after whatever the vendor needs first)."""
         ...
 
@@ -186,7 +191,7 @@ class ChargeOverWrites:
 
     def created(
         self, method: str, segments: list[str], status: int, body: Any
-    ) -> tuple[str, int] | None:
+    ) -> tuple[str, ObjectId] | None:
         if method != "POST" or status != 201 or len(segments) != 1:
             return None
         object_id = _response_id(body)
@@ -196,7 +201,7 @@ class ChargeOverWrites:
         order = self._DELETE_ORDER
         return order.index(collection) if collection in order else None
 
-    def delete(self, client: httpx.Client, collection: str, object_id: int) -> httpx.Response:
+    def delete(self, client: httpx.Client, collection: str, object_id: ObjectId) -> httpx.Response:
         if collection == "invoice":
             # an open invoice blocks deleting its customer; voiding closes it
             client.post(f"invoice/{object_id}/_action/void", json={})

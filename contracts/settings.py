@@ -143,6 +143,9 @@ class Settings:
     base_url: str | None = None
     username: str | None = None
     password: str | None = None
+    # the variable (after `{VENDOR}_`) of a key that may only read (the dialect's), and its value
+    read_only_field: str | None = None
+    read_only_key: str | None = None
     # client-side limit for non-emulator targets, below ChargeOver's 250/min
     rate_limit_per_minute: int = 200
     seed: int | None = None
@@ -181,6 +184,9 @@ class Settings:
             "rate_limit_per_minute": env.get(option_variable(vendor, "RATE_LIMIT")),
             "seed": env.get(option_variable(vendor, "SEED")),
         }
+        read_only = values.get("read_only_field")
+        if read_only:
+            from_env["read_only_key"] = env.get(target_variable(vendor, read_only))
         for name, raw in from_env.items():
             if raw:
                 values[name] = raw
@@ -252,6 +258,7 @@ def _vendor_defaults(vendor: str) -> dict[str, Any]:
         "spec_path": dialect.spec_path,
         "api_prefix": dialect.api_prefix,
         "account_fields": dialect.account_fields,
+        "read_only_field": dialect.read_only_field,
     }
 
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,9 @@ class Target:
     dialect: HarnessDialect = dataclasses.field(kw_only=True)
     cleanup: Cleanup = dataclasses.field(default_factory=Cleanup)
     limiter: RateLimiter | None = None
+    # a key that may only read (the dialect's `read_only_field`), for the permission suites;
+    # None when the vendor has none or a url target was given none
+    read_only_credentials: tuple[str, str] | None = None
     _clients: list[httpx.Client] = dataclasses.field(default_factory=list)
 
     @property
@@ -89,9 +92,10 @@ class Target:
         """schemathesis's client-side limit (`200/m`), only for targets that are not ours."""
         return None if self.is_emulator else f"{self.settings.rate_limit_per_minute}/m"
 
-    def client(self) -> httpx.Client:
-        """An httpx client rooted at the API prefix, with the dialect's auth, behind the safety
-        transport (closed by the target)."""
+    def client(self, credentials: tuple[str, str] | None = None) -> httpx.Client:
+        """An httpx client rooted at the API prefix, with the dialect's auth (the target's
+        credentials unless others are given), behind the safety transport (closed by the
+        target)."""
         inner: httpx.BaseTransport
         inner = SyncASGITransport(self.app) if self.app is not None else httpx.HTTPTransport()
         transport = GuardedTransport(
@@ -105,7 +109,7 @@ class Target:
         )
         client = httpx.Client(
             base_url=self.base_url + "/",
-            auth=self.dialect.auth.httpx_auth(self.credentials),
+            auth=self.dialect.auth.httpx_auth(credentials or self.credentials),
             transport=transport,
             timeout=30.0,
             headers={"Accept": "application/json"},
@@ -147,6 +151,7 @@ def _emulator_environment(
     username: str,
     password: str,
     fields: tuple[str, ...] = ("USERNAME", "PASSWORD"),
+    account: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """The parent environment for the emulator subprocess, minus two kinds of variable.
 
@@ -155,7 +160,8 @@ def _emulator_environment(
     the target under test. The target account's secrets go: the emulator never reads them, and
     a secret goes only where it is used. The rest (PATH, harness options, ...) passes through.
     The credentials go in the emulator's settings of the same names as the dialect's account
-    fields (`USERNAME`/`PASSWORD`, or `API_KEY` alone).
+    fields (`USERNAME`/`PASSWORD`, or `API_KEY` alone), or in the settings `account` names (the
+    dialect's `emulator_account`: Fynn's keys with their permissions).
     """
     # imported here: contracts may import the emulator only to host it
     from chargeover_emulator.config import environment_prefix
@@ -167,9 +173,12 @@ def _emulator_environment(
         for key, value in os.environ.items()
         if not key.startswith(prefix) and key not in account_secrets
     }
-    # an API key alone: the (empty) password has no setting of its own
-    values = zip(fields, (username, password), strict=False)
-    env.update({f"{prefix}{field}": value for field, value in values})
+    if account is None:
+        # an API key alone: the (empty) password has no setting of its own
+        account = {
+            field.lower(): value for field, value in zip(fields, (username, password), strict=False)
+        }
+    env.update({f"{prefix}{name.upper()}": value for name, value in account.items()})
     return env
 
 
@@ -196,9 +205,17 @@ def hosted_credentials(dialect: HarnessDialect) -> tuple[str, str]:
     return (username, secrets.token_hex(16) if len(dialect.account_fields) > 1 else "")
 
 
+def hosted_read_only_credentials(dialect: HarnessDialect) -> tuple[str, str] | None:
+    """A fresh read-only key for a hosted emulator, when the vendor has such keys."""
+    return hosted_credentials(dialect) if dialect.read_only_field else None
+
+
 @contextlib.contextmanager
 def _serve_subprocess(
-    settings: Settings, credentials: tuple[str, str], dialect: HarnessDialect
+    settings: Settings,
+    credentials: tuple[str, str],
+    dialect: HarnessDialect,
+    read_only: tuple[str, str] | None = None,
 ) -> Iterator[str]:
     """Start `chargeover-emulator serve --vendor V` on a free port with a temporary database."""
     with tempfile.TemporaryDirectory(prefix="contracts-emulator-") as tmp:
@@ -222,7 +239,12 @@ def _serve_subprocess(
         ]
         process = subprocess.Popen(
             command,
-            env=_emulator_environment(settings.vendor, *credentials, dialect.account_fields),
+            env=_emulator_environment(
+                settings.vendor,
+                *credentials,
+                dialect.account_fields,
+                dialect.emulator_account(credentials, read_only),
+            ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -270,17 +292,25 @@ def server_like(app: ASGIApp) -> ASGIApp:
     return wrapped
 
 
-def _inprocess_app(dialect: HarnessDialect, db: str, credentials: tuple[str, str]) -> ASGIApp:
+def _inprocess_app(
+    dialect: HarnessDialect,
+    db: str,
+    credentials: tuple[str, str],
+    read_only: tuple[str, str] | None = None,
+) -> ASGIApp:
     """The vendor's real emulator app with a fresh database and no rate limit; the credentials
-    go in its settings named like the dialect's account fields."""
+    go in its settings as the dialect names them (`emulator_account`), read like the
+    subprocess's `{VENDOR}_EMULATOR_*` variables so that a dialect's own options work alike."""
     # imported here: contracts may import the emulator only to host it
     from chargeover_emulator.app import create_app
     from chargeover_emulator.config import Settings as EmulatorSettings
+    from chargeover_emulator.config import environment_prefix
 
-    values = zip(dialect.account_fields, credentials, strict=False)  # an API key: no password
-    account = {field.lower(): value for field, value in values}
+    prefix = environment_prefix(dialect.name)
+    account = dialect.emulator_account(credentials, read_only)
+    environ = {f"{prefix}{name.upper()}": value for name, value in account.items()}
     emulator_settings = EmulatorSettings.from_env(
-        {}, vendor=dialect.name, db=db, rate_limit="off", validation="strict", **account
+        environ, vendor=dialect.name, db=db, rate_limit="off", validation="strict"
     )
     return create_app(emulator_settings)
 
@@ -292,11 +322,13 @@ def open_target(
     dialect: HarnessDialect | None = None,
     app: ASGIApp | None = None,
     credentials: tuple[str, str] | None = None,
+    read_only_credentials: tuple[str, str] | None = None,
 ) -> Iterator[Target]:
     """The configured target, started if the harness owns it, cleaned up on exit.
 
-    `dialect` defaults to the one of `settings.vendor`. `app` (with its `credentials`) replaces
-    the in-process emulator, e.g. a broken variant.
+    `dialect` defaults to the one of `settings.vendor`. `app` (with its `credentials`, and its
+    `read_only_credentials` when the vendor has read-only keys) replaces the in-process
+    emulator, e.g. a broken variant.
     """
     dialect = dialect or by_name(settings.vendor)
     with contextlib.ExitStack() as stack:
@@ -310,12 +342,16 @@ def open_target(
                 settings=settings,
                 dialect=dialect,
                 limiter=RateLimiter(settings.rate_limit_per_minute),
+                read_only_credentials=(
+                    (settings.read_only_key, "") if settings.read_only_key else None
+                ),
             )
         elif settings.target == "emulator-inprocess":
             if app is None:
                 credentials = hosted_credentials(dialect)
+                read_only_credentials = hosted_read_only_credentials(dialect)
                 # in memory: the fast path for tests; the HTTP target keeps a real file
-                app = _inprocess_app(dialect, ":memory:", credentials)
+                app = _inprocess_app(dialect, ":memory:", credentials, read_only_credentials)
             elif credentials is None:
                 raise ValueError("an explicit app needs its credentials")
             target = Target(
@@ -326,10 +362,14 @@ def open_target(
                 settings=settings,
                 app=server_like(app),
                 dialect=dialect,
+                read_only_credentials=read_only_credentials,
             )
         else:
             credentials = hosted_credentials(dialect)
-            base_url = stack.enter_context(_serve_subprocess(settings, credentials, dialect))
+            read_only_credentials = hosted_read_only_credentials(dialect)
+            base_url = stack.enter_context(
+                _serve_subprocess(settings, credentials, dialect, read_only_credentials)
+            )
             target = Target(
                 kind="emulator-http",
                 base_url=base_url,
@@ -337,6 +377,7 @@ def open_target(
                 is_emulator=True,
                 settings=settings,
                 dialect=dialect,
+                read_only_credentials=read_only_credentials,
             )
         try:
             yield target
