@@ -4,8 +4,9 @@ Fynn has no external key, so a run tags its customers with its prefix in the two
 user can search for: `customerNumber` and the login `email` (both start with the run's
 prefix; `search` finds them by customer number). Every other write must address a customer
 (or an address) this run created, and a new parent must be one of the run's customers too.
-Cleanup detaches each customer from its parent and deletes it, newest first; addresses and
-email addresses go with their customer (the API has no delete for them).
+Cleanup deletes the run's customers newest first, each after detaching its children (Fynn
+refuses to delete a parent) and itself from its parent; addresses and email addresses go with
+their customer (the API has no delete for them).
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ class FynnWrites:
         return 0 if collection == _CUSTOMERS else None
 
     def delete(self, client: httpx.Client, collection: str, object_id: ObjectId) -> httpx.Response:
-        # a parent with children may be refused; detaching first keeps the order irrelevant
+        # a customer with children cannot be deleted: detach them (all the run's own: a parent
+        # must be one of the run's customers), whatever order the run created them in
+        children = client.get(f"{collection}/{object_id}/children")
+        if children.status_code == 200 and isinstance(children.json(), list):
+            for child in children.json():
+                client.put(f"{collection}/{child.get('id')}/remove-parent")
         client.put(f"{collection}/{object_id}/remove-parent")
         return client.delete(f"{collection}/{object_id}")

@@ -20,8 +20,11 @@ from contracts.safety import Cleanup, GuardedTransport, UnsafeWrite
 PREFIX = "contracts-run1-"
 
 
-def account(sent: list[str] | None = None) -> httpx.MockTransport:
+def account(
+    sent: list[str] | None = None, children: dict[str, list[dict[str, str]]] | None = None
+) -> httpx.MockTransport:
     """A Fynn account that creates customers and addresses with fresh UUIDs."""
+    children = children or {}
     ids = (str(uuid.UUID(int=n)) for n in itertools.count(1))
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -31,6 +34,8 @@ def account(sent: list[str] | None = None) -> httpx.MockTransport:
             return httpx.Response(201, json={"id": next(ids)})
         if request.method == "DELETE":
             return httpx.Response(204)
+        if request.url.path.endswith("/children"):
+            return httpx.Response(200, json=children.get(request.url.path.split("/")[2], []))
         return httpx.Response(200, json={"data": [], "meta": {}})
 
     return httpx.MockTransport(handler)
@@ -98,14 +103,18 @@ def test_writes_touch_only_the_runs_objects():
 
 def test_cleanup_detaches_and_deletes_the_runs_customers_newest_first():
     sent: list[str] = []
-    http, guarded = client(account(sent), allow_writes=True, key_prefix=PREFIX)
-    first = http.post("customers", json=tagged(1)).json()["id"]
-    second = http.post("customers", json=tagged(2)).json()["id"]
+    first, second = str(uuid.UUID(int=1)), str(uuid.UUID(int=2))
+    tree = {second: [{"id": first}]}  # the older customer is the newer one's child
+    http, guarded = client(account(sent, tree), allow_writes=True, key_prefix=PREFIX)
+    assert http.post("customers", json=tagged(1)).json()["id"] == first
+    assert http.post("customers", json=tagged(2)).json()["id"] == second
     http.post(f"customers/{first}/addresses", json={"city": "Berlin"})
     sent.clear()
     assert guarded.cleanup.run(http, FynnWrites()) == []
     assert sent == [
+        f"GET /customers/{second}/children", f"PUT /customers/{first}/remove-parent",
         f"PUT /customers/{second}/remove-parent", f"DELETE /customers/{second}",
+        f"GET /customers/{first}/children",
         f"PUT /customers/{first}/remove-parent", f"DELETE /customers/{first}",
     ]  # fmt: skip
     # addresses go with their customer: nothing is sent for them, nothing is left over
