@@ -51,5 +51,8 @@ def fynn() -> HarnessDialect:
                 "fynn", where="chargeover_emulator/dialects/fynn.py, spec/fynn/NOTES.md"
             ),
         ),
-        suites={"model": "contracts.fynn.suites:run_model"},
+        suites={
+            "model": "contracts.fynn.suites:run_model",
+            "client": "contracts.fynn.client:run_client_contracts",
+        },
     )

@@ -198,3 +198,17 @@ def hierarchy_with_a_cycle(app: ASGIApp) -> ASGIApp:
         return data
 
     return rewriting(app, _json_change(change))
+
+
+_CUSTOMER = re.compile(r"^/customers/[^/]+$")
+
+
+def single_reads_wrapped(app: ASGIApp) -> ASGIApp:
+    """A single customer read comes wrapped in `{data: ...}` (as only lists are)."""
+
+    def change(scope: dict[str, Any], status: int, data: Any) -> Any:
+        if status == 200 and scope["method"] == "GET" and _CUSTOMER.match(scope.get("path", "")):
+            return {"data": data}
+        return data
+
+    return rewriting(app, _json_change(change))

@@ -16,6 +16,7 @@ import pytest
 # until the Fynn emulator dialect (branch fynn-emu) is merged
 pytest.importorskip("chargeover_emulator.dialects.fynn")
 
+from contracts.fynn.client import client_available
 from contracts.reporting import RunReport
 from contracts.settings import Settings
 from contracts.targets import open_target
@@ -27,6 +28,7 @@ from tests.contracts.fynn_variants import (
     no_permission_check,
     page_size_as_page_total,
     run_fynn,
+    single_reads_wrapped,
     violations_without_property_path,
     wrong_total,
 )
@@ -169,3 +171,32 @@ def test_a_hierarchy_with_a_cycle_end_to_end():
         hierarchy_with_a_cycle(app), full, read_only, suites=("model",), model_runs=20
     )
     assert any(f.suite == "model" for f in report.failures), report.markdown()
+
+
+client = pytest.mark.skipif(
+    not client_available(),
+    reason="fynn_client is not installed (nox -s generate, then reinstall)",
+)
+
+
+@client
+def test_the_client_suite_passes_on_the_real_emulator():
+    app, full, read_only = fresh_fynn()
+    report = run_fynn(app, full, read_only, suites=("client",))
+    assert report.ok, report.markdown()
+    called = {op for op, row in report.matrix.items() if "client_status" in row}
+    assert len(called) == 15, called  # every operation of the spec, through the client
+
+
+@client
+def test_the_client_cannot_read_a_wrapped_customer():
+    app, full, read_only = fresh_fynn()
+    report = run_fynn(single_reads_wrapped(app), full, read_only, suites=("client",))
+    assert "GET /customers/{id}" in reported(report, "client_parse"), report.markdown()
+
+
+@client
+def test_the_client_page_iterator_meets_wrong_totals():
+    app, full, read_only = fresh_fynn()
+    report = run_fynn(wrong_total(app), full, read_only, suites=("client",))
+    assert "GET /customers" in reported(report, "client_paginate"), report.markdown()
