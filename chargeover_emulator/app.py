@@ -154,6 +154,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
                 query=_api_query(request),
                 body=_body(request, raw),
                 headers=dict(request.headers),  # Starlette's names are lower-case already
+                credential=credential,
             )
             base_url = origin
             ipaddr = request.client.host if request.client else "127.0.0.1"
@@ -165,6 +166,8 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
             headers["Location"] = result.location
         if result.violations:
             headers[VIOLATIONS_HEADER] = _reported(result.violations)
+        if result.status == 204:  # No Content: RFC 9110 forbids a body
+            return Response(status_code=204, headers=headers)
         return _json(dialect.success(result), result.status, headers)
 
     async def openapi(request: Request) -> Response:
@@ -214,7 +217,8 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
             Route("/_emulator/reset", reset, methods=["POST"]),
             Route("/_emulator/violations", violations, methods=["GET"]),
             # every method reaches the API handler, whose dispatcher answers unsupported ones
-            Route(prefix, _EveryMethod(api)),
+            # (a vendor whose API lives at the root has no prefix route of its own)
+            *([Route(prefix, _EveryMethod(api))] if prefix else []),
             Route(prefix + "/{path:path}", _EveryMethod(api)),
         ],
         exception_handlers={

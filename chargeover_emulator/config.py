@@ -100,6 +100,10 @@ class Settings:
     enable_reset: bool = True
     #: whose API to emulate: a dialect name (`chargeover_emulator.dialects.vendors()`)
     vendor: str = DEFAULT_VENDOR
+    #: the dialect's own options, as text by name: every {VENDOR}_EMULATOR_<NAME> variable that
+    #: names no setting above (`FYNN_EMULATOR_API_KEYS` -> `api_keys`); the dialect reads and
+    #: checks them, the engine never does
+    options: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def from_env(
@@ -113,17 +117,25 @@ class Settings:
         env = os.environ if environ is None else environ
         prefix = environment_prefix(vendor)
         values: dict[str, Any] = {}
-        for field in dataclasses.fields(cls):
-            raw = env.get(f"{prefix}{field.name.upper()}")
-            if raw is not None and raw != "":
-                values[field.name] = _coerce(field.name, raw)
+        names = {field.name for field in dataclasses.fields(cls)} - {"options"}
+        options: dict[str, str] = {}
+        for variable, raw in env.items():
+            if not variable.startswith(prefix) or raw == "":
+                continue
+            name = variable[len(prefix) :].lower()
+            if name in names:
+                values[name] = _coerce(name, raw)
+            elif name != "options":
+                options[name] = raw
         values["vendor"] = vendor
         for name, value in explicit.items():
-            if name not in {f.name for f in dataclasses.fields(cls)}:
+            if name not in names | {"options"}:
                 raise ConfigError(f"unknown setting {name!r}")
-            if value is not None:
+            if name == "options" and value is not None:
+                options.update(value)
+            elif value is not None:
                 values[name] = _coerce(name, value) if isinstance(value, str) else value
-        return cls(**values).validated()
+        return cls(**values, options=options).validated()
 
     def validated(self) -> Settings:
         """Return self after checking cross-field rules."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from chargeover_emulator.context import RequestContext
+from chargeover_emulator.dialect import ChildService
 from chargeover_emulator.errors import ApiError, BadRequest, ConfigError
 from chargeover_emulator.exchange import NO_BODY, ApiRequest, ApiResult, Paged
 from chargeover_emulator.protocol.query import decode_segment
@@ -18,7 +19,7 @@ from chargeover_emulator.specdoc import Operation, SpecDocument
 from chargeover_emulator.validation import RequestValidator, Violation, declared_parameters
 
 if TYPE_CHECKING:
-    from chargeover_emulator.dialect import Dialect, Service
+    from chargeover_emulator.dialect import Authorizer, Dialect, Service
     from chargeover_emulator.storage.database import Database
 
 __all__ = ["Call", "Dispatcher"]
@@ -38,8 +39,11 @@ class Dispatcher:
         validator: RequestValidator,
         dialect: Dialect,
         database: Database,
+        *,
+        authorizer: Authorizer | None = None,
     ) -> None:
         self.document = document
+        self.authorizer = authorizer
         self.services = services
         self.validator = validator
         self.dialect = dialect
@@ -84,6 +88,8 @@ class Dispatcher:
             raise self.dialect.no_route(method, request.path, segments, set(self.services))
         operation = found.target
         op = operation.operation_id
+        if self.authorizer is not None and any(operation.security):
+            self.authorizer.authorize(request.credential, operation.security)
         accepted = self.validator.path(
             op,
             self._parameters[op, "path"],
@@ -106,10 +112,12 @@ class Dispatcher:
         """A create/update body; the dialect's "no data" answer when nothing is left to write,
         also once the policy dropped what the API ignores (unknown keys, nulls)."""
         body = self.json_body(operation, call, dict)
-        if body:
-            body = self.validate_body(operation, call, body)
-        if not body:
-            raise self.dialect.no_data()
+        refusal = None if body else self.dialect.no_data()
+        if refusal is not None:
+            raise refusal
+        body = self.validate_body(operation, call, body)
+        if not body and (refusal := self.dialect.no_data()) is not None:
+            raise refusal
         return body
 
     def json_body(self, operation: Operation, call: Call, expected: type) -> Any:
@@ -182,11 +190,27 @@ class Dispatcher:
         return self._result(ctx, operation, self._service(operation).count(ctx, call.query))
 
     def _create(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:
-        body = self._written_body(operation, call)
         service = self._service(operation)
-        key = service.create(ctx, body)
+        parent = self._parent_key(ctx, service, call)
+        body = self._written_body(operation, call)
+        if parent is None:
+            key = service.create(ctx, body)
+        elif isinstance(service, ChildService):
+            key = service.create_child(ctx, parent, body)
+        else:
+            raise ConfigError(f"{operation.operation_id}: {service.spec.name} has a parent but "
+                              "its service creates no child")  # fmt: skip
         answer = self.dialect.written("create", key, lambda: service.get(ctx, key))
         return self._result(ctx, operation, answer, key)
+
+    def _parent_key(self, ctx: RequestContext, service: Service, call: Call) -> Any:
+        """The parent's key when the resource is created under its parent's path, else None."""
+        if service.spec.parent is None:
+            return None
+        resource, parameter = service.spec.parent
+        if parameter not in call.params or resource not in self.services:
+            return None
+        return self.services[resource].resolve(ctx, call.params[parameter])
 
     def _get(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:
         key = self._key(ctx, operation, call)

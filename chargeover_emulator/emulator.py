@@ -9,7 +9,7 @@ from typing import Any
 
 from chargeover_emulator.config import Settings
 from chargeover_emulator.context import RequestContext
-from chargeover_emulator.dialect import Dialect, Service
+from chargeover_emulator.dialect import Authorizer, Dialect, RejectsViolations, Service
 from chargeover_emulator.dialects import load_dialect
 from chargeover_emulator.dispatcher import Dispatcher
 from chargeover_emulator.exchange import ApiRequest, ApiResult
@@ -47,11 +47,21 @@ class Emulator:
             self.dialect.leniencies,
             self.violations,
             deferred=self.dialect.grammar_parameters,
-        )
-        self.dispatcher = Dispatcher(
-            self.spec, self.services, validator, self.dialect, self.database
+            **(
+                {"reject": self.dialect.rejected}
+                if isinstance(self.dialect, RejectsViolations)
+                else {}
+            ),
         )
         self.authenticator = self.dialect.authenticator(settings)
+        self.dispatcher = Dispatcher(
+            self.spec,
+            self.services,
+            validator,
+            self.dialect,
+            self.database,
+            authorizer=self.authenticator if isinstance(self.authenticator, Authorizer) else None,
+        )
         self.limiter = RateLimiter(settings.rate_limit)
         self.create_schema()
 
