@@ -13,9 +13,6 @@ from typing import Any
 
 import pytest
 
-# until the Fynn emulator dialect (branch fynn-emu) is merged
-pytest.importorskip("chargeover_emulator.dialects.fynn")
-
 from contracts.fynn.client import client_available
 from contracts.reporting import RunReport
 from contracts.settings import Settings
