@@ -115,6 +115,9 @@ class Dispatcher:
         refusal = None if body else self.dialect.no_data()
         if refusal is not None:
             raise refusal
+        if call.request.body is NO_BODY and operation.body_required:
+            # a dialect that validates an empty body still needs one where the spec requires it
+            raise self.dialect.body_type_error("an object")
         body = self.validate_body(operation, call, body)
         if not body and (refusal := self.dialect.no_data()) is not None:
             raise refusal
