@@ -83,6 +83,9 @@ class RunReport:
     # the vendor's name (`--vendor`) and its name as printed
     vendor: str = "chargeover"
     title: str = "ChargeOver"
+    # HTTP requests sent: schemathesis' recorded interactions, and the harness's own clients'
+    requests_schemathesis: int = 0
+    requests_harness: int = 0
     _seen: set[tuple[str, str, str, str]] = dataclasses.field(default_factory=set)
 
     @property
@@ -124,6 +127,9 @@ class RunReport:
             f"- profile: `{self.profile}`; wall time {self.wall_time:.1f} s",
             f"- result: **{'PASSED' if self.ok else 'FAILED'}**: {len(self.failures)} failure(s), "
             f"{len(self.errors)} error(s), {sum(self.examples.values())} requests generated",
+            f"- requests sent: {self.requests_schemathesis + self.requests_harness} "
+            f"(schemathesis {self.requests_schemathesis}, the harness's own suites "
+            f"{self.requests_harness})",
             "",
             "| suite | status | tests | time | detail |",
             "|---|---|---|---|---|",

@@ -158,6 +158,7 @@ def _follow(
 def _record_scenario(event: events.ScenarioFinished, report: RunReport) -> None:
     """Fold one scenario's cases and check results into the matrix and failure list."""
     recorder = event.recorder
+    report.requests_schemathesis += len(recorder.interactions)
     for case_id, node in recorder.cases.items():
         if case_id in recorder.interactions:
             report.examples[node.value.operation.label] += 1
@@ -259,5 +260,6 @@ def run(
                 detail = f"{type(exc).__name__}: {exc} ({frame.filename}:{frame.lineno})"
                 report.suites.append(SuiteResult(name, "error", detail=detail))
         report.leftovers = target.close()
+        report.requests_harness = target.requests_sent  # cleanup's deletes included
     report.wall_time = time.monotonic() - started
     return report

@@ -234,6 +234,8 @@ class GuardedTransport(httpx.BaseTransport):
         self._max_retries = max_retries
         self._sleep = sleep
         self.rate_limited = 0
+        # requests handed to the target (retries included), for the report
+        self.sent = 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Refuse unsafe writes, wait for the limiter, retry on 429, record created objects."""
@@ -245,6 +247,7 @@ class GuardedTransport(httpx.BaseTransport):
             if self._limiter is not None:
                 self._limiter.acquire()
             response = self._inner.handle_request(request)
+            self.sent += 1
             if response.status_code != 429 or attempt >= self._max_retries:
                 break
             self.rate_limited += 1

@@ -81,6 +81,13 @@ class Target:
     # None when the vendor has none or a url target was given none
     read_only_credentials: tuple[str, str] | None = None
     _clients: list[httpx.Client] = dataclasses.field(default_factory=list)
+    # every safety transport of the target's clients (they count the requests sent)
+    _transports: list[GuardedTransport] = dataclasses.field(default_factory=list)
+
+    @property
+    def requests_sent(self) -> int:
+        """Requests the harness's own clients sent to the target (schemathesis counts its own)."""
+        return sum(transport.sent for transport in self._transports)
 
     @property
     def writes_allowed(self) -> bool:
@@ -115,6 +122,7 @@ class Target:
             headers={"Accept": "application/json"},
         )
         self._clients.append(client)
+        self._transports.append(transport)
         return client
 
     def close(self) -> list[str]:

@@ -47,6 +47,12 @@ def test_the_real_emulator_passes_the_same_runs():
         phases=("examples", "coverage"),
     )  # fmt: skip
     assert report.ok, report.markdown()
+    # both kinds of traffic are counted: schemathesis' cases and the harness's own requests
+    assert report.requests_schemathesis >= sum(report.examples.values()) > 0
+    assert report.requests_harness > 0
+    assert f"requests sent: {report.requests_schemathesis + report.requests_harness}" in (
+        report.markdown()
+    )
 
 
 @pytest.mark.parametrize("variant", [wrong_total, page_size_as_page_total])
