@@ -13,10 +13,11 @@ from urllib.parse import quote
 import pytest
 from starlette.testclient import TestClient
 
-from chargeover_emulator.config import RateLimit
+from chargeover_emulator.config import RateLimit, Settings
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.errors import ConfigError
 from chargeover_emulator.fynn.options import FULL_KEY
+from chargeover_emulator.specdoc import SpecDocument
 from tests.emulator.fynn.conftest import FULL, make_client, new_customer
 from tests.reliability.corpus import HOSTILE
 
@@ -305,3 +306,27 @@ def test_hostile_input_is_never_a_500_and_never_a_partial_write(
             assert response.status_code in {400, 404, 422}, (text, response.text)
             assert {"type", "title", "detail"} <= set(response.json())
     assert _dump(fynn) == before
+
+
+def _probes() -> list[Any]:
+    from chargeover_emulator.dialects.fynn import FynnDialect
+
+    dialect = FynnDialect()
+    fynn_settings_like = Settings(vendor="fynn")
+    dialect.services(SpecDocument.load(dialect.spec_path(None)), fynn_settings_like)
+    return [leniency for leniency in dialect.leniencies if leniency.probe is not None]
+
+
+@pytest.mark.parametrize("leniency", _probes(), ids=lambda leniency: leniency.name)
+def test_each_leniency_is_accepted_under_faithful_and_refused_under_strict(
+    fynn_factory: Callable[..., Emulator], leniency: Any
+) -> None:
+    probe = leniency.probe
+    faithful = make_client(fynn_factory())
+    response = faithful.request(probe.method, f"{probe.path}?{probe.query}")
+    assert response.status_code == probe.expect_status
+    assert leniency.name in response.headers["x-emulator-violations"]
+    strict = make_client(fynn_factory(validation="strict"))
+    refused = strict.request(probe.method, f"{probe.path}?{probe.query}")
+    assert refused.status_code == 400
+    assert set(refused.json()) == ERROR_KEYS
