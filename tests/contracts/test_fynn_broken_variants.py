@@ -121,7 +121,7 @@ def drive(variant: Callable[[Any], Any], steps: Callable[[Any], None]) -> str:
 
 
 def new(state: Any, n: int) -> str:
-    return state.create_customer(first=f"F{n}", last=f"L{n}", company=f"C{n}")
+    return str(state.create_customer(first=f"F{n}", last=f"L{n}", company=f"C{n}"))
 
 
 def test_an_archive_that_deletes():
