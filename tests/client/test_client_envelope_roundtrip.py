@@ -36,6 +36,7 @@ from chargeover_client.lib import (
 )
 from chargeover_client.lib import ServerError as ClientServerError
 from chargeover_client.types import Response
+from chargeover_emulator.dialects import vendors
 from chargeover_emulator.encoding import encode
 from chargeover_emulator.errors import (
     ApiError,
@@ -127,8 +128,19 @@ def all_subclasses(cls: type[ApiError]) -> set[type[ApiError]]:
     return {sub for child in cls.__subclasses__() for sub in {child, *all_subclasses(child)}}
 
 
+def chargeover_errors() -> set[type[ApiError]]:
+    """The engine's and ChargeOver's errors: another vendor's dialect brings its own (Fynn's
+    403, 405, 409, 422, 501), which its own client maps."""
+    others = [vendor for vendor in vendors() if vendor != "chargeover"]
+    return {
+        error
+        for error in all_subclasses(ApiError)
+        if not any(part in others for part in error.__module__.split("."))
+    }
+
+
 def test_every_emulator_error_is_mapped_and_documented() -> None:
-    assert set(CLIENT_ERROR_FOR) == all_subclasses(ApiError)
+    assert set(CLIENT_ERROR_FOR) == chargeover_errors()
     assert sorted(error.status_code for error in CLIENT_ERROR_FOR) == ERROR_STATUSES
     assert SUCCESS_STATUSES == [200, 201, 202]
 
