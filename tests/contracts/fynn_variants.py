@@ -212,3 +212,40 @@ def single_reads_wrapped(app: ASGIApp) -> ASGIApp:
         return data
 
     return rewriting(app, _json_change(change))
+
+
+def errors_without_detail(app: ASGIApp) -> ASGIApp:
+    """Error bodies lose their `detail` (a bare `{title}` object)."""
+
+    def change(scope: dict[str, Any], status: int, data: Any) -> Any:
+        if status >= 400 and isinstance(data, dict):
+            data.pop("detail", None)
+        return data
+
+    return rewriting(app, _json_change(change))
+
+
+def archive_keeps_active(app: ASGIApp) -> ASGIApp:
+    """An archive answers the customer still `STATUS_ACTIVE`."""
+
+    def change(scope: dict[str, Any], status: int, data: Any) -> Any:
+        if status == 200 and _ARCHIVE.match(scope.get("path", "")) and isinstance(data, dict):
+            data["status"] = "STATUS_ACTIVE"
+        return data
+
+    return rewriting(app, _json_change(change))
+
+
+def hierarchy_too_deep(app: ASGIApp) -> ASGIApp:
+    """A hierarchy answer puts three ancestors above the real root (four levels at least)."""
+
+    def change(scope: dict[str, Any], status: int, data: Any) -> Any:
+        root = data.get("root") if isinstance(data, dict) else None
+        if status == 200 and isinstance(root, dict):
+            for level in range(3):
+                root = {"id": f"00000000-0000-4000-8000-00000000000{level}",
+                        "isCurrentCustomer": False, "children": [root]}  # fmt: skip
+            data["root"] = root
+        return data
+
+    return rewriting(app, _json_change(change))

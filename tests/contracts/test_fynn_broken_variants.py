@@ -19,8 +19,11 @@ from contracts.settings import Settings
 from contracts.targets import open_target
 from tests.contracts.fynn_variants import (
     archive_deletes,
+    archive_keeps_active,
+    errors_without_detail,
     fresh_fynn,
     hierarchy_rules_ignored,
+    hierarchy_too_deep,
     hierarchy_with_a_cycle,
     no_permission_check,
     page_size_as_page_total,
@@ -69,6 +72,34 @@ def test_wrong_meta_pagination_fails_the_page_walk():
     app, full, read_only = fresh_fynn()
     report = run_fynn(wrong_total(app), full, read_only, suites=("model",), model_runs=10)
     assert any(f.suite == "model" for f in report.failures), report.markdown()
+
+
+def test_errors_without_detail():
+    app, full, read_only = fresh_fynn()
+    report = run_fynn(
+        errors_without_detail(app), full, read_only, operation_ids=("getCustomer",),
+        phases=("examples", "coverage"),
+    )  # fmt: skip
+    assert "GET /customers/{id}" in reported(report, "fynn_error_body"), report.markdown()
+
+
+def test_an_archive_that_answers_active():
+    app, full, read_only = fresh_fynn()
+    report = run_fynn(
+        archive_keeps_active(app), full, read_only,
+        operation_ids=("createCustomer", "archiveCustomer"), phases=("stateful",),
+    )  # fmt: skip
+    assert "PUT /customers/{id}/archive" in reported(report, "fynn_archive"), report.markdown()
+
+
+def test_a_hierarchy_deeper_than_three_levels():
+    app, full, read_only = fresh_fynn()
+    report = run_fynn(
+        hierarchy_too_deep(app), full, read_only,
+        operation_ids=("createCustomer", "getCustomerHierarchy"), phases=("stateful",),
+    )  # fmt: skip
+    failed = reported(report, "fynn_hierarchy")
+    assert "GET /customers/{customerId}/hierarchy" in failed, report.markdown()
 
 
 def test_violations_without_property_path():
