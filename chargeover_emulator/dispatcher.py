@@ -111,7 +111,8 @@ class Dispatcher:
     def _written_body(self, operation: Operation, call: Call) -> Any:
         """A create/update body; the dialect's "no data" answer when nothing is left to write,
         also once the policy dropped what the API ignores (unknown keys, nulls). A dialect
-        without such an answer (`no_data()` is None) has an empty body validated like any other."""
+        without such an answer (`no_data()` is None) has an empty body validated like any other,
+        and an absent one, where the spec requires a body, refused as a body of the wrong type."""
         body = self.json_body(operation, call, dict)
         refusal = None if body else self.dialect.no_data()
         if refusal is not None:
