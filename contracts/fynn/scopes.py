@@ -135,10 +135,14 @@ def _fixture(client: httpx.Client, tag: str) -> Fixture:
                 f"the full key could not create a customer: {response.text[:200]}"
             )
         ids.append(str(response.json()["id"]))
-    address = client.post(
-        f"customers/{ids[0]}/addresses", json={"street": "Musterstr.", "city": "Berlin"}
-    )
-    if address.status_code != 201:
+    # two addresses of one type: the second becomes the default, so that making the first the
+    # default again would be a visible change
+    added = [
+        client.post(f"customers/{ids[0]}/addresses", json={"street": street, "city": "Berlin"})
+        for street in ("Musterstr.", "Beispielweg")
+    ]
+    address = added[0]
+    if any(response.status_code != 201 for response in added):
         raise ContractViolation(f"the full key could not add an address: {address.text[:200]}")
     # a parent for the second customer; a tenant without the hierarchy feature answers 501
     client.put(f"customers/{ids[1]}/set-parent", json={"parentCustomerId": ids[0]})
