@@ -135,11 +135,15 @@ class Dispatcher:
     def _written_body(self, operation: Operation, call: Call) -> Any:
         """A create/update body; the dialect's "no data" answer when nothing is left to write,
         also once the policy dropped what the API ignores (unknown keys, nulls). A dialect
-        without such an answer (`no_data()` is None) has an empty body validated like any other."""
+        without such an answer (`no_data()` is None) has an empty body validated like any other,
+        and an absent one, where the spec requires a body, refused as a body of the wrong type."""
         body = self.json_body(operation, call, dict)
         refusal = None if body else self.dialect.no_data()
         if refusal is not None:
             raise refusal
+        if call.request.body is NO_BODY and operation.body_required:
+            # a dialect that validates an empty body still needs one where the spec requires it
+            raise self.dialect.body_type_error("an object")
         body = self.validate_body(operation, call, body)
         if not body and (refusal := self.dialect.no_data()) is not None:
             raise refusal

@@ -33,11 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="contract-kit contracts",
         description=(
-            "Check the ChargeOver spec against a target: schemathesis over every operation, "
-            "a reference-model state machine, the generated client and the documented "
+            "Check a vendor's spec against a target: schemathesis over every operation, "
+            "and the vendor's reference-model state machine, generated client and documented "
             "leniencies, and where spec and target disagree (drift)."
         ),
         epilog=f"Options not given are read from {options} environment variables "
+        "(INVOICED_CONTRACTS_* for --vendor invoiced, and so on) "
         "(TARGET, PROFILE, ALLOW_WRITES, REPORT_DIR, SEED, RATE_LIMIT: requests per minute "
         "on a url target), then take their defaults.",
     )
@@ -49,10 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--target",
         choices=["emulator-http", "emulator-inprocess", "url"],
-        help="emulator-http (default): start `chargeover-emulator serve` on a free port; "
-        "url: CHARGEOVER_URL with CHARGEOVER_USERNAME/CHARGEOVER_PASSWORD",
+        help="emulator-http (default): start `contract-kit serve --vendor V` on a free port; "
+        "url: CHARGEOVER_URL with CHARGEOVER_USERNAME/CHARGEOVER_PASSWORD (the vendor's "
+        "variables: README.md)",
     )
-    parser.add_argument("--url", help="base URL ending in /api/v3 (default: CHARGEOVER_URL)")
+    parser.add_argument(
+        "--url", help="base URL, ending in /api/v3 for ChargeOver (default: {VENDOR}_URL)"
+    )
     parser.add_argument("--profile", choices=sorted(PROFILES), help="fast (default) or deep")
     parser.add_argument(
         "--allow-writes",

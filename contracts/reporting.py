@@ -89,6 +89,12 @@ class RunReport:
     seed: int | None = None
     # where the spec and the target disagree (contracts/drift.py); failures are also failures
     drift: list[DriftFinding] = dataclasses.field(default_factory=list)
+    # the vendor's name (`--vendor`) and its name as printed
+    vendor: str = "chargeover"
+    title: str = "ChargeOver"
+    # HTTP requests sent: schemathesis' recorded interactions, and the harness's own clients'
+    requests_schemathesis: int = 0
+    requests_harness: int = 0
     _seen: set[tuple[str, str, str, str]] = dataclasses.field(default_factory=set)
 
     @property
@@ -132,13 +138,16 @@ class RunReport:
     def markdown(self) -> str:
         """The summary: suites, operation x check matrix, failures with reproductions."""
         lines = [
-            "# ChargeOver contract run",
+            f"# {self.title} contract run",
             "",
             f"- target: `{self.target}` ({self.base_url})",
             f"- profile: `{self.profile}`; wall time {self.wall_time:.1f} s",
             f"- seed: `{self.seed}` (replay the run with `--seed {self.seed}`)",
             f"- result: **{'PASSED' if self.ok else 'FAILED'}**: {len(self.failures)} failure(s), "
             f"{len(self.errors)} error(s), {sum(self.examples.values())} requests generated",
+            f"- requests sent: {self.requests_schemathesis + self.requests_harness} "
+            f"(schemathesis {self.requests_schemathesis}, the harness's own suites "
+            f"{self.requests_harness})",
             "",
             "| suite | status | tests | time | detail |",
             "|---|---|---|---|---|",
@@ -220,7 +229,9 @@ class RunReport:
 
     def junit(self) -> ET.ElementTree[ET.Element]:
         """JUnit XML: one testsuite per suite, one testcase per (operation, check)."""
-        root = ET.Element("testsuites", name="chargeover-contracts", time=f"{self.wall_time:.3f}")
+        root = ET.Element(
+            "testsuites", name=f"{self.vendor}-contracts", time=f"{self.wall_time:.3f}"
+        )
         by_suite: dict[str, list[FailureRecord]] = defaultdict(list)
         for failure in self.failures:
             by_suite[failure.suite].append(failure)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import secrets
 import time
 import tomllib
 import traceback
 import weakref
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 import schemathesis
@@ -27,15 +27,15 @@ from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
 from contracts.settings import Settings
 from contracts.targets import ASGIApp, Target, open_target
 
-__all__ = ["CONFIG_PATH", "build_schema", "run", "run_schemathesis"]
+__all__ = ["build_schema", "run", "run_schemathesis"]
 
-CONFIG_PATH = Path(__file__).with_name("schemathesis.toml")
 _MARKS = {Status.SUCCESS: ".", Status.FAILURE: "F", Status.ERROR: "E", Status.SKIP: "s"}
 
 
 def schemathesis_config(target: Target, settings: Settings) -> SchemathesisConfig:
-    """contracts/schemathesis.toml plus what this target and profile add."""
-    with CONFIG_PATH.open("rb") as file:
+    """The dialect's static policy (contracts/schemathesis.toml for ChargeOver) plus what this
+    target and profile add."""
+    with target.dialect.schemathesis_config.open("rb") as file:
         data: dict[str, Any] = tomllib.load(file)
     profile = settings.profile
     data["base-url"] = target.base_url
@@ -163,6 +163,7 @@ def _follow(
 def _record_scenario(event: events.ScenarioFinished, report: RunReport) -> None:
     """Fold one scenario's cases and check results into the matrix and failure list."""
     recorder = event.recorder
+    report.requests_schemathesis += len(recorder.interactions)
     for case_id, node in recorder.cases.items():
         if case_id in recorder.interactions:
             report.examples[node.value.operation.label] += 1
@@ -210,12 +211,26 @@ def _suites() -> dict[str, SuiteRunner]:
     }
 
 
+def _suite(dialect: HarnessDialect, name: str) -> SuiteRunner | None:
+    """A suite by name: schemathesis for every vendor, the others as the dialect names them
+    (imported when a run selects them: the client suite needs the generated package)."""
+    if name == "schemathesis":
+        return run_schemathesis
+    where = dialect.suites.get(name)
+    if where is None:
+        return None
+    module, _, function = where.partition(":")
+    runner: SuiteRunner = getattr(importlib.import_module(module), function)
+    return runner
+
+
 def run(
     settings: Settings,
     *,
     dialect: HarnessDialect | None = None,
     app: ASGIApp | None = None,
     credentials: tuple[str, str] | None = None,
+    read_only_credentials: tuple[str, str] | None = None,
     progress: Progress | None = None,
 ) -> RunReport:
     """Open the target, run the selected suites, and return the report (written by the caller).
@@ -236,27 +251,41 @@ def run(
         profile=settings.profile_name,
         vendor_checks=dialect.check_names,
         seed=settings.seed,
+        vendor=dialect.name,
+        title=dialect.title,
     )
     report.operations = [
         label
         for operation_id, label in oracle.labels.items()
         if not settings.operation_ids or operation_id in settings.operation_ids
     ]
-    with open_target(settings, dialect=dialect, app=app, credentials=credentials) as target:
+    with open_target(
+        settings,
+        dialect=dialect,
+        app=app,
+        credentials=credentials,
+        read_only_credentials=read_only_credentials,
+    ) as target:
         report.base_url = target.base_url
         progress.line(
             f"contracts: target {target.kind} {target.base_url}, profile {settings.profile_name}, "
             f"writes {'allowed' if target.writes_allowed else 'off (read-only)'}, "
             f"seed {settings.seed} (replay with --seed {settings.seed})"
         )
-        suites = _suites()
         for name in settings.suites:
+            suite = _suite(dialect, name)
+            if suite is None:
+                detail = f"no {name} suite for {dialect.title} yet"
+                progress.line(f"{name}: skipped ({detail})")
+                report.suites.append(SuiteResult(name, "skipped", detail=detail))
+                continue
             try:
-                report.suites.append(suites[name](target, settings, report, progress))
+                report.suites.append(suite(target, settings, report, progress))
             except Exception as exc:  # a crashed suite is a failed run, not a crashed CLI
                 frame = traceback.extract_tb(exc.__traceback__)[-1]
                 detail = f"{type(exc).__name__}: {exc} ({frame.filename}:{frame.lineno})"
                 report.suites.append(SuiteResult(name, "error", detail=detail))
         report.leftovers = target.close()
+        report.requests_harness = target.requests_sent  # cleanup's deletes included
     report.wall_time = time.monotonic() - started
     return report
