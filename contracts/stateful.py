@@ -34,7 +34,7 @@ from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
 from contracts.settings import Settings
 from contracts.targets import Target
 
-__all__ = ["ContractMachine", "curl", "machine_class", "run_model"]
+__all__ = ["ContractMachine", "curl", "machine_class", "run_machine", "run_model"]
 
 # text with the characters `where` must escape, kept printable so failures read well
 _TEXT = st.text(alphabet=st.sampled_from("abcXYZ019 :,\\-_.'é"), min_size=1, max_size=12).filter(
@@ -482,10 +482,17 @@ def machine_class(target: Target, report: RunReport) -> type[ContractMachine]:
 def run_model(
     target: Target, settings: Settings, report: RunReport, progress: Progress
 ) -> SuiteResult:
-    """Run the machine under the profile's settings; a failure becomes a report entry."""
+    """Run ChargeOver's machine under the profile's settings; a failure becomes a report entry."""
+    return run_machine(machine_class(target, report), target, settings, report, progress)
+
+
+def run_machine(
+    machine: Any, target: Target, settings: Settings, report: RunReport, progress: Progress
+) -> SuiteResult:
+    """Run a vendor's bound machine class (with a `last_request`) under the profile's settings;
+    a failure becomes a report entry with the last request as curl."""
     result = SuiteResult(_SUITE)
     started = time.monotonic()
-    machine = machine_class(target, report)
     profile = settings.profile
     hypothesis_settings = profile.hypothesis_profile(max_examples=profile.model_examples)
     hypothesis_settings = type(hypothesis_settings)(
@@ -516,7 +523,7 @@ def run_model(
     return result
 
 
-def _last_curl(machine: type[ContractMachine]) -> str:
+def _last_curl(machine: Any) -> str:
     """The last request the (shrunk) failing run sent, as curl."""
     request = machine.last_request
     return curl(request) if request is not None else ""
