@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -113,9 +113,16 @@ def _listing(obs: Observation) -> bool:
     return obs.method == "GET" and obs.status == 200 and isinstance(obs.body, list)
 
 
-def check_link_header(obs: Observation, default_per_page: int) -> None:
+def check_link_header(
+    obs: Observation, default_per_page: int, declared: Collection[str] | None = None
+) -> None:
     """`Link` names self, first and last always, `previous` exactly when page > 1 and `next`
-    exactly when a later page exists; each URL repeats the request's query with its own page."""
+    exactly when a later page exists; each URL repeats the request's query with its own page.
+
+    `declared` are the operation's query parameters: only those must be repeated (OpenAPI
+    does not forbid others, and a server may drop what it does not know). A deepObject
+    parameter's keys (`filter[name]`) count as the parameter (`filter`).
+    """
     if not _listing(obs):
         return
     page = LinkPage.read(obs, default_per_page)
@@ -139,7 +146,11 @@ def check_link_header(obs: Observation, default_per_page: int) -> None:
         "next": {page.page + 1},
         "previous": {page.page - 1, min(page.page - 1, page.last)},
     }
-    request_query = {key: value for key, value in obs.query.items() if key != "page"}
+    request_query = {
+        key: value
+        for key, value in obs.query.items()
+        if key != "page" and (declared is None or key.split("[", 1)[0] in declared)
+    }
     problems = []
     for rel, url in sorted(page.links.items()):
         number, others = _page_of(url)
@@ -149,10 +160,31 @@ def check_link_header(obs: Observation, default_per_page: int) -> None:
             problems.append(f'rel="{rel}" has per_page {others["per_page"]}, not {page.per_page}')
         others.pop("per_page", None)
         asked = {key: value for key, value in request_query.items() if key != "per_page"}
-        if others != asked:
+        if not _same_query(others, asked):
             problems.append(f'rel="{rel}" does not repeat the query: {others} != {asked}')
     if problems:
         raise ContractViolation(f"Link URLs wrong on {where}: " + "; ".join(problems))
+
+
+def _same_query(linked: Mapping[str, str], asked: Mapping[str, str]) -> bool:
+    """The same parameters with the same values; a value may come back in another spelling of
+    the same number or boolean (`0` as `0.0`, `True` as `true`): a reader gets the same page."""
+    if set(linked) != set(asked):
+        return False
+    return all(_same_value(linked[key], asked[key]) for key in asked)
+
+
+def _same_value(linked: str, asked: str) -> bool:
+    if (
+        linked == asked
+        or {linked.lower(), asked.lower()} <= {"true"}
+        or ({linked.lower(), asked.lower()} <= {"false"})
+    ):
+        return True
+    try:
+        return float(linked) == float(asked)
+    except ValueError:
+        return False
 
 
 def check_page_total(obs: Observation, default_per_page: int) -> None:
@@ -295,7 +327,8 @@ def _oracle_for(case: Case[Any]) -> Oracle:
 
 def invoiced_link_header(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Link names self/first/last, previous iff page > 1, next iff a later page exists."""
-    check_link_header(_observe(response, case), _default_per_page(_oracle_for(case)))
+    declared = {parameter.name for parameter in case.operation.query}
+    check_link_header(_observe(response, case), _default_per_page(_oracle_for(case)), declared)
     return None
 
 

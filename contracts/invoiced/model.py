@@ -158,7 +158,9 @@ class InvoicedMachine(RuleBasedStateMachine):
         if customer not in self.customer_records:
             return
         sent = self._patch(data, _CUSTOMER_PATCH)
-        self._patched(f"customers/{customer}", "customers", sent, self.customer_records, customer)
+        self.patch_and_read_back(
+            f"customers/{customer}", "customers", sent, self.customer_records, customer
+        )
 
     @rule(customer=customers)
     def get_customer(self, customer: int) -> None:
@@ -221,7 +223,7 @@ class InvoicedMachine(RuleBasedStateMachine):
             return
         sent = self._patch(data, _CONTACT_PATCH)
         path = f"customers/{contact[0]}/contacts/{contact[1]}"
-        self._patched(path, "contacts", sent, self.contact_records, contact)
+        self.patch_and_read_back(path, "contacts", sent, self.contact_records, contact)
 
     @rule(contact=contacts)
     def get_contact(self, contact: tuple[int, int]) -> None:
@@ -277,7 +279,7 @@ class InvoicedMachine(RuleBasedStateMachine):
         chosen = data.draw(st.sets(st.sampled_from(sorted(fields)), max_size=3), label="fields")
         return {name: data.draw(fields[name], label=name) for name in sorted(chosen)}
 
-    def _patched(
+    def patch_and_read_back(
         self, path: str, kind: str, sent: dict[str, Any], records: dict[Any, dict[str, Any]],
         key: Any,
     ) -> None:  # fmt: skip

@@ -97,6 +97,32 @@ class TestLinkHeader:
         with pytest.raises(ContractViolation, match="does not repeat the query"):
             check_link_header(broken, 100)
 
+    def test_only_declared_parameters_must_be_repeated(self) -> None:
+        observation = listing(1, 3, 14, query="filter%5Bname%5D=Acme")
+        unknown = Observation.build(
+            "GET", observation.url + "&x-unknown=1", 200, observation.headers,
+            observation.text.encode(),
+        )  # fmt: skip
+        check_link_header(unknown, 100, declared={"page", "per_page", "filter"})
+        with pytest.raises(ContractViolation, match="x-unknown"):
+            check_link_header(unknown, 100)  # undeclared: every parameter must be repeated
+
+    def test_a_value_may_come_back_in_another_spelling(self) -> None:
+        observation = listing(1, 3, 14, query="filter%5Bcredit_limit%5D=0.0&payment_source=true")
+        asked = observation.url.replace("=0.0", "=0").replace("=true", "=True")
+        check_link_header(
+            Observation.build("GET", asked, 200, observation.headers, observation.text.encode()),
+            100,
+        )
+        other = observation.url.replace("=0.0", "=1")
+        with pytest.raises(ContractViolation, match="does not repeat the query"):
+            check_link_header(
+                Observation.build(
+                    "GET", other, 200, observation.headers, observation.text.encode()
+                ),
+                100,
+            )
+
     def test_missing_headers_fail(self) -> None:
         bare = Observation.build("GET", f"{BASE}/customers", 200, {}, b"[]")
         with pytest.raises(ContractViolation, match="without Link and X-Total-Count"):
