@@ -165,6 +165,8 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
             headers["Location"] = result.location
         if result.violations:
             headers[VIOLATIONS_HEADER] = _reported(result.violations)
+        if result.status == 204:  # No Content: RFC 9110 forbids a body
+            return Response(status_code=204, headers=headers)
         return _json(dialect.success(result), result.status, headers)
 
     async def openapi(request: Request) -> Response:
@@ -214,7 +216,8 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
             Route("/_emulator/reset", reset, methods=["POST"]),
             Route("/_emulator/violations", violations, methods=["GET"]),
             # every method reaches the API handler, whose dispatcher answers unsupported ones
-            Route(prefix, _EveryMethod(api)),
+            # (an API at the root, prefix "", is the one catch-all route)
+            *([Route(prefix, _EveryMethod(api))] if prefix else []),
             Route(prefix + "/{path:path}", _EveryMethod(api)),
         ],
         exception_handlers={

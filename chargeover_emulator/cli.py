@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--username", help="API username (public key)")
     serve.add_argument("--password", help="API password (private key)")
+    serve.add_argument("--api-key", help="API key, for vendors that authenticate by key")
     serve.add_argument("--seed", type=int, help="seed number for deterministic demo data")
     serve.add_argument("--seed-count", type=int, help="customers to create with --seed (default 0)")
     serve.add_argument("--rate-limit", help="N/min, N/s or off (default 250/min)")
@@ -102,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             spec_path=args.spec_path,
             username=args.username,
             password=args.password,
+            api_key=args.api_key,
             seed=args.seed,
             seed_count=args.seed_count,
             rate_limit=args.rate_limit,

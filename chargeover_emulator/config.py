@@ -100,6 +100,12 @@ class Settings:
     enable_reset: bool = True
     #: whose API to emulate: a dialect name (`chargeover_emulator.dialects.vendors()`)
     vendor: str = DEFAULT_VENDOR
+    #: the one API key of vendors that authenticate by key (None: the dialect's default key)
+    api_key: str | None = None
+    #: page/per_page paging (`link_paging`): the page size when none is asked for, and the
+    #: largest one served (None: the spec's `per_page` default and maximum)
+    per_page_default: int | None = None
+    per_page_max: int | None = None
 
     @classmethod
     def from_env(
@@ -137,6 +143,10 @@ class Settings:
             raise ConfigError("max_body_bytes and signature_window_seconds must be positive")
         if self.seed_count < 0:
             raise ConfigError("seed_count must not be negative")
+        if any(
+            size is not None and size < 1 for size in (self.per_page_default, self.per_page_max)
+        ):
+            raise ConfigError("per_page_default and per_page_max must be positive")
         return self
 
 
@@ -147,7 +157,14 @@ def _coerce(name: str, raw: str) -> Any:
             return RateLimit.parse(raw)
         if name == "spec_path":
             return Path(raw)
-        if name in {"signature_window_seconds", "max_body_bytes", "seed", "seed_count"}:
+        if name in {
+            "signature_window_seconds",
+            "max_body_bytes",
+            "seed",
+            "seed_count",
+            "per_page_default",
+            "per_page_max",
+        }:
             return int(raw)
         if name in {"where_case_sensitive", "enable_reset"}:
             return raw.strip().lower() in {"1", "true", "yes", "on"}

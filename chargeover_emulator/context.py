@@ -8,6 +8,7 @@ import functools
 import random
 import sqlite3
 import string
+from typing import Any
 
 from chargeover_emulator.config import Settings
 
@@ -26,6 +27,8 @@ class RequestContext:
     base_url: str
     settings: Settings
     rng: random.Random
+    #: a nested resource's parents, resolved by the dispatcher: {resource name: primary key}
+    parents: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
     def timestamp(self) -> str:

@@ -159,8 +159,9 @@ class Dialect(Protocol):
         """Handlers for operation kinds the engine does not know (ChargeOver's `bulk`)."""
         ...
 
-    def no_data(self) -> ApiError:
-        """The answer to a create or update with nothing to write."""
+    def no_data(self) -> ApiError | None:
+        """The answer to a create or update with nothing to write (None: no error, the
+        service gets the empty body)."""
         ...
 
     def body_type_error(self, expected: str) -> ApiError:

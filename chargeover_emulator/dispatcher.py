@@ -95,6 +95,7 @@ class Dispatcher:
         accepted += in_query
         call = Call(request, found.params, query, accepted)
         try:
+            self._enter_parent(ctx, operation, found.params)
             result = self._handlers[operation.kind](ctx, operation, call)
         except ApiError as error:
             error.violations = tuple(call.accepted)  # still reported on the error response
@@ -102,14 +103,28 @@ class Dispatcher:
         result.violations = tuple(call.accepted)
         return result
 
+    def _enter_parent(self, ctx: RequestContext, operation: Operation, params: Any) -> None:
+        """A nested resource's parent (`x-kit-resource.parent`), resolved before anything else
+        (an unknown parent is its own 404) and handed to the service in `ctx.parents`."""
+        if operation.resource is None or operation.resource not in self.services:
+            return
+        spec = self.services[operation.resource].spec
+        if spec.parent is None or spec.parent_param not in params:
+            return
+        parent = self.services[spec.parent]
+        ctx.parents[spec.parent] = parent.resolve(ctx, params[spec.parent_param])
+
     def _written_body(self, operation: Operation, call: Call) -> Any:
         """A create/update body; the dialect's "no data" answer when nothing is left to write,
-        also once the policy dropped what the API ignores (unknown keys, nulls)."""
+        also once the policy dropped what the API ignores (unknown keys, nulls), unless the
+        dialect has none (an empty write is then the service's to judge)."""
         body = self.json_body(operation, call, dict)
         if body:
             body = self.validate_body(operation, call, body)
         if not body:
-            raise self.dialect.no_data()
+            error = self.dialect.no_data()
+            if error is not None:
+                raise error
         return body
 
     def json_body(self, operation: Operation, call: Call, expected: type) -> Any:
@@ -240,6 +255,8 @@ def _id_parameter(operation: Operation, service: Service, params: dict[str, str]
     """The path parameter naming the object: the lookup key, the primary key, or the only one."""
     if operation.lookup is not None:
         return operation.lookup
+    if service.spec.path_param is not None and service.spec.path_param in params:
+        return service.spec.path_param
     if service.spec.primary_key in params or len(params) != 1:
         return service.spec.primary_key
     return next(iter(params))

@@ -87,8 +87,10 @@ class TooManyRequests(ApiError):
 
     status_code = 429
 
-    def __init__(self) -> None:
-        super().__init__("Rate limit exceeded")
+    def __init__(self, retry_after: int | None = None) -> None:
+        # RFC 6585: a 429 may say when to come back (seconds until the window has room)
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+        super().__init__("Rate limit exceeded", headers=headers)
 
 
 class ServerError(ApiError):

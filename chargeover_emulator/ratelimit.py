@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -32,7 +33,8 @@ class RateLimiter:
             while hits and hits[0] <= now - self._limit.period_seconds:
                 hits.popleft()
             if len(hits) >= self._limit.requests:
-                raise TooManyRequests()
+                wait = hits[0] + self._limit.period_seconds - now
+                raise TooManyRequests(retry_after=max(1, math.ceil(wait)))
             hits.append(now)
 
     def reset(self) -> None:

@@ -90,6 +90,11 @@ class ResourceSpec:
     properties: dict[str, Property]
     operations: dict[str, Operation] = dataclasses.field(default_factory=dict)
     actions: dict[str, Operation] = dataclasses.field(default_factory=dict)
+    #: the path parameter carrying the primary key (`path-param`; None: the primary key's name)
+    path_param: str | None = None
+    #: a nested resource's parent (`parent.resource`) and the path parameter carrying its key
+    parent: str | None = None
+    parent_param: str | None = None
 
     def scalar_kind(self, field: str) -> str | None:
         """The value kind of a scalar read property, or None (the `order` whitelist)."""
@@ -206,6 +211,7 @@ class SpecDocument:
     def _resource(self, schema_name: str, schema: dict[str, Any]) -> ResourceSpec:
         """Build a ResourceSpec from a read schema's x-kit-resource block."""
         ext = schema["x-kit-resource"]
+        parent = ext.get("parent") or {}
         try:
             name = ext["name"]
             return ResourceSpec(
@@ -221,6 +227,9 @@ class SpecDocument:
                     'Duplicate external_key "{value}".',
                 ),
                 properties=self.flat_properties(schema),
+                path_param=ext.get("path-param"),
+                parent=parent.get("resource"),
+                parent_param=parent.get("path-param"),
             )
         except KeyError as exc:
             raise ConfigError(f"{schema_name}: x-kit-resource lacks {exc}") from exc

@@ -182,6 +182,8 @@ class _Parameter:
     kind: str
     validator: jsonschema_rs.Validator
     required: bool = False
+    #: `style: deepObject` (`filter[number]=x`): the coercion kind of each declared member
+    members: dict[str, str] | None = None
 
 
 class RequestValidator:
@@ -212,6 +214,9 @@ class RequestValidator:
         repaired = dict(query)
         accepted: list[Violation] = []
         for name, parameter in parameters.items():
+            if parameter.members is not None:
+                accepted += self._deep_object(operation_id, parameter, query, repaired)
+                continue
             if name not in query:
                 continue
             values = query[name] if isinstance(query[name], list) else [query[name]]
@@ -219,6 +224,44 @@ class RequestValidator:
                 for violation in _check_parameter(parameter, raw):
                     accepted.append(self._settle(operation_id, violation, raw, repaired, name))
         return repaired, accepted
+
+    def _deep_object(
+        self,
+        operation_id: str,
+        parameter: _Parameter,
+        query: Mapping[str, Any],
+        repaired: dict[str, Any],
+    ) -> list[Violation]:
+        """`filter[number]=x&filter[name]=y` as one object `filter` (OpenAPI `deepObject`),
+        each member coerced by its declared type (text for undeclared ones), then validated;
+        the pointer names the member (`/filter/colour`), even an undeclared one."""
+        name, members = parameter.name, parameter.members or {}
+        prefix = f"{name}["
+        found = {key: key[len(prefix) : -1] for key in query if key.startswith(prefix)}
+        if not found:
+            return []
+        accepted: list[Violation] = []
+        value: dict[str, Any] = {}
+        for key, member in found.items():
+            repaired.pop(key, None)
+            raw = query[key][-1] if isinstance(query[key], list) else query[key]
+            kind = members.get(member, "string")
+            coerced = _coerce(kind, raw) if key.endswith("]") else _UNREADABLE
+            if coerced is _UNREADABLE:
+                unreadable = Violation("query", f"/{name}/{member}", "type", f"not a valid {kind}")
+                accepted.append(self._settle(operation_id, unreadable, raw, repaired, name))
+                continue
+            value[member] = coerced
+        repaired[name] = value
+        for error in parameter.validator.iter_errors(value):
+            pointer = f"/{name}" + "".join(f"/{part}" for part in error.instance_path)
+            unexpected = getattr(error.kind, "unexpected", None)
+            if unexpected:
+                pointer += f"/{unexpected[0]}"
+            rule = str(error.schema_path[-1]) if error.schema_path else "schema"
+            violation = Violation("query", pointer, rule, error.message)
+            accepted.append(self._settle(operation_id, violation, value, repaired, name))
+        return accepted
 
     def path(
         self,
@@ -341,8 +384,12 @@ def declared_parameters(
         schema = parameter["schema"]
         name = str(parameter["name"])
         name = name.lower() if location == "header" else name
+        members = None
+        if parameter.get("style") == "deepObject":
+            declared = schema.get("properties", {}) if isinstance(schema, dict) else {}
+            members = {member: kind_of(member_schema) for member, member_schema in declared.items()}
         found[name] = _Parameter(
-            name, kind_of(schema), validator_for(schema), bool(parameter.get("required"))
+            name, kind_of(schema), validator_for(schema), bool(parameter.get("required")), members
         )
     return found
 

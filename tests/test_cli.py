@@ -17,7 +17,10 @@ from contract_kit.cli import main
 
 def test_vendors_lists_what_each_command_serves(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["vendors"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["chargeover: serve, seed, contracts"]
+    assert capsys.readouterr().out.splitlines() == [
+        "chargeover: serve, seed, contracts",
+        "invoiced: serve, seed",
+    ]
 
 
 def test_an_unknown_command_or_none_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -70,7 +73,7 @@ def test_a_third_party_dialect_plugs_in_by_entry_point(monkeypatch: pytest.Monke
         name="toy", value="tests.toy.dialect:ToyDialect", group=dialects.ENTRY_POINT_GROUP
     )
     monkeypatch.setattr(dialects, "entry_points", lambda group: [toy] if group == toy.group else [])
-    assert dialects.vendors() == ["chargeover", "toy"]
+    assert dialects.vendors() == ["chargeover", "invoiced", "toy"]
     assert dialects.load_dialect("toy").api_prefix == "/v1"
     with pytest.raises(ConfigError, match="no dialect for vendor 'acme'"):
         dialects.load_dialect("acme")
@@ -83,4 +86,7 @@ def test_the_script_is_installed() -> None:
         text=True,
         check=False,
     )
-    assert (done.returncode, done.stdout.strip()) == (0, "chargeover: serve, seed, contracts")
+    assert (done.returncode, done.stdout.strip().splitlines()) == (
+        0,
+        ["chargeover: serve, seed, contracts", "invoiced: serve, seed"],
+    )

@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 __all__ = ["ENTRY_POINT_GROUP", "load_dialect", "vendors"]
 
 ENTRY_POINT_GROUP = "contract_kit.dialects"
-_SHIPPED = {"chargeover": "chargeover_emulator.dialects.chargeover:ChargeOverDialect"}
+_SHIPPED = {
+    "chargeover": "chargeover_emulator.dialects.chargeover:ChargeOverDialect",
+    "invoiced": "chargeover_emulator.dialects.invoiced:InvoicedDialect",
+}
 
 
 def _installed() -> dict[str, str]:
