@@ -129,7 +129,7 @@ def tests(session: nox.Session) -> None:
 
 
 # Vendors the contract harness checks (`contract-kit vendors` lists what each command serves).
-HARNESS_VENDORS = ("chargeover",)
+HARNESS_VENDORS = ("chargeover", "invoiced")
 
 
 @nox.session

@@ -19,7 +19,7 @@ def test_vendors_lists_what_each_command_serves(capsys: pytest.CaptureFixture[st
     assert main(["vendors"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "chargeover: serve, seed, contracts",
-        "invoiced: serve, seed",
+        "invoiced: serve, seed, contracts",
     ]
 
 
@@ -88,5 +88,5 @@ def test_the_script_is_installed() -> None:
     )
     assert (done.returncode, done.stdout.strip().splitlines()) == (
         0,
-        ["chargeover: serve, seed, contracts", "invoiced: serve, seed"],
+        ["chargeover: serve, seed, contracts", "invoiced: serve, seed, contracts"],
     )

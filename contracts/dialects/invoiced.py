@@ -62,5 +62,9 @@ def invoiced() -> HarnessDialect:
         writes=InvoicedWrites(),
         account_fields=("API_KEY",),
         waivers=_WAIVERS,
-        suites={"model": "contracts.invoiced.model:run_model"},
+        suites={
+            "model": "contracts.invoiced.model:run_model",
+            # the examples of the Invoiced dialect's leniencies name no object (no placeholder)
+            "leniencies": "contracts.leniencies:run_leniencies",
+        },
     )
