@@ -31,6 +31,7 @@ __all__ = [
     "CHECKS",
     "SPEC_PATH",
     "LinkPage",
+    "PageSize",
     "check_delete_no_content",
     "check_error_body",
     "check_link_header",
@@ -63,6 +64,25 @@ def parse_links(header: str) -> dict[str, str]:
 
 
 @dataclasses.dataclass(frozen=True)
+class PageSize:
+    """The spec's `per_page`: the size of a page when none is asked for, and the largest one
+    served (a larger request is refused, or, where a leniency allows it, served at the maximum)."""
+
+    default: int
+    maximum: int
+
+    @classmethod
+    def of(cls, oracle: Oracle) -> PageSize:
+        """Read from the spec's `PerPage` parameter."""
+        schema = oracle.parameter("PerPage")["schema"]
+        return cls(int(schema["default"]), int(schema["maximum"]))
+
+    def served(self, raw: str | None) -> int:
+        """The page size a 200 answers for the request's `per_page` text."""
+        return min(_positive(raw, self.default), self.maximum)
+
+
+@dataclasses.dataclass(frozen=True)
 class LinkPage:
     """What one list response says about the listing: its page, size, total and links."""
 
@@ -78,7 +98,7 @@ class LinkPage:
         return max(1, math.ceil(self.total / self.per_page))
 
     @classmethod
-    def read(cls, obs: Observation, default_per_page: int) -> LinkPage:
+    def read(cls, obs: Observation, sizes: PageSize) -> LinkPage:
         """The page a (200, list) response answers, or a violation when its headers are unusable."""
         if not isinstance(obs.body, list):
             raise ContractViolation(f"A listing's body is not a JSON array: {obs.text[:200]!r}")
@@ -92,7 +112,7 @@ class LinkPage:
             raise ContractViolation(f"X-Total-Count is not a count: {raw_total!r}")
         query = obs.query
         page = _positive(query.get("page"), 1)
-        per_page = _positive(query.get("per_page"), default_per_page)
+        per_page = sizes.served(query.get("per_page"))
         return cls(page, per_page, int(raw_total), parse_links(header), obs.body)
 
 
@@ -114,7 +134,7 @@ def _listing(obs: Observation) -> bool:
 
 
 def check_link_header(
-    obs: Observation, default_per_page: int, declared: Collection[str] | None = None
+    obs: Observation, sizes: PageSize, declared: Collection[str] | None = None
 ) -> None:
     """`Link` names self, first and last always, `previous` exactly when page > 1 and `next`
     exactly when a later page exists; each URL repeats the request's query with its own page.
@@ -125,7 +145,7 @@ def check_link_header(
     """
     if not _listing(obs):
         return
-    page = LinkPage.read(obs, default_per_page)
+    page = LinkPage.read(obs, sizes)
     expected_rels = {"self", "first", "last"}
     if page.page > 1:
         expected_rels.add("previous")
@@ -187,12 +207,12 @@ def _same_value(linked: str, asked: str) -> bool:
         return False
 
 
-def check_page_total(obs: Observation, default_per_page: int) -> None:
+def check_page_total(obs: Observation, sizes: PageSize) -> None:
     """The page holds exactly the records `X-Total-Count` leaves for it: per_page on every page
     before the last, the remainder on the last, none past it."""
     if not _listing(obs):
         return
-    page = LinkPage.read(obs, default_per_page)
+    page = LinkPage.read(obs, sizes)
     before = (page.page - 1) * page.per_page
     expected = max(0, min(page.per_page, page.total - before))
     if len(page.items) != expected:
@@ -283,10 +303,10 @@ def _same(read: Any, written: Any) -> bool:
 
 def run_all(obs: Observation, oracle: Oracle) -> list[tuple[str, str]]:
     """Every single-response rule against one observation: (check name, violation) each."""
-    default_per_page = _default_per_page(oracle)
+    sizes = PageSize.of(oracle)
     rules: dict[str, Callable[[], None]] = {
-        "invoiced_link_header": lambda: check_link_header(obs, default_per_page),
-        "invoiced_page_total": lambda: check_page_total(obs, default_per_page),
+        "invoiced_link_header": lambda: check_link_header(obs, sizes),
+        "invoiced_page_total": lambda: check_page_total(obs, sizes),
         "invoiced_error_body": lambda: check_error_body(obs),
         "invoiced_delete_no_content": lambda: check_delete_no_content(obs),
     }
@@ -297,11 +317,6 @@ def run_all(obs: Observation, oracle: Oracle) -> list[tuple[str, str]]:
         except ContractViolation as exc:
             problems.append((name, str(exc)))
     return problems
-
-
-def _default_per_page(oracle: Oracle) -> int:
-    """The spec's `per_page` default."""
-    return int(oracle.parameter("PerPage")["schema"]["default"])
 
 
 def _observe(response: Response, case: Case[Any]) -> Observation:
@@ -328,13 +343,13 @@ def _oracle_for(case: Case[Any]) -> Oracle:
 def invoiced_link_header(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Link names self/first/last, previous iff page > 1, next iff a later page exists."""
     declared = {parameter.name for parameter in case.operation.query}
-    check_link_header(_observe(response, case), _default_per_page(_oracle_for(case)), declared)
+    check_link_header(_observe(response, case), PageSize.of(_oracle_for(case)), declared)
     return None
 
 
 def invoiced_page_total(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """A page holds exactly the records X-Total-Count leaves for it."""
-    check_page_total(_observe(response, case), _default_per_page(_oracle_for(case)))
+    check_page_total(_observe(response, case), PageSize.of(_oracle_for(case)))
     return None
 
 

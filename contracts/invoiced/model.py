@@ -303,7 +303,7 @@ class InvoicedMachine(RuleBasedStateMachine):
     ) -> None:  # fmt: skip
         """Walk a listing by its `next` links from page 1; compare with `expected`."""
         kind = path.split("/")[-1]
-        default = int(self.oracle.parameter("PerPage")["schema"]["default"])
+        sizes = checks.PageSize.of(self.oracle)
         pages: list[checks.LinkPage] = []
         url: str | None = path
         query: dict[str, Any] | None = {**params, "per_page": per_page}
@@ -313,7 +313,7 @@ class InvoicedMachine(RuleBasedStateMachine):
             observation = Observation.build(
                 "GET", str(response.request.url), 200, response.headers, response.content
             )
-            page = checks.LinkPage.read(observation, default)
+            page = checks.LinkPage.read(observation, sizes)
             pages.append(page)
             assert len(pages) <= len(expected) + 2, f"walking {path}: `next` never ends"
             url, query = page.links.get("next"), None

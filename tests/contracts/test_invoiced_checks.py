@@ -15,6 +15,7 @@ from contracts.checks import ContractViolation, Observation
 from contracts.invoiced.checks import (
     SPEC_PATH,
     LinkPage,
+    PageSize,
     check_delete_no_content,
     check_error_body,
     check_link_header,
@@ -27,6 +28,7 @@ from contracts.invoiced.checks import (
 from contracts.oracle import load_oracle
 
 BASE = "http://testserver"
+SIZES = PageSize(default=100, maximum=100)
 
 
 def listing(
@@ -65,28 +67,28 @@ class TestLinkHeader:
         [(1, 3, 14), (2, 3, 14), (5, 3, 14), (1, 100, 0), (1, 3, 3), (7, 3, 14)],
     )
     def test_a_correct_page_passes(self, page: int, per_page: int, total: int) -> None:
-        check_link_header(listing(page, per_page, total), 100)
-        check_link_header(listing(page, per_page, total, query="sort=name+asc"), 100)
+        check_link_header(listing(page, per_page, total), SIZES)
+        check_link_header(listing(page, per_page, total, query="sort=name+asc"), SIZES)
 
     def test_next_on_the_last_page_fails(self) -> None:
         rels = {"self": 5, "first": 1, "last": 5, "previous": 4, "next": 6}
         with pytest.raises(ContractViolation, match=r"unexpected \['next'\]"):
-            check_link_header(listing(5, 3, 14, rels=rels), 100)
+            check_link_header(listing(5, 3, 14, rels=rels), SIZES)
 
     def test_no_previous_after_the_first_page_fails(self) -> None:
         with pytest.raises(ContractViolation, match=r"missing \['previous'\]"):
             check_link_header(listing(2, 3, 14, rels={"self": 2, "first": 1, "last": 5,
-                                                      "next": 3}), 100)  # fmt: skip
+                                                      "next": 3}), SIZES)  # fmt: skip
 
     def test_prev_instead_of_previous_fails(self) -> None:
         rels = {"self": 2, "first": 1, "last": 5, "prev": 1, "next": 3}
         with pytest.raises(ContractViolation, match="previous"):
-            check_link_header(listing(2, 3, 14, rels=rels), 100)
+            check_link_header(listing(2, 3, 14, rels=rels), SIZES)
 
     def test_a_wrong_last_page_fails(self) -> None:
         rels = {"self": 1, "first": 1, "last": 4, "next": 2}
         with pytest.raises(ContractViolation, match='rel="last" names page 4'):
-            check_link_header(listing(1, 3, 14, rels=rels), 100)
+            check_link_header(listing(1, 3, 14, rels=rels), SIZES)
 
     def test_a_link_that_drops_the_query_fails(self) -> None:
         observation = listing(1, 3, 14)
@@ -95,7 +97,7 @@ class TestLinkHeader:
             observation.text.encode(),
         )  # fmt: skip
         with pytest.raises(ContractViolation, match="does not repeat the query"):
-            check_link_header(broken, 100)
+            check_link_header(broken, SIZES)
 
     def test_only_declared_parameters_must_be_repeated(self) -> None:
         observation = listing(1, 3, 14, query="filter%5Bname%5D=Acme")
@@ -103,16 +105,16 @@ class TestLinkHeader:
             "GET", observation.url + "&x-unknown=1", 200, observation.headers,
             observation.text.encode(),
         )  # fmt: skip
-        check_link_header(unknown, 100, declared={"page", "per_page", "filter"})
+        check_link_header(unknown, SIZES, declared={"page", "per_page", "filter"})
         with pytest.raises(ContractViolation, match="x-unknown"):
-            check_link_header(unknown, 100)  # undeclared: every parameter must be repeated
+            check_link_header(unknown, SIZES)  # undeclared: every parameter must be repeated
 
     def test_a_value_may_come_back_in_another_spelling(self) -> None:
         observation = listing(1, 3, 14, query="filter%5Bcredit_limit%5D=0.0&payment_source=true")
         asked = observation.url.replace("=0.0", "=0").replace("=true", "=True")
         check_link_header(
             Observation.build("GET", asked, 200, observation.headers, observation.text.encode()),
-            100,
+            SIZES,
         )
         other = observation.url.replace("=0.0", "=1")
         with pytest.raises(ContractViolation, match="does not repeat the query"):
@@ -120,13 +122,13 @@ class TestLinkHeader:
                 Observation.build(
                     "GET", other, 200, observation.headers, observation.text.encode()
                 ),
-                100,
+                SIZES,
             )
 
     def test_missing_headers_fail(self) -> None:
         bare = Observation.build("GET", f"{BASE}/customers", 200, {}, b"[]")
         with pytest.raises(ContractViolation, match="without Link and X-Total-Count"):
-            check_link_header(bare, 100)
+            check_link_header(bare, SIZES)
 
     def test_a_rel_given_twice_fails(self) -> None:
         with pytest.raises(ContractViolation, match="twice"):
@@ -136,20 +138,32 @@ class TestLinkHeader:
         assert parse_links('<u1>; rel="self",\n  <u2>;rel="first"') == {"self": "u1", "first": "u2"}
 
     def test_errors_and_single_objects_are_not_listings(self) -> None:
-        check_link_header(error(404, {"type": "invalid_request", "message": "x"}), 100)
+        check_link_header(error(404, {"type": "invalid_request", "message": "x"}), SIZES)
         single = Observation.build("GET", f"{BASE}/customers/1", 200, {}, b'{"id": 1}')
-        check_link_header(single, 100)
+        check_link_header(single, SIZES)
 
 
 class TestPageTotal:
     def test_every_page_of_a_listing_passes(self) -> None:
         for page in range(1, 7):
-            check_page_total(listing(page, 3, 14), 100)
+            check_page_total(listing(page, 3, 14), SIZES)
 
     @pytest.mark.parametrize(("page", "items"), [(1, 2), (5, 3), (6, 1), (1, 4)])
     def test_a_page_that_disagrees_with_the_total_fails(self, page: int, items: int) -> None:
         with pytest.raises(ContractViolation, match="X-Total-Count 14 leaves"):
-            check_page_total(listing(page, 3, 14, items=items), 100)
+            check_page_total(listing(page, 3, 14, items=items), SIZES)
+
+    def test_a_page_above_the_maximum_is_judged_at_the_maximum(self) -> None:
+        # a `faithful` target serves per_page=101 as 100 (a documented leniency)
+        observation = listing(1, 100, 150)
+        asked = observation.url.replace("per_page=100", "per_page=101")
+        served = Observation.build(
+            "GET", asked, 200, observation.headers, observation.text.encode()
+        )
+        check_link_header(served, SIZES)
+        check_page_total(served, SIZES)
+        with pytest.raises(ContractViolation, match="leaves 101"):
+            check_page_total(served, PageSize(default=100, maximum=150))
 
     def test_the_default_page_size_comes_from_the_spec(self) -> None:
         body = json.dumps([{"id": n} for n in range(101)]).encode()
