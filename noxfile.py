@@ -20,10 +20,13 @@ PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
 SPEC = "spec/chargeover.openapi.yaml"
 # Every vendor's hand-curated document (Invoiced and Fynn have a spec; their pipelines follow).
 SPECS = (SPEC, "spec/invoiced/openapi.yaml", "spec/fynn/openapi.yaml")
-GENERATED_DISTRIBUTIONS = ("generated/chargeover_client", "generated/chargeover_models")
-GENERATED_PACKAGES = (
-    "generated/chargeover_client/chargeover_client",
-    "generated/chargeover_models/chargeover_models",
+# Vendors with a generated client and models (codegen/generate.py's VENDORS).
+GENERATED_VENDORS = ("chargeover", "invoiced", "fynn")
+GENERATED_DISTRIBUTIONS = tuple(
+    f"generated/{vendor}_{kind}" for vendor in GENERATED_VENDORS for kind in ("client", "models")
+)
+GENERATED_PACKAGES = tuple(
+    f"{distribution}/{distribution.rsplit('/', 1)[1]}" for distribution in GENERATED_DISTRIBUTIONS
 )
 # Redocly CLI comes from npm, pinned; the spec session installs it under .nox/.
 REDOCLY_CLI = "@redocly/cli@2.77.0"
@@ -103,7 +106,8 @@ def spec(session: nox.Session) -> None:
 
 @nox.session
 def generate(session: nox.Session) -> None:
-    """Regenerate generated/ (client, models, MANIFEST.json) from the spec with the pinned tools."""
+    """Regenerate generated/ (clients, models, manifests) from the specs with the pinned tools."""
+    # `nox -s generate -- --vendor invoiced` regenerates one vendor
     session.install(*dependency_groups("codegen"))
     session.run("python", "codegen/generate.py", *session.posargs)
 
@@ -115,9 +119,8 @@ def check_generated(session: nox.Session) -> None:
     session.run("python", "codegen/generate.py", "--check")
     install_project(session, "lint")
     session.run("mypy", "--config-file", "codegen/mypy-generated.ini", *GENERATED_PACKAGES)
-    session.run(
-        "python", "-c", "import chargeover_client.lib, chargeover_models; print('imports ok')"
-    )
+    imports = ", ".join(f"{vendor}_client.lib, {vendor}_models" for vendor in GENERATED_VENDORS)
+    session.run("python", "-c", f"import {imports}; print('imports ok')")
 
 
 @nox.session

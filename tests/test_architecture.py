@@ -24,8 +24,9 @@ import pytest
 from tests.conftest import REPO_ROOT
 
 GENERATED_DISTRIBUTIONS = {
-    "chargeover_client": REPO_ROOT / "generated" / "chargeover_client",
-    "chargeover_models": REPO_ROOT / "generated" / "chargeover_models",
+    f"{vendor}_{kind}": REPO_ROOT / "generated" / f"{vendor}_{kind}"
+    for vendor in ("chargeover", "invoiced", "fynn")
+    for kind in ("client", "models")
 }
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 

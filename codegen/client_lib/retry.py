@@ -11,6 +11,16 @@ from attrs import define, field, validators
 IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE"})
 
 
+def retry_after_seconds(value: str | None) -> float | None:
+    """A `Retry-After` delay in seconds (never negative); None when absent or not a number."""
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
 @define(frozen=True)
 class RetryPolicy:
     """Retry idempotent requests on 429 and 5xx, at most `max_retries` times.
@@ -41,10 +51,9 @@ class RetryPolicy:
         rand: Callable[[], float] = random.random,
     ) -> float:
         """Seconds to wait before retry number `retries_done + 1`."""
-        if retry_after is not None:
-            try:
-                return min(self.max_delay, max(0.0, float(retry_after)))
-            except ValueError:
-                pass  # an HTTP-date or garbage: fall back to our own backoff
+        server_wait = retry_after_seconds(retry_after)
+        if server_wait is not None:
+            return min(self.max_delay, server_wait)
+        # No header, an HTTP-date or garbage: our own backoff.
         ceiling = min(self.max_delay, self.initial_delay * 2.0**retries_done)
         return ceiling * (1 - self.jitter * rand())

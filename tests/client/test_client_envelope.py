@@ -81,16 +81,28 @@ def test_error_envelope_raises_typed_error(
     assert str(exc) == f"{status} {body['message']}"
 
 
-def test_server_error_without_json_body() -> None:
+@pytest.mark.parametrize(
+    ("status", "phrase"),
+    # 502 is undocumented; 500 is documented as an ErrorEnvelope, which a proxy's HTML page is not
+    # (the generated parser used to raise JSONDecodeError out of sync_detailed for it).
+    [(502, "Bad Gateway"), (500, "Internal Server Error")],
+)
+def test_server_error_without_json_body(status: int, phrase: str) -> None:
     with pytest.raises(ServerError) as caught:
         unwrap(
             get_customer.sync_detailed(
-                1, client=_client(502, None, raw=b"<html>Bad gateway</html>")
+                1, client=_client(status, None, raw=b"<html>Bad gateway</html>")
             )
         )
-    assert caught.value.code == 502
-    assert caught.value.message == "Bad Gateway"
+    assert caught.value.code == status
+    assert caught.value.message == phrase
     assert caught.value.details is None
+
+
+def test_a_success_body_that_does_not_parse_still_raises() -> None:
+    # Only error bodies are read tolerantly: a broken 2xx is not silently an empty payload.
+    with pytest.raises(ValueError):
+        get_customer.sync_detailed(1, client=_client(200, None, raw=b"<html>oops</html>"))
 
 
 def test_ok_status_code_with_error_envelope_raises() -> None:

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import ast
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import chargeover_client.lib as lib
-
-CLIENT_LIB = Path(__file__).resolve().parents[2] / "codegen" / "client_lib"
-
-
-def _isort_key(name: str) -> tuple[int, str]:
-    # The order ruff's RUF022 keeps: CONSTANTS, then Classes, then functions.
-    return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+from tests.client.surface import (
+    assert_all_is_sorted_and_complete,
+    assert_every_export_is_documented_and_owned_by_lib,
+    assert_safe_zone_imports_only_stable_modules,
+    runtime_sources,
+)
 
 
 def test_all_is_sorted_and_complete() -> None:
-    assert lib.__all__ == sorted(lib.__all__, key=_isort_key)
-    public = {
-        name
-        for name, value in vars(lib).items()
-        if not name.startswith("_") and not isinstance(value, ModuleType)
-    }
-    assert set(lib.__all__) == public
+    assert_all_is_sorted_and_complete(lib)
 
 
 def test_public_surface_is_exactly_this() -> None:
@@ -61,26 +49,11 @@ def test_public_surface_is_exactly_this() -> None:
 
 
 def test_every_export_is_documented_and_owned_by_lib() -> None:
-    for name in lib.__all__:
-        member = getattr(lib, name)
-        if callable(member):
-            assert member.__doc__, name
-            assert member.__module__.startswith("chargeover_client.lib."), name
+    assert_every_export_is_documented_and_owned_by_lib(lib)
 
 
 def test_safe_zone_imports_only_stable_modules() -> None:
-    allowed_relative = {"client", "types"}  # `from ..client`, `from ..types`
-    for path in sorted(CLIENT_LIB.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.level == 2:
-                assert node.module in allowed_relative, f"{path.name}: from ..{node.module}"
-            elif isinstance(node, ast.Import | ast.ImportFrom) and not getattr(node, "level", 0):
-                names = (
-                    [node.module]
-                    if isinstance(node, ast.ImportFrom)
-                    else [a.name for a in node.names]
-                )
-                for name in names:
-                    top = (name or "").split(".")[0]
-                    ok = top in sys.stdlib_module_names or top in {"httpx", "attrs", "__future__"}
-                    assert ok, f"{path.name}: import {name}"
+    # The vendor-neutral modules (codegen/client_lib) and ChargeOver's own.
+    sources = runtime_sources("chargeover")
+    assert {"transport.py", "envelope.py"} <= {path.name for path in sources}
+    assert_safe_zone_imports_only_stable_modules(sources, {"client", "types"})

@@ -7,9 +7,6 @@ talks to `chargeover-emulator serve` over real HTTP with signature auth.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -18,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from tests.client.conftest import PRIVATE_KEY, PUBLIC_KEY
+from tests.client.vendoring import clean_env, fresh_venv_with, run_script
 from tests.emulator_process import EmulatorProcess
 
 pytestmark = pytest.mark.slow
 
-CLIENT_DIST = Path(__file__).resolve().parents[2] / "generated" / "chargeover_client"
 EMULATOR = Path(sys.executable).parent / "chargeover-emulator"
 
 # Runs inside the fresh venv, from a folder outside the repository: argv = base URL, keys.
@@ -95,51 +92,12 @@ def emulator(tmp_path: Path) -> Iterator[str]:
         yield process.base_url
 
 
-def _fresh_venv_with_client(tmp_path: Path, env: dict[str, str]) -> Path:
-    """Copy the client out of the checkout, pip-install it into a new venv; return its python."""
-    vendored = tmp_path / "vendor" / "chargeover_client"
-    shutil.copytree(
-        CLIENT_DIST, vendored, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info")
-    )
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    install = subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            str(vendored),
-        ],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert install.returncode == 0, install.stdout + install.stderr
-    return python
-
-
 def test_vendored_client_installs_alone_and_drives_the_emulator(
     tmp_path: Path, emulator: str
 ) -> None:
     # Nothing from this repository leaks in: no PYTHONPATH, cwd outside the checkout.
-    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
-    python = _fresh_venv_with_client(tmp_path, env)
-    script = tmp_path / "use_client.py"
-    script.write_text(SCRIPT)
-    run = subprocess.run(
-        [str(python), str(script), emulator, PUBLIC_KEY, PRIVATE_KEY],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    env = clean_env()
+    python = fresh_venv_with("chargeover_client", tmp_path, env)
+    run = run_script(python, SCRIPT, tmp_path, env, emulator, PUBLIC_KEY, PRIVATE_KEY)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "vendored client ok" in run.stdout

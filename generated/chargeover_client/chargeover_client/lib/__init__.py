@@ -1,11 +1,14 @@
-# copied from codegen/client_lib by nox -s generate - edit there
+# copied from codegen/vendors/chargeover/client_lib by nox -s generate - edit there
 """Hand-written helpers shipped inside chargeover_client (the generator never writes here).
+
+Vendor-neutral modules come from codegen/client_lib, ChargeOver's from
+codegen/vendors/chargeover/client_lib.
 
 The public surface is what `__all__` lists; modules are implementation detail and may change.
 """
 
 from .auth import BasicAuth, SignatureAuth, signature_v1
-from .connect import connect
+from .connect import AsyncChargeOverTransport, ChargeOverTransport, connect
 from .counting import acount, count
 from .envelope import unwrap
 from .errors import (
@@ -23,7 +26,6 @@ from .errors import (
 from .pagination import MAX_PAGE_SIZE, apaginate, paginate
 from .query import Operator, Order, Where, escape
 from .retry import RetryPolicy
-from .transport import AsyncChargeOverTransport, ChargeOverTransport
 
 __all__ = [
     "MAX_PAGE_SIZE",

@@ -1,13 +1,12 @@
-# copied from codegen/client_lib by nox -s generate - edit there
-"""ChargeOver authentication as httpx.Auth: HTTP Basic and signature v1 (HMAC-SHA256).
+# copied from codegen/vendors/chargeover/client_lib by nox -s generate - edit there
+"""ChargeOver authentication as httpx.Auth: HTTP Basic (credentials.py) and signature v1.
 
-Keys never show up in repr() or str() of these objects, so a client or a log line that prints
-its configuration cannot leak them.
+HTTP Basic: username = public key, password = private key (fact sheet §2.1). Signature v1 signs
+each request with HMAC-SHA256 (§2.2). Keys never show up in repr() or str() of these objects.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
@@ -17,41 +16,11 @@ from collections.abc import Callable, Generator
 
 import httpx
 
+from .credentials import BasicAuth, Secret
+
+__all__ = ["BasicAuth", "SignatureAuth", "new_nonce", "signature_v1"]
+
 _NONCE_ALPHABET = string.ascii_lowercase + string.digits
-
-
-class _Secret:
-    """A string that prints as *** (repr, str, vars() dumps, tracebacks with locals)."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "'***'"
-
-    __str__ = __repr__
-
-
-class BasicAuth(httpx.Auth):
-    """HTTP Basic: username = public key, password = private key (fact sheet §2.1)."""
-
-    def __init__(self, username: str, password: str) -> None:
-        token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
-        self._header = _Secret(f"Basic {token}")
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self._header.reveal()
-        yield request
-
-    def __repr__(self) -> str:
-        return "BasicAuth(username='***', password='***')"
-
-    __str__ = __repr__
 
 
 def signature_v1(
@@ -90,8 +59,8 @@ class SignatureAuth(httpx.Auth):
         clock: Callable[[], float] = time.time,
         nonce: Callable[[], str] = new_nonce,
     ) -> None:
-        self._public_key = _Secret(public_key)
-        self._private_key = _Secret(private_key)
+        self._public_key = Secret(public_key)
+        self._private_key = Secret(private_key)
         self._clock = clock
         self._nonce = nonce
 

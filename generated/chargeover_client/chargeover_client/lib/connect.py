@@ -1,4 +1,4 @@
-# copied from codegen/client_lib by nox -s generate - edit there
+# copied from codegen/vendors/chargeover/client_lib by nox -s generate - edit there
 """connect(): one call from credentials to a configured generated Client (sync and async)."""
 
 from __future__ import annotations
@@ -7,11 +7,17 @@ import httpx
 
 from ..client import Client
 from .auth import BasicAuth, SignatureAuth
+from .client_factory import DEFAULT_RETRY, DEFAULT_TIMEOUT, build_client
 from .retry import RetryPolicy
-from .transport import AsyncChargeOverTransport, ChargeOverTransport
+from .transport import AsyncRetryingTransport, RetryingTransport
 
-DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-_DEFAULT_RETRY = RetryPolicy()
+
+class ChargeOverTransport(RetryingTransport):
+    """Wraps a transport with per-attempt auth, bounded retries and ChargeOverError errors."""
+
+
+class AsyncChargeOverTransport(AsyncRetryingTransport):
+    """The asyncio twin of ChargeOverTransport."""
 
 
 def connect(
@@ -21,7 +27,7 @@ def connect(
     password: str | None = None,
     signature: bool = False,
     timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
-    retry: RetryPolicy | None = _DEFAULT_RETRY,
+    retry: RetryPolicy | None = DEFAULT_RETRY,
     headers: dict[str, str] | None = None,
     transport: httpx.BaseTransport | None = None,
     async_transport: httpx.AsyncBaseTransport | None = None,
@@ -40,24 +46,14 @@ def connect(
         auth = SignatureAuth(username, password) if signature else BasicAuth(username, password)
     elif signature:
         raise ValueError("signature=True needs username and password")
-    timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-    client = Client(base_url=base_url, timeout=timeout, headers=dict(headers or {}))
-    # Pre-built httpx clients, because a transport passed through Client(httpx_args=...) would go
-    # to both httpx.Client and httpx.AsyncClient, and each needs its own kind.
-    client.set_httpx_client(
-        httpx.Client(
-            base_url=base_url,
-            headers=headers,
-            timeout=timeout,
-            transport=ChargeOverTransport(transport, auth=auth, retry=retry),
-        )
+    return build_client(
+        base_url,
+        auth=auth,
+        timeout=timeout,
+        retry=retry,
+        headers=headers,
+        transport=transport,
+        async_transport=async_transport,
+        transport_class=ChargeOverTransport,
+        async_transport_class=AsyncChargeOverTransport,
     )
-    client.set_async_httpx_client(
-        httpx.AsyncClient(
-            base_url=base_url,
-            headers=headers,
-            timeout=timeout,
-            transport=AsyncChargeOverTransport(async_transport, auth=auth, retry=retry),
-        )
-    )
-    return client

@@ -1,4 +1,4 @@
-# copied from codegen/client_lib by nox -s generate - edit there
+# copied from codegen/vendors/chargeover/client_lib by nox -s generate - edit there
 """count/acount: the number of items a count operation reports, as an int.
 
 Works with any generated count function's `sync_detailed` / `asyncio_detailed`:

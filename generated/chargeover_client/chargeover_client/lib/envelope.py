@@ -1,4 +1,4 @@
-# copied from codegen/client_lib by nox -s generate - edit there
+# copied from codegen/vendors/chargeover/client_lib by nox -s generate - edit there
 """The ChargeOver envelope `{code, status, message, details?, response}`: payload out, errors up.
 
 Tolerant by design: `details` may be missing or null, `message` may be null, and a 5xx body may
@@ -7,12 +7,13 @@ not be JSON at all; none of that hides the status-based exception.
 
 from __future__ import annotations
 
-import json
-from http import HTTPStatus
 from typing import Any, Protocol, TypeVar, overload
 
-from ..types import Response, Unset
+from ..types import Unset
 from .errors import APIStatusError, UnexpectedStatusError, error_class_for
+from .responses import DetailedResponse, as_response, decode_body, status_phrase
+
+__all__ = ["DetailedResponse", "Envelope", "decode_body", "error_from", "unwrap"]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -23,19 +24,6 @@ class Envelope(Protocol[T_co]):
 
     @property
     def response(self) -> T_co | Unset: ...
-
-
-class DetailedResponse(Protocol[T_co]):
-    """What a generated `*_detailed` function returns (chargeover_client.types.Response)."""
-
-    @property
-    def status_code(self) -> HTTPStatus: ...
-
-    @property
-    def content(self) -> bytes: ...
-
-    @property
-    def parsed(self) -> T_co | None: ...
 
 
 # Error envelopes carry `response: false` (400/401/429) or `response: null` (404); these two
@@ -59,15 +47,6 @@ def unwrap(response: DetailedResponse[Envelope[Any]]) -> Any:
     raise error_from(response, body)
 
 
-def decode_body(content: bytes) -> dict[str, Any] | None:
-    """The JSON object in a response body, or None for an empty, non-JSON or non-object body."""
-    try:
-        value = json.loads(content)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
 def error_from(response: DetailedResponse[Any], body: dict[str, Any] | None) -> APIStatusError:
     """Build the exception for an error response from its envelope (when there is one)."""
     status = int(response.status_code)
@@ -76,7 +55,7 @@ def error_from(response: DetailedResponse[Any], body: dict[str, Any] | None) -> 
     code = code if isinstance(code, int) and not isinstance(code, bool) else status
     message = body.get("message")
     if not isinstance(message, str):
-        message = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else ""
+        message = status_phrase(status)
     details = body.get("details")
     cls = error_class_for(status) if status >= 300 else UnexpectedStatusError
     return cls(
@@ -84,16 +63,5 @@ def error_from(response: DetailedResponse[Any], body: dict[str, Any] | None) -> 
         code=code,
         message=message,
         details=details if isinstance(details, dict) else None,
-        response=_as_response(response),
-    )
-
-
-def _as_response(response: DetailedResponse[Any]) -> Response[Any]:
-    if isinstance(response, Response):
-        return response
-    return Response(
-        status_code=response.status_code,
-        content=response.content,
-        headers={},
-        parsed=response.parsed,
+        response=as_response(response),
     )

@@ -1,5 +1,8 @@
-# copied from codegen/client_lib by nox -s generate - edit there
+# copied from codegen/vendors/chargeover/client_lib by nox -s generate - edit there
 """One exception tree for everything the ChargeOver client raises.
+
+The root and the connection errors are vendor-neutral (root.py, base_errors.py); the status errors
+and their envelope fields are ChargeOver's.
 
     ChargeOverError                  root: catch this to catch everything below
      +-- APIConnectionError          no response: connection refused, reset, DNS, TLS
@@ -20,27 +23,26 @@ from __future__ import annotations
 from typing import Any
 
 from ..types import Response
+from . import base_errors
+from .base_errors import APIConnectionError, APITimeoutError
+from .root import ChargeOverError
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ChargeOverError",
+    "NotFoundError",
+    "RateLimitError",
+    "ServerError",
+    "UnexpectedStatusError",
+    "error_class_for",
+]
 
 
-class ChargeOverError(Exception):
-    """Root of every error raised by chargeover_client.lib."""
-
-
-class APIConnectionError(ChargeOverError):
-    """The request did not produce a response (the cause is chained as __cause__)."""
-
-    def __init__(self, message: str, *, method: str, path: str) -> None:
-        # Only method and path: the query string may hold customer data, headers hold credentials.
-        super().__init__(f"{message} ({method} {path})")
-        self.method = method
-        self.path = path
-
-
-class APITimeoutError(APIConnectionError):
-    """The request timed out (connect, read, write or waiting for a pooled connection)."""
-
-
-class APIStatusError(ChargeOverError):
+class APIStatusError(base_errors.APIStatusError):
     """The API answered with an error; `code`, `message` and `details` come from its envelope."""
 
     def __init__(
@@ -52,13 +54,14 @@ class APIStatusError(ChargeOverError):
         details: dict[str, Any] | None,
         response: Response[Any],
     ) -> None:
-        super().__init__(f"{code} {message}" if message else f"{code}")
-        self.status_code = status_code
+        super().__init__(
+            f"{code} {message}" if message else f"{code}",
+            status_code=status_code,
+            response=response,
+        )
         self.code = code
         self.message = message
         self.details = details
-        # The raw response (status, headers, body bytes) for anything the envelope does not say.
-        self.response = response
 
 
 class BadRequestError(APIStatusError):

@@ -1,4 +1,4 @@
-# copied from codegen/client_lib by nox -s generate - edit there
+# copied from codegen/vendors/chargeover/client_lib by nox -s generate - edit there
 """Iterate over every item of a list operation, one offset/limit page (at most 500) at a time.
 
 Works with any generated list function's `sync_detailed` / `asyncio_detailed`:

@@ -1,4 +1,4 @@
-# copied from codegen/client_lib by nox -s generate - edit there
+# copied from codegen/vendors/chargeover/client_lib by nox -s generate - edit there
 """Builders for the `where` and `order` query parameters of ChargeOver list operations.
 
 Grammar (fact sheet §6): a condition is `field:OPERATOR:value`; conditions are joined with `,`

@@ -2,8 +2,11 @@
 """httpx transport wrappers: authenticate each attempt, retry per RetryPolicy, map errors.
 
 Authentication happens here rather than in httpx.Client(auth=...) because httpx runs the auth
-flow once per send: a retried signature-v1 request would replay the same nonce, which the
-server's replay protection may reject.
+flow once per send: a retried signed request (ChargeOver's signature v1) would replay the same
+nonce, which the server's replay protection may reject. Each vendor's connect.py subclasses these
+two under the vendor's name (ChargeOverTransport, InvoicedTransport, ...).
+
+Logs carry method, path, status and the wait only: never a header, a query string or a body.
 """
 
 from __future__ import annotations
@@ -15,10 +18,11 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from .errors import APIConnectionError, APITimeoutError
+from .base_errors import APIConnectionError, APITimeoutError
 from .retry import RetryPolicy
 
-logger = logging.getLogger("chargeover_client")
+# The package name (chargeover_client, invoiced_client, ...): one logger per vendored client.
+logger = logging.getLogger(__name__.split(".", 1)[0])
 
 
 def _authenticate(auth: httpx.Auth | None, request: httpx.Request) -> httpx.Request:
@@ -56,8 +60,8 @@ def _log_retry(request: httpx.Request, status: int, retries_done: int, policy: R
     )
 
 
-class ChargeOverTransport(httpx.BaseTransport):
-    """Wraps a transport with per-attempt auth, bounded retries and ChargeOverError errors."""
+class RetryingTransport(httpx.BaseTransport):
+    """Wraps a transport with per-attempt auth, bounded retries and APIConnectionError errors."""
 
     def __init__(
         self,
@@ -95,11 +99,11 @@ class ChargeOverTransport(httpx.BaseTransport):
         self._transport.close()
 
     def __repr__(self) -> str:
-        return f"ChargeOverTransport(auth={self._auth!r}, retry={self._retry!r})"
+        return f"{type(self).__name__}(auth={self._auth!r}, retry={self._retry!r})"
 
 
-class AsyncChargeOverTransport(httpx.AsyncBaseTransport):
-    """The asyncio twin of ChargeOverTransport."""
+class AsyncRetryingTransport(httpx.AsyncBaseTransport):
+    """The asyncio twin of RetryingTransport."""
 
     def __init__(
         self,
@@ -136,4 +140,4 @@ class AsyncChargeOverTransport(httpx.AsyncBaseTransport):
         await self._transport.aclose()
 
     def __repr__(self) -> str:
-        return f"AsyncChargeOverTransport(auth={self._auth!r}, retry={self._retry!r})"
+        return f"{type(self).__name__}(auth={self._auth!r}, retry={self._retry!r})"

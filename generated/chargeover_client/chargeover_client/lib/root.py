@@ -1,0 +1,11 @@
+# copied from codegen/vendors/chargeover/client_lib by nox -s generate - edit there
+"""The root of the exception tree; the vendor-neutral base_errors module subclasses it as `Root`."""
+
+from __future__ import annotations
+
+
+class ChargeOverError(Exception):
+    """Root of every error raised by chargeover_client.lib."""
+
+
+Root = ChargeOverError
