@@ -31,10 +31,10 @@ __all__ = ["PLAN", "Step", "client_available", "roundtrip_models", "run_client_c
 _SUITE = "client"
 
 
-def client_available() -> bool:
-    """Whether the generated package is installed (it exists after `nox -s generate`)."""
+def client_available(package: str = "chargeover_client") -> bool:
+    """Whether a generated package is installed (it exists after `nox -s generate`)."""
     try:
-        importlib.import_module("chargeover_client")
+        importlib.import_module(package)
     except ImportError:
         return False
     return True
@@ -161,9 +161,9 @@ def _operation_function(oracle: Oracle, operation_id: str) -> Callable[..., Any]
     return function
 
 
-def _model(name: str) -> Any:
+def _model(name: str, package: str = "chargeover_client") -> Any:
     """A generated model class by its schema name."""
-    module = importlib.import_module(f"chargeover_client.models.{_snake(name)}")
+    module = importlib.import_module(f"{package}.models.{_snake(name)}")
     return getattr(module, name)
 
 
@@ -327,15 +327,18 @@ class _LastRequest:
         self.request = request
 
 
-def roundtrip_models(settings: Settings, report: RunReport, progress: Progress) -> list[str]:
-    """`from_dict(to_dict(x)) == x` for every generated model, payloads from the spec schemas."""
+def roundtrip_models(
+    settings: Settings, report: RunReport, progress: Progress, package: str = "chargeover_client"
+) -> list[str]:
+    """`from_dict(to_dict(x)) == x` for every generated model of `package`, payloads from the
+    spec's schemas."""
     oracle = load_oracle(settings.spec_path)
     failures = []
     names = [name for name, schema in oracle.schemas.items() if _is_object(schema)]
     examples = settings.profile.roundtrip_examples
     for name in names:
         try:
-            model = _model(name)
+            model = _model(name, package)
         except (ImportError, AttributeError):
             continue
         test = settings.profile.hypothesis_profile(max_examples=examples)(

@@ -64,6 +64,7 @@ def invoiced() -> HarnessDialect:
         waivers=_WAIVERS,
         suites={
             "model": "contracts.invoiced.model:run_model",
+            "client": "contracts.invoiced.client_contracts:run_client_contracts",
             # the examples of the Invoiced dialect's leniencies name no object (no placeholder)
             "leniencies": "contracts.leniencies:run_leniencies",
         },

@@ -32,7 +32,7 @@ def test_the_invoiced_dialect() -> None:
     assert dialect.auth == HttpBasic() and dialect.account_fields == ("API_KEY",)
     assert dialect.api_prefix == "" and dialect.writes == InvoicedWrites()
     assert dialect.spec_path.parts[-2:] == ("invoiced", "openapi.yaml")
-    assert set(dialect.suites) == {"model", "leniencies"}  # no generated client yet
+    assert set(dialect.suites) == {"model", "client", "leniencies"}
     assert {waiver.name for waiver in dialect.waivers} == {
         "documented-leniency",
         "undeclared-method-is-not-found",
