@@ -25,6 +25,7 @@ from chargeover_emulator.encoding import encode
 from chargeover_emulator.errors import ApiError, BadRequest, NotFound, ServerError
 from chargeover_emulator.exchange import NO_BODY, ApiRequest, ApiResult
 from chargeover_emulator.protocol.body import decode_json_body
+from chargeover_emulator.protocol.form import decode_form_body, is_form_media_type
 from chargeover_emulator.protocol.numbers import non_negative_integer
 from chargeover_emulator.protocol.query import parse_query
 from chargeover_emulator.validation import HEADER as VIOLATIONS_HEADER
@@ -68,11 +69,15 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _body(request: Request, raw: bytes) -> Any:
-    """The decoded JSON body of a POST/PUT/PATCH; NO_BODY when there is none to read."""
+def _body(request: Request, raw: bytes, *, forms: bool) -> Any:
+    """The decoded JSON body of a POST/PUT/PATCH (a form body too, when `forms`: a dialect's
+    leniency reads them); NO_BODY when there is none to read."""
     if request.method not in _BODY_METHODS or raw.strip() == b"":
         return NO_BODY
-    return decode_json_body(raw, request.headers.get("content-type"))
+    content_type = request.headers.get("content-type")
+    if forms and is_form_media_type(content_type):
+        return decode_form_body(raw)
+    return decode_json_body(raw, content_type)
 
 
 def _api_path(request: Request, prefix: str) -> str:
@@ -131,6 +136,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
     state = emulator or Emulator(settings or Settings.from_env())
     dialect = state.dialect
     prefix = dialect.api_prefix
+    forms = state.dispatcher.validator.accepts_form_bodies()
 
     def _envelope(error: ApiError) -> Response:
         """The single place an error becomes an HTTP response, in the vendor's error shape."""
@@ -152,7 +158,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
                 method=request.method,
                 path=_api_path(request, prefix),
                 query=_api_query(request),
-                body=_body(request, raw),
+                body=_body(request, raw, forms=forms),
                 headers=dict(request.headers),  # Starlette's names are lower-case already
             )
             base_url = origin

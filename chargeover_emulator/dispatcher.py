@@ -12,6 +12,7 @@ from urllib.parse import quote
 from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import ApiError, BadRequest, ConfigError
 from chargeover_emulator.exchange import NO_BODY, ApiRequest, ApiResult, Paged
+from chargeover_emulator.protocol.form import is_form_media_type
 from chargeover_emulator.protocol.query import decode_segment
 from chargeover_emulator.routing import RouteTable, split_path
 from chargeover_emulator.specdoc import Operation, SpecDocument
@@ -136,7 +137,13 @@ class Dispatcher:
             call.accepted.append(self.validator.null_body(operation.operation_id, kind))
             return expected()
         if body is NO_BODY:
+            if operation.body_required:
+                self.validator.missing_body(operation.operation_id)
             return expected()
+        content_type = call.request.headers.get("content-type")
+        if is_form_media_type(content_type):
+            assert content_type is not None
+            call.accepted.append(self.validator.form_body(operation.operation_id, content_type))
         if not isinstance(body, expected):
             raise self.dialect.body_type_error(kind)
         return body

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import jsonschema_rs
 
 from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.protocol.body import content_type_error
 from chargeover_emulator.protocol.numbers import (
     INT64_MAX,
     INT64_MIN,
@@ -335,6 +336,29 @@ class RequestValidator:
                 accepted.append(self._record(operation_id, violation, leniency.name))
         raise _body_violation(next(iter(validator.iter_errors(body)))).error()
 
+    def missing_body(self, operation_id: str) -> None:
+        """A required request body that is absent: `strict` refuses it; `faithful` reads it
+        as an empty one, which the operation then judges (a dialect's "no data" answer)."""
+        if self.policy == "strict":
+            raise Violation("body", "", "required", "a request body is required").error()
+
+    def accepts_form_bodies(self) -> bool:
+        """Whether a form-encoded body (where the spec declares JSON) is read at all: only under
+        `faithful`, and only where a leniency says the vendor reads one."""
+        return self._form_leniency() is not None
+
+    def form_body(self, operation_id: str, content_type: str) -> Violation:
+        """Record (and report) an operation reading a form-encoded body."""
+        leniency = self._form_leniency()
+        if leniency is None:
+            raise content_type_error(content_type)
+        return self._record(operation_id, _FORM_BODY, leniency.name)
+
+    def _form_leniency(self) -> Leniency | None:
+        if self.policy == "strict":
+            return None
+        return next((item for item in self.leniencies if item.covers(_FORM_BODY, None)), None)
+
     def null_body(self, operation_id: str, expected: str) -> Violation:
         """A JSON `null` where the operation's body is optional: no body, if a leniency says so."""
         violation = Violation("body", "", "type", f"null is not {expected}")
@@ -408,6 +432,7 @@ def _check_parameter(parameter: _Parameter, raw: Any, component: str = "query") 
 
 
 _UNREADABLE: Any = object()
+_FORM_BODY = Violation("body", "", "mediaType", "form-encoded where JSON is declared")
 #: a body fix's answer for "read the key as absent"
 DROP: Any = object()
 #: the `detail` a leniency sees for a whole body that is JSON `null`
