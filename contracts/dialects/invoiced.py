@@ -7,12 +7,6 @@ model. The account is `INVOICED_URL` (e.g. https://api.sandbox.invoiced.com) and
 
 from __future__ import annotations
 
-from typing import Any
-
-from schemathesis import Response
-from schemathesis.core.failures import Failure
-from schemathesis.generation.case import Case
-
 from contracts import waivers
 from contracts.auth import HttpBasic
 from contracts.dialect import HarnessDialect
@@ -23,27 +17,11 @@ from contracts.settings import REPO_ROOT
 __all__ = ["invoiced"]
 
 
-def _undeclared_method_is_not_found(failure: Failure, case: Case[Any], response: Response) -> bool:
-    """An undeclared method answered 404 with Invoiced's error body (which the
-    `invoiced_error_body` check judges on the same response)."""
-    return response.status_code == 404 and getattr(failure, "status_code", None) == 404
-
-
-# built once: a waiver compares by the identity of its rule
+# built once: a waiver compares by the identity of its rule; Invoiced's behaviour needs no
+# waiver of its own (the emulator's 405 for an undeclared method is what schemathesis expects)
 _WAIVERS = (
     waivers.documented_leniency(
         "invoiced", where="chargeover_emulator/dialects/invoiced.py, spec/invoiced/NOTES.md"
-    ),
-    waivers.Waiver(
-        name="undeclared-method-is-not-found",
-        check="unsupported_method",
-        reason=(
-            "What Invoiced answers a method a path does not declare is undocumented (fact sheet "
-            "§3 lists no 405); the dialect answers it as an unknown endpoint, 404 "
-            '`invalid_request` (spec/invoiced/NOTES.md, Emulator, "Unknown route or method"). '
-            "Only a 404 is waived: any other answer (a 2xx, a 5xx, a 400) still fails."
-        ),
-        applies=_undeclared_method_is_not_found,
     ),
 )
 
