@@ -94,7 +94,8 @@ class InvoicedMachine(RuleBasedStateMachine):
             response.content,
         )  # fmt: skip
         problems = checks.run_all(observation, self.oracle)
-        row = f"model {path.split('/')[0].split('?')[0] or 'customers'}"
+        # one row per resource, whatever form the path came in (a followed Link is absolute)
+        row = "model contacts" if "/contacts" in response.request.url.path else "model customers"
         for name in ("invoiced_link_header", "invoiced_page_total", "invoiced_error_body",
                      "invoiced_delete_no_content"):  # fmt: skip
             self.tally(row, name, not any(problem[0] == name for problem in problems))
