@@ -27,7 +27,7 @@ from chargeover_emulator.resources.invoiced.seeding import seed
 from chargeover_emulator.resources.invoiced.statements import StatementSends
 from chargeover_emulator.specdoc import Operation, SpecDocument
 from chargeover_emulator.storage.database import Database
-from chargeover_emulator.validation import Leniency, LeniencyProbe
+from chargeover_emulator.validation import Leniency, LeniencyProbe, keep_value
 
 __all__ = ["DEFAULT_API_KEY", "InvoicedDialect", "KeyAuthenticator"]
 
@@ -140,7 +140,7 @@ LENIENCIES = (
         component="query",
         rules=frozenset({"maximum"}),
         parameters=frozenset({"per_page"}),
-        repair=lambda query, name: None,  # page_window clamps it to the served maximum
+        repair=keep_value,  # page_window clamps it to the served maximum
         evidence="fact sheet §7: the maximum per_page is UNCONFIRMED; clamping serves a page",
         probe=LeniencyProbe("GET", "/customers", 200, query="per_page=101"),
     ),
