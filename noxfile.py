@@ -143,7 +143,7 @@ def tests(session: nox.Session) -> None:
 
 
 # Vendors the contract harness checks (`contract-kit vendors` lists what each command serves).
-HARNESS_VENDORS = ("chargeover", "fynn")
+HARNESS_VENDORS = ("chargeover", "fynn", "invoiced")
 
 
 @nox.session

@@ -31,10 +31,10 @@ __all__ = ["PLAN", "Step", "client_available", "roundtrip_models", "run_client_c
 _SUITE = "client"
 
 
-def client_available() -> bool:
-    """Whether the generated package is installed (it exists after `nox -s generate`)."""
+def client_available(package: str = "chargeover_client") -> bool:
+    """Whether a generated package is installed (it exists after `nox -s generate`)."""
     try:
-        importlib.import_module("chargeover_client")
+        importlib.import_module(package)
     except ImportError:
         return False
     return True

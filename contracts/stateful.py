@@ -36,7 +36,7 @@ from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
 from contracts.settings import Settings
 from contracts.targets import Target
 
-__all__ = ["ContractMachine", "curl", "machine_class", "run_model"]
+__all__ = ["ContractMachine", "curl", "machine_class", "run_machine", "run_model"]
 
 # text with the characters `where` must escape, kept printable so failures read well
 _TEXT = st.text(alphabet=st.sampled_from("abcXYZ019 :,\\-_.'é"), min_size=1, max_size=12).filter(
@@ -489,10 +489,17 @@ def machine_class(target: Target, report: RunReport) -> type[ContractMachine]:
 def run_model(
     target: Target, settings: Settings, report: RunReport, progress: Progress
 ) -> SuiteResult:
-    """Run the machine under the profile's settings; a failure becomes a report entry."""
+    """Run ChargeOver's machine under the profile's settings; a failure becomes a report entry."""
+    return run_machine(machine_class(target, report), target, settings, report, progress)
+
+
+def run_machine(
+    machine: Any, target: Target, settings: Settings, report: RunReport, progress: Progress
+) -> SuiteResult:
+    """Run a vendor's bound machine class (with a `last_request`) under the profile's settings;
+    a failure becomes a report entry with the last request as curl."""
     result = SuiteResult(_SUITE)
     started = time.monotonic()
-    machine = machine_class(target, report)
     profile = settings.profile
     hypothesis_settings = profile.hypothesis_profile(max_examples=profile.model_examples)
     hypothesis_settings = type(hypothesis_settings)(
@@ -559,9 +566,13 @@ def _failure_text(exc: BaseException) -> str:
 _MAX_REPRODUCTION_REQUESTS = 60
 
 
-def _requests_as_curl(machine: type[ContractMachine]) -> str:
-    """The requests of the last (shrunk) failing run, in order, as curl commands."""
-    sent = machine.sent
+def _requests_as_curl(machine: Any) -> str:
+    """The requests of the last (shrunk) failing run, in order, as curl commands (a machine
+    that keeps only its `last_request`, Invoiced's and Fynn's, gives that one)."""
+    sent = getattr(machine, "sent", None)
+    if sent is None:
+        last = getattr(machine, "last_request", None)
+        sent = [last] if last is not None else []
     lines = [curl(request) for request in sent[:_MAX_REPRODUCTION_REQUESTS]]
     if len(sent) > _MAX_REPRODUCTION_REQUESTS:
         lines.append(f"# ... and {len(sent) - _MAX_REPRODUCTION_REQUESTS} more requests")
