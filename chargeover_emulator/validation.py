@@ -360,11 +360,19 @@ class RequestValidator:
             None,
         )
 
-    def missing_body(self, operation_id: str) -> None:
-        """A required request body that is absent: `strict` refuses it; `faithful` reads it
-        as an empty one, which the operation then judges (a dialect's "no data" answer)."""
+    def missing_body(self, operation_id: str) -> Violation | None:
+        """A required request body that is absent: `strict` refuses it; `faithful` reads it as
+        an empty one, which the operation then judges (a dialect's "no data" answer, or the
+        dispatcher's refusal of a write without a body), unless a dialect's leniency says the
+        vendor reads it so: then the acceptance is recorded, and returned, like any other."""
         if self.policy == "strict":
-            raise Violation("body", "", "required", "a request body is required").error()
+            raise _MISSING_BODY.error()
+        leniency = next(
+            (item for item in self.leniencies if item.covers(_MISSING_BODY, None)), None
+        )
+        return (
+            None if leniency is None else self._record(operation_id, _MISSING_BODY, leniency.name)
+        )
 
     def accepts_form_bodies(self) -> bool:
         """Whether a form-encoded body (where the spec declares JSON) is read at all: only under
@@ -458,6 +466,7 @@ def _check_parameter(parameter: _Parameter, raw: Any, component: str = "query") 
 
 _UNREADABLE: Any = object()
 _FORM_BODY = Violation("body", "", "mediaType", "form-encoded where JSON is declared")
+_MISSING_BODY = Violation("body", "", "required", "a request body is required")
 #: a body fix's answer for "read the key as absent"
 DROP: Any = object()
 #: the `detail` a leniency sees for a whole body that is JSON `null`

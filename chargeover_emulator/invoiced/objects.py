@@ -140,7 +140,12 @@ class ObjectService:
         if self._spec.parent_param is not None:
             parent_key = ctx.parents.get(self._spec.parent or "")
             path = path.replace(f"{{{self._spec.parent_param}}}", str(parent_key))
-        shown = {name: value for name, value in query.items() if value != []}
+        # the links repeat the declared parameters as sent (not as coerced for the query)
+        shown = {
+            name: value
+            for name, value in ctx.sent_query.items()
+            if (name in self._shape.list_parameters or name.startswith(_FAMILIES)) and value != []
+        }
         headers = link_headers(f"{ctx.base_url}{path}", shown, window, total, previous="previous")
         return Paged([self.render(row) for row in rows], headers)
 

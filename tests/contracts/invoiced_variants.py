@@ -17,7 +17,7 @@ import httpx
 
 from chargeover_emulator.app import create_app
 from chargeover_emulator.config import Settings as EmulatorSettings
-from contracts.reporting import FailureRecord, Progress, RunReport
+from contracts.reporting import Progress, RunReport
 from contracts.runner import run
 from contracts.settings import Settings
 from contracts.targets import SyncASGITransport
@@ -66,21 +66,6 @@ def run_invoiced(
         operation_ids=operation_ids, phases=phases, seed=1, profile_override=profile,
     )  # fmt: skip
     return run(settings, app=app, credentials=credentials, progress=Progress(io.StringIO()))
-
-
-# What the harness found in the Invoiced emulator and the emulator has not fixed yet (reported
-# to the lead): the `self`/`previous` links of a page whose offset passes int64 name a clamped
-# page (chargeover_emulator/link_paging.py `page_window`). Remove an entry once it is fixed.
-KNOWN_EMULATOR_FINDINGS = {
-    ("GET /customers", "invoiced_link_header"): "names page 3074457345618258602",
-    ("GET /customers/{customer_id}/contacts", "invoiced_link_header"): "names page 3074457345",
-}
-
-
-def known(failure: FailureRecord) -> bool:
-    """One of the emulator findings above (same operation, check and symptom)."""
-    marker = KNOWN_EMULATOR_FINDINGS.get((failure.operation, failure.check))
-    return marker is not None and marker in failure.message
 
 
 def reported(report: RunReport, check: str) -> list[str]:
