@@ -7,7 +7,9 @@ TRACE and made-up ones included, reaches the API handler, whose dispatcher says 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
@@ -24,7 +26,10 @@ from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.encoding import encode
 from chargeover_emulator.errors import ApiError, BadRequest, NotFound, ServerError
 from chargeover_emulator.exchange import NO_BODY, ApiRequest, ApiResult
+from chargeover_emulator.faults import HEADER as FAULT_HEADER
+from chargeover_emulator.faults import Fault, FaultRule
 from chargeover_emulator.protocol.body import decode_json_body
+from chargeover_emulator.protocol.form import decode_form_body, is_form_media_type
 from chargeover_emulator.protocol.numbers import non_negative_integer
 from chargeover_emulator.protocol.query import parse_query
 from chargeover_emulator.validation import HEADER as VIOLATIONS_HEADER
@@ -68,11 +73,18 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _body(request: Request, raw: bytes) -> Any:
-    """The decoded JSON body of a POST/PUT/PATCH; NO_BODY when there is none to read."""
-    if request.method not in _BODY_METHODS or raw.strip() == b"":
+def _body(request: Request, raw: bytes, *, forms: bool) -> Any:
+    """The decoded JSON body of a POST/PUT/PATCH (a form body too, when `forms`: a dialect's
+    leniency reads them); NO_BODY when there is none to read.
+
+    Only an empty body is no body: a body of spaces is a JSON document that fails to parse (a
+    400 like any other), not a second spelling of "nothing sent" (issue 19 item 6)."""
+    if request.method not in _BODY_METHODS or raw == b"":
         return NO_BODY
-    return decode_json_body(raw, request.headers.get("content-type"))
+    content_type = request.headers.get("content-type")
+    if forms and is_form_media_type(content_type):
+        return decode_form_body(raw)
+    return decode_json_body(raw, content_type)
 
 
 def _api_path(request: Request, prefix: str) -> str:
@@ -121,6 +133,36 @@ def _signed_url(request: Request, origin: str) -> str:
     return f"{origin}{path}" + (f"?{query}" if query else "")
 
 
+class _Dropped(Response):
+    """A dropped connection: the status line and headers go out, then the server closes it
+    (uvicorn closes a response the app left unfinished), so the client reads no body."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+
+
+async def _sleep_unless_gone(request: Request, seconds: float) -> bool:
+    """Wait `seconds`; False as soon as the client has gone away (it timed out)."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        await asyncio.sleep(min(left, 0.05))
+        if await request.is_disconnected():
+            return False
+    return True
+
+
+async def _injected(request: Request, fault: Fault) -> Response | None:
+    """A fault's answer (a drop), or None to go on; a fault's error status is raised."""
+    if fault.delay_seconds and not await _sleep_unless_gone(request, fault.delay_seconds):
+        return _Dropped()  # nobody is listening any more: run nothing
+    if fault.drop:
+        return _Dropped()
+    error = fault.error()
+    if error is not None:
+        raise error
+    return None
+
+
 def _reported(violations: Any) -> str:
     """The `X-Emulator-Violations` value: names from the spec only, never a value sent."""
     return ", ".join(violation.describe() for violation in violations)
@@ -131,6 +173,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
     state = emulator or Emulator(settings or Settings.from_env())
     dialect = state.dialect
     prefix = dialect.api_prefix
+    forms = state.dispatcher.validator.accepts_form_bodies()
 
     def _envelope(error: ApiError) -> Response:
         """The single place an error becomes an HTTP response, in the vendor's error shape."""
@@ -147,14 +190,21 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
             credential = state.authenticator.authenticate(
                 request.headers.get("authorization"), _signed_url(request, origin), raw
             )
-            state.limiter.hit(credential)
             api_request = ApiRequest(
                 method=request.method,
                 path=_api_path(request, prefix),
                 query=_api_query(request),
-                body=_body(request, raw),
+                body=_body(request, raw, forms=forms),
                 headers=dict(request.headers),  # Starlette's names are lower-case already
+                credential=credential,
             )
+            fault = state.faults.pick(
+                request.headers.get(FAULT_HEADER),
+                lambda: state.dispatcher.operation_id(api_request),
+            )
+            if fault is not None and (dropped := await _injected(request, fault)) is not None:
+                return dropped
+            state.limiter.hit(credential)
             base_url = origin
             ipaddr = request.client.host if request.client else "127.0.0.1"
             result = state.handle(api_request, ipaddr=ipaddr, base_url=base_url)
@@ -184,6 +234,25 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
             return _envelope(NotFound("Not found."))
         state.reset()
         return _json(dialect.success(ApiResult(200, True)), 200)
+
+    async def faults(request: Request) -> Response:
+        """Fault rules (only while the faults setting is on): GET shows, PUT replaces, DELETE
+        clears them. PUT takes `{"rules": [{"operation", "fraction", "fault"}], "seed"}`."""
+        if not state.faults.enabled:
+            return _envelope(NotFound("Not found."))
+        if request.method == "PUT":
+            try:
+                body = decode_json_body(await request.body(), request.headers.get("content-type"))
+                rules = body.get("rules", []) if isinstance(body, dict) else None
+                seed = body.get("seed") if isinstance(body, dict) else None
+                if not isinstance(rules, list) or not (seed is None or type(seed) is int):
+                    raise BadRequest('Send {"rules": [...], "seed": an integer or null}.')
+                state.faults.replace([FaultRule.from_json(rule) for rule in rules], seed)
+            except ApiError as error:
+                return _envelope(error)
+        elif request.method == "DELETE":
+            state.faults.replace((), None)
+        return _json(state.faults.as_json(), 200)
 
     async def routing_error(request: Request, exc: Exception) -> Response:
         """Starlette's routing errors (no route: 404; route without this method: 405)."""
@@ -215,6 +284,7 @@ def create_app(settings: Settings | None = None, *, emulator: Emulator | None = 
             Route("/openapi.yaml", openapi, methods=["GET"]),
             Route("/_emulator/reset", reset, methods=["POST"]),
             Route("/_emulator/violations", violations, methods=["GET"]),
+            Route("/_emulator/faults", faults, methods=["GET", "PUT", "DELETE"]),
             # every method reaches the API handler, whose dispatcher answers unsupported ones
             # (an API at the root, prefix "", is the one catch-all route)
             *([Route(prefix, _EveryMethod(api))] if prefix else []),

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from chargeover_emulator.errors import ConfigError
+from chargeover_emulator.errors import BadRequest, ConfigError
+from chargeover_emulator.faults import parse_rules
 from chargeover_emulator.protocol.numbers import non_negative_integer
 
 __all__ = [
@@ -106,6 +107,14 @@ class Settings:
     #: largest one served (None: the spec's `per_page` default and maximum)
     per_page_default: int | None = None
     per_page_max: int | None = None
+    #: the dialect's own options, as text by name: every {VENDOR}_EMULATOR_<NAME> variable that
+    #: names no setting above (`FYNN_EMULATOR_API_KEYS` -> `api_keys`); the dialect reads and
+    #: checks them, the engine never does
+    options: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: fault injection (faults.py): off unless asked; `fault_rules` are `operation:fraction:fault`
+    faults: bool = False
+    fault_rules: str = ""
+    fault_seed: int | None = None
 
     @classmethod
     def from_env(
@@ -119,17 +128,25 @@ class Settings:
         env = os.environ if environ is None else environ
         prefix = environment_prefix(vendor)
         values: dict[str, Any] = {}
-        for field in dataclasses.fields(cls):
-            raw = env.get(f"{prefix}{field.name.upper()}")
-            if raw is not None and raw != "":
-                values[field.name] = _coerce(field.name, raw)
+        names = {field.name for field in dataclasses.fields(cls)} - {"options"}
+        options: dict[str, str] = {}
+        for variable, raw in env.items():
+            if not variable.startswith(prefix) or raw == "":
+                continue
+            name = variable[len(prefix) :].lower()
+            if name in names:
+                values[name] = _coerce(name, raw)
+            elif name != "options":
+                options[name] = raw
         values["vendor"] = vendor
         for name, value in explicit.items():
-            if name not in {f.name for f in dataclasses.fields(cls)}:
+            if name not in names | {"options"}:
                 raise ConfigError(f"unknown setting {name!r}")
-            if value is not None:
+            if name == "options" and value is not None:
+                options.update(value)
+            elif value is not None:
                 values[name] = _coerce(name, value) if isinstance(value, str) else value
-        return cls(**values).validated()
+        return cls(**values, options=options).validated()
 
     def validated(self) -> Settings:
         """Return self after checking cross-field rules."""
@@ -147,6 +164,12 @@ class Settings:
             size is not None and size < 1 for size in (self.per_page_default, self.per_page_max)
         ):
             raise ConfigError("per_page_default and per_page_max must be positive")
+        try:
+            parse_rules(self.fault_rules)
+        except BadRequest as exc:
+            raise ConfigError(f"fault_rules: {exc.message}") from None
+        if self.fault_rules.strip() and not self.faults:
+            raise ConfigError("fault_rules need faults on (--faults)")
         return self
 
 
@@ -164,9 +187,10 @@ def _coerce(name: str, raw: str) -> Any:
             "seed_count",
             "per_page_default",
             "per_page_max",
+            "fault_seed",
         }:
             return int(raw)
-        if name in {"where_case_sensitive", "enable_reset"}:
+        if name in {"where_case_sensitive", "enable_reset", "faults"}:
             return raw.strip().lower() in {"1", "true", "yes", "on"}
     except ValueError as exc:
         raise ConfigError(f"invalid value for {name}: {raw!r}") from exc

@@ -8,6 +8,7 @@ import functools
 import random
 import sqlite3
 import string
+from collections.abc import Mapping
 from typing import Any
 
 from chargeover_emulator.config import Settings
@@ -29,6 +30,9 @@ class RequestContext:
     rng: random.Random
     #: a nested resource's parents, resolved by the dispatcher: {resource name: primary key}
     parents: dict[str, Any] = dataclasses.field(default_factory=dict)
+    #: the query string as the client sent it, decoded but neither coerced nor repaired: what a
+    #: `Link` header repeats (a filter beyond int64 is judged as a bound, but echoed as sent)
+    sent_query: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
     def timestamp(self) -> str:

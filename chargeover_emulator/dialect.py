@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     import random
@@ -23,9 +23,19 @@ if TYPE_CHECKING:
     from chargeover_emulator.exchange import ApiRequest, ApiResult
     from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
     from chargeover_emulator.storage.database import Database
-    from chargeover_emulator.validation import Leniency
+    from chargeover_emulator.validation import Leniency, Violation
 
-__all__ = ["Authenticator", "Dialect", "KindHandler", "KindHost", "Service", "Workbench"]
+__all__ = [
+    "Authenticator",
+    "Authorizer",
+    "ChildService",
+    "Dialect",
+    "KindHandler",
+    "KindHost",
+    "RejectsViolations",
+    "Service",
+    "Workbench",
+]
 
 #: an extra operation kind a dialect serves (ChargeOver's `bulk`)
 KindHandler = Callable[..., "ApiResult"]
@@ -35,6 +45,27 @@ class Authenticator(Protocol):
     """Checks one request's credentials; returns who it is (the rate limit's key)."""
 
     def authenticate(self, header: str | None, url: str, body: bytes) -> str: ...
+
+
+@runtime_checkable
+class Authorizer(Protocol):
+    """Optional, on an authenticator: judges a credential against an operation's `security`.
+
+    The engine calls it after routing, before anything else of the operation runs, for every
+    operation whose requirements name scopes (permissions); it raises the vendor's 403.
+    """
+
+    def authorize(self, credential: str | None, requirements: tuple[frozenset[str], ...]) -> None:
+        """Return if the credential holds every scope of at least one requirement."""
+        ...
+
+
+@runtime_checkable
+class RejectsViolations(Protocol):
+    """Optional, on a dialect: its own answer to a request the validation policy rejects
+    (Fynn's 422 listing every violation; without it, the first violation's 400)."""
+
+    def rejected(self, violations: Sequence[Violation]) -> ApiError: ...
 
 
 class KindHost(Protocol):
@@ -61,6 +92,9 @@ class Workbench(Protocol):
 
     @property
     def database(self) -> Database: ...
+
+    #: where the emulator is served (`http://127.0.0.1:8080`): links in demo data point there
+    origin: str
 
     def context(
         self, conn: Any, *, ipaddr: str, base_url: str, rng: random.Random | None = None
@@ -94,6 +128,14 @@ class Service(Protocol):
     def delete(self, ctx: RequestContext, key: Any) -> None: ...
     def revisions(self, ctx: RequestContext, key: Any, query: Mapping[str, Any]) -> Any: ...
     def action(self, ctx: RequestContext, key: Any, name: str, body: Mapping[str, Any]) -> Any: ...
+
+
+@runtime_checkable
+class ChildService(Protocol):
+    """Optional, on the service of a resource created under a parent (`x-kit-resource.parent`):
+    the engine resolves the parent's id from the path (its 404 first) and passes its key."""
+
+    def create_child(self, ctx: RequestContext, parent: Any, body: Mapping[str, Any]) -> Any: ...
 
 
 class Dialect(Protocol):
@@ -160,8 +202,8 @@ class Dialect(Protocol):
         ...
 
     def no_data(self) -> ApiError | None:
-        """The answer to a create or update with nothing to write (None: no error, the
-        service gets the empty body)."""
+        """The answer to a create or update with nothing to write (None: an empty body is
+        validated and written like any other)."""
         ...
 
     def body_type_error(self, expected: str) -> ApiError:

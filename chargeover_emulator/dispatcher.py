@@ -10,15 +10,17 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from chargeover_emulator.context import RequestContext
+from chargeover_emulator.dialect import ChildService
 from chargeover_emulator.errors import ApiError, BadRequest, ConfigError
 from chargeover_emulator.exchange import NO_BODY, ApiRequest, ApiResult, Paged
+from chargeover_emulator.protocol.form import is_form_media_type
 from chargeover_emulator.protocol.query import decode_segment
 from chargeover_emulator.routing import RouteTable, split_path
 from chargeover_emulator.specdoc import Operation, SpecDocument
 from chargeover_emulator.validation import RequestValidator, Violation, declared_parameters
 
 if TYPE_CHECKING:
-    from chargeover_emulator.dialect import Dialect, Service
+    from chargeover_emulator.dialect import Authorizer, Dialect, Service
     from chargeover_emulator.storage.database import Database
 
 __all__ = ["Call", "Dispatcher", "operation_routes"]
@@ -52,8 +54,11 @@ class Dispatcher:
         validator: RequestValidator,
         dialect: Dialect,
         database: Database,
+        *,
+        authorizer: Authorizer | None = None,
     ) -> None:
         self.document = document
+        self.authorizer = authorizer
         self.services = services
         self.validator = validator
         self.dialect = dialect
@@ -81,6 +86,17 @@ class Dispatcher:
         if unknown:
             raise ConfigError(f"x-kit-operation kinds without a handler: {sorted(unknown)}")
 
+    def operation_id(self, request: ApiRequest) -> str | None:
+        """The operationId a request would run, or None (for per-operation fault rules)."""
+        method = request.method.upper()
+        try:
+            segments = [decode_segment(s) for s in split_path(request.path)]
+        except ApiError:
+            return None
+        segments = self.dialect.rewrite(method, segments, request.query) or segments
+        found = self.routes.match(method, segments)
+        return None if found is None else found.target.operation_id
+
     def dispatch(self, ctx: RequestContext, request: ApiRequest) -> ApiResult:
         """Run one request inside the caller's transaction."""
         method = request.method.upper()
@@ -91,6 +107,8 @@ class Dispatcher:
             raise self.dialect.no_route(method, request.path, segments, set(self.services))
         operation = found.target
         op = operation.operation_id
+        if self.authorizer is not None and any(operation.security):
+            self.authorizer.authorize(request.credential, operation.security)
         accepted = self.validator.path(
             op,
             self._parameters[op, "path"],
@@ -101,6 +119,7 @@ class Dispatcher:
         query, in_query = self.validator.query(op, self._parameters[op, "query"], request.query)
         accepted += in_query
         call = Call(request, found.params, query, accepted)
+        ctx.sent_query = request.query
         try:
             self._enter_parent(ctx, operation, found.params)
             result = self._handlers[operation.kind](ctx, operation, call)
@@ -123,15 +142,24 @@ class Dispatcher:
 
     def _written_body(self, operation: Operation, call: Call) -> Any:
         """A create/update body; the dialect's "no data" answer when nothing is left to write,
-        also once the policy dropped what the API ignores (unknown keys, nulls), unless the
-        dialect has none (an empty write is then the service's to judge)."""
+        also once the policy dropped what the API ignores (unknown keys, nulls). A dialect
+        without such an answer (`no_data()` is None) has an empty body validated like any other,
+        and an absent one, where the spec requires a body, refused as a body of the wrong type."""
         body = self.json_body(operation, call, dict)
-        if body:
-            body = self.validate_body(operation, call, body)
-        if not body:
-            error = self.dialect.no_data()
-            if error is not None:
-                raise error
+        refusal = None if body else self.dialect.no_data()
+        if refusal is not None:
+            raise refusal
+        if (
+            call.request.body is NO_BODY
+            and operation.body_required
+            and not any(v.component == "body" and v.rule == "required" for v in call.accepted)
+        ):
+            # a dialect that validates an empty body still needs one where the spec requires
+            # it, unless its leniency reads a missing body as an empty one (Invoiced's PATCH)
+            raise self.dialect.body_type_error("an object")
+        body = self.validate_body(operation, call, body)
+        if not body and (refusal := self.dialect.no_data()) is not None:
+            raise refusal
         return body
 
     def json_body(self, operation: Operation, call: Call, expected: type) -> Any:
@@ -143,7 +171,15 @@ class Dispatcher:
             call.accepted.append(self.validator.null_body(operation.operation_id, kind))
             return expected()
         if body is NO_BODY:
+            if operation.body_required:
+                accepted = self.validator.missing_body(operation.operation_id)
+                if accepted is not None:
+                    call.accepted.append(accepted)
             return expected()
+        content_type = call.request.headers.get("content-type")
+        if is_form_media_type(content_type):
+            assert content_type is not None
+            call.accepted.append(self.validator.form_body(operation.operation_id, content_type))
         if not isinstance(body, expected):
             raise self.dialect.body_type_error(kind)
         return body
@@ -204,9 +240,15 @@ class Dispatcher:
         return self._result(ctx, operation, self._service(operation).count(ctx, call.query))
 
     def _create(self, ctx: RequestContext, operation: Operation, call: Call) -> ApiResult:
-        body = self._written_body(operation, call)
         service = self._service(operation)
-        key = service.create(ctx, body)
+        body = self._written_body(operation, call)
+        # the parent was resolved by _enter_parent; a ChildService takes it as an argument, any
+        # other service reads ctx.parents itself
+        parent = ctx.parents.get(service.spec.parent) if service.spec.parent else None
+        if parent is not None and isinstance(service, ChildService):
+            key = service.create_child(ctx, parent, body)
+        else:
+            key = service.create(ctx, body)
         answer = self.dialect.written("create", key, lambda: service.get(ctx, key))
         return self._result(ctx, operation, answer, key)
 

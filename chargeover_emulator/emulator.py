@@ -9,10 +9,11 @@ from typing import Any
 
 from chargeover_emulator.config import Settings
 from chargeover_emulator.context import RequestContext
-from chargeover_emulator.dialect import Dialect, Service
+from chargeover_emulator.dialect import Authorizer, Dialect, RejectsViolations, Service
 from chargeover_emulator.dialects import load_dialect
 from chargeover_emulator.dispatcher import Dispatcher
 from chargeover_emulator.exchange import ApiRequest, ApiResult
+from chargeover_emulator.faults import Faults, parse_rules
 from chargeover_emulator.ratelimit import RateLimiter
 from chargeover_emulator.specdoc import SpecDocument
 from chargeover_emulator.storage.database import Database
@@ -47,12 +48,29 @@ class Emulator:
             self.dialect.leniencies,
             self.violations,
             deferred=self.dialect.grammar_parameters,
-        )
-        self.dispatcher = Dispatcher(
-            self.spec, self.services, validator, self.dialect, self.database
+            **(
+                {"reject": self.dialect.rejected}
+                if isinstance(self.dialect, RejectsViolations)
+                else {}
+            ),
         )
         self.authenticator = self.dialect.authenticator(settings)
+        self.dispatcher = Dispatcher(
+            self.spec,
+            self.services,
+            validator,
+            self.dialect,
+            self.database,
+            authorizer=self.authenticator if isinstance(self.authenticator, Authorizer) else None,
+        )
         self.limiter = RateLimiter(settings.rate_limit)
+        # the address `serve` listens on (set by the CLI): seeded links carry its port
+        self.origin = "http://127.0.0.1:8080"
+        self.faults = Faults(
+            enabled=settings.faults,
+            rules=parse_rules(settings.fault_rules),
+            seed=settings.fault_seed,
+        )
         self.create_schema()
 
     def create_schema(self) -> None:
@@ -98,6 +116,8 @@ class Emulator:
         self.create_schema()
         self.limiter.reset()
         self.violations.reset()
+        # the rules the settings gave, and their draw from the start (rules set since are gone)
+        self.faults.replace(parse_rules(self.settings.fault_rules), self.settings.fault_seed)
         self.dialect.reset()
 
     def close(self) -> None:

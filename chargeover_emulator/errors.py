@@ -9,7 +9,8 @@ EmulatorError
       +-- Unauthorized      401 (its challenge in WWW-Authenticate)
       +-- NotFound          404
       +-- TooManyRequests   429
-      +-- ServerError       500 (the catch-all; tests assert it never happens)
+      +-- ServerError       500 (the catch-all; tests assert it never happens), or an
+                            injected 5xx (faults.py)
 ```
 """
 
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any
 
 __all__ = [
     "ApiError",
@@ -42,7 +43,8 @@ class ConfigError(EmulatorError):
 class ApiError(EmulatorError):
     """An error response: status code, message and the envelope's `response` value."""
 
-    status_code: ClassVar[int] = 400
+    #: the HTTP status; each class has its own (a ServerError may be told another 5xx)
+    status_code: int = 400
 
     def __init__(
         self,
@@ -83,17 +85,28 @@ class NotFound(ApiError):
 
 
 class TooManyRequests(ApiError):
-    """The credential exceeded its rate limit."""
+    """The credential exceeded its rate limit; `Retry-After` says when the window has room."""
 
     status_code = 429
 
-    def __init__(self, retry_after: int | None = None) -> None:
-        # RFC 6585: a 429 may say when to come back (seconds until the window has room)
-        headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
-        super().__init__("Rate limit exceeded", headers=headers)
+    def __init__(self, retry_after: int = 1) -> None:
+        # RFC 9110: delay-seconds, a whole number; at least 1 so a client never spins
+        super().__init__("Rate limit exceeded", headers={"Retry-After": str(max(1, retry_after))})
 
 
 class ServerError(ApiError):
     """An unexpected fault; rendered as an envelope so clients never see a bare 500 page."""
 
     status_code = 500
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: dict[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        status: int = 500,
+    ) -> None:
+        super().__init__(message, details=details, headers=headers)
+        # another 5xx (502, 503, ...) only where a fault is injected on purpose (faults.py)
+        self.status_code = status

@@ -24,6 +24,8 @@ class ApiRequest:
     body: Any = NO_BODY
     #: request headers, names lower-cased (bulk items carry none)
     headers: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    #: who the authenticator says sent it (None: a request made inside another, like a bulk item)
+    credential: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)

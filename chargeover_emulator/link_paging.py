@@ -28,8 +28,9 @@ class PageWindow:
 
     @property
     def offset(self) -> int:
-        """Records before this page."""
-        return (self.page - 1) * self.per_page
+        """Records before this page, at most what SQLite's int64 holds: a page past every row
+        is an empty page, and its links still name the page that was asked for."""
+        return min((self.page - 1) * self.per_page, INT64_MAX)
 
 
 def page_window(
@@ -37,9 +38,7 @@ def page_window(
 ) -> PageWindow:
     """The page a (validated) query asks for; `per_page` above the maximum is the maximum."""
     per_page = min(max(int(query.get("per_page") or default_per_page), 1), max_per_page)
-    # a page past every row is an empty page, but its offset must still fit SQLite's int64
-    page = min(max(int(query.get("page") or 1), 1), INT64_MAX // per_page)
-    return PageWindow(page, per_page)
+    return PageWindow(max(int(query.get("page") or 1), 1), per_page)
 
 
 def link_headers(

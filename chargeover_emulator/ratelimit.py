@@ -33,8 +33,9 @@ class RateLimiter:
             while hits and hits[0] <= now - self._limit.period_seconds:
                 hits.popleft()
             if len(hits) >= self._limit.requests:
-                wait = hits[0] + self._limit.period_seconds - now
-                raise TooManyRequests(retry_after=max(1, math.ceil(wait)))
+                # the oldest hit leaves the window first; then one more request fits
+                free_at = hits[0] + self._limit.period_seconds
+                raise TooManyRequests(math.ceil(free_at - now))
             hits.append(now)
 
     def reset(self) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from tqdm import tqdm
 
 from chargeover_emulator.dialect import Workbench
+from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.resources.catalogue import ITEMS
 
 __all__ = ["seed"]
@@ -66,17 +67,44 @@ def _invoice(rng: random.Random, customer_id: int) -> dict[str, Any]:
     }
 
 
-def seed(emulator: Workbench, seed_number: int, count: int, *, progress: bool = False) -> None:
-    """Create `count` customers, each with a primary contact and 0-3 invoices, reproducibly."""
+def seed(emulator: Workbench, seed_number: int, count: int, *, progress: bool = False) -> int:
+    """Create `count` customers, each with a primary contact and 0-3 invoices, reproducibly.
+
+    Idempotent on a persisted database: customer N is `external_key` `seed-N`, and one whose
+    key is taken (by an earlier run of the seed, or ever: keys are never reused) is left as it
+    is, with its invoices. Its random draws are still made, so the customers added after it are
+    the ones a fresh database would get. Returns how many customers were created.
+    """
     rng = random.Random(seed_number)
     customers = emulator.services["customer"]
     invoices = emulator.services.get("invoice")
+    created = 0
     with emulator.database.transaction() as conn:
-        ctx = emulator.context(conn, ipaddr="127.0.0.1", base_url="http://127.0.0.1", rng=rng)
         for index in tqdm(
             range(1, count + 1), desc="seeding", unit="customer", disable=not progress
         ):
-            customer_id = customers.create(ctx, _customer(rng, index))
-            for _ in range(rng.randint(0, 3) if invoices is not None else 0):
+            # what the services draw (a contact's username) comes from a generator of its own
+            # per customer, so a customer skipped draws the same as one created
+            own = random.Random(f"{seed_number}:{index}")
+            ctx = emulator.context(conn, ipaddr="127.0.0.1", base_url=emulator.origin, rng=own)
+            body = _customer(rng, index)
+            invoice_bodies = [
+                _invoice(rng, 0) for _ in range(rng.randint(0, 3) if invoices is not None else 0)
+            ]
+            if _taken(customers, ctx, body["external_key"]):
+                continue
+            customer_id = customers.create(ctx, body)
+            created += 1
+            for invoice in invoice_bodies:
                 assert invoices is not None
-                invoices.create(ctx, _invoice(rng, customer_id))
+                invoices.create(ctx, {**invoice, "customer_id": customer_id})
+    return created
+
+
+def _taken(customers: Any, ctx: Any, external_key: str) -> bool:
+    """Whether a customer holds (or ever held) this external_key."""
+    try:
+        customers.check_external_key(ctx, external_key)
+    except BadRequest:
+        return True
+    return False

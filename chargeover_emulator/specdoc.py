@@ -73,6 +73,11 @@ class Operation:
     value: Any = None
     #: path and query parameters, resolved (`$ref`s followed), path-item ones first
     parameters: tuple[dict[str, Any], ...] = ()
+    #: the operation's `security` requirements, each as the scopes it names (any one requirement
+    #: suffices); () when the operation declares none
+    security: tuple[frozenset[str], ...] = ()
+    #: the whole `x-kit-operation` block, for the keys a dialect reads itself (`feature`)
+    block: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass
@@ -88,6 +93,8 @@ class ResourceSpec:
     not_found_message: str
     duplicate_message: str
     properties: dict[str, Property]
+    #: the whole `x-kit-resource` block, for the keys a dialect reads itself (`filter-match`)
+    block: dict[str, Any] = dataclasses.field(default_factory=dict)
     operations: dict[str, Operation] = dataclasses.field(default_factory=dict)
     actions: dict[str, Operation] = dataclasses.field(default_factory=dict)
     #: the path parameter carrying the primary key (`path-param`; None: the primary key's name)
@@ -211,7 +218,7 @@ class SpecDocument:
     def _resource(self, schema_name: str, schema: dict[str, Any]) -> ResourceSpec:
         """Build a ResourceSpec from a read schema's x-kit-resource block."""
         ext = schema["x-kit-resource"]
-        parent = ext.get("parent") or {}
+        parent = _parent(ext.get("parent"))
         try:
             name = ext["name"]
             return ResourceSpec(
@@ -228,8 +235,9 @@ class SpecDocument:
                 ),
                 properties=self.flat_properties(schema),
                 path_param=ext.get("path-param"),
-                parent=parent.get("resource"),
-                parent_param=parent.get("path-param"),
+                parent=parent[0] if parent else None,
+                parent_param=parent[1] if parent else None,
+                block=dict(ext),
             )
         except KeyError as exc:
             raise ConfigError(f"{schema_name}: x-kit-resource lacks {exc}") from exc
@@ -307,7 +315,23 @@ class SpecDocument:
             name=name if isinstance(name, str) else None,
             value=block.get("value"),
             parameters=tuple(parameters),
+            security=tuple(
+                frozenset(scope for scopes in requirement.values() for scope in scopes)
+                # an operation's own requirements replace the document's (OpenAPI)
+                for requirement in op.get("security", self.document.get("security", ()))
+            ),
+            block=dict(block),
         )
+
+
+def _parent(declared: Any) -> tuple[str, str] | None:
+    """`x-kit-resource.parent` as (parent resource, path parameter naming the parent's id)."""
+    if declared is None:
+        return None
+    try:
+        return str(declared["resource"]), str(declared["path-param"])
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"x-kit-resource.parent needs resource and path-param: {exc}") from exc
 
 
 def _filing_key(operation: Operation) -> str:

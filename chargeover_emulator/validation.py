@@ -23,12 +23,13 @@ import dataclasses
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import jsonschema_rs
 
-from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.errors import ApiError, BadRequest
+from chargeover_emulator.protocol.body import content_type_error
 from chargeover_emulator.protocol.numbers import (
     INT64_MAX,
     INT64_MIN,
@@ -43,6 +44,7 @@ __all__ = [
     "Leniency",
     "LeniencyProbe",
     "Policy",
+    "Rejection",
     "RequestValidator",
     "Violation",
     "ViolationLedger",
@@ -67,6 +69,9 @@ class Violation:
     rule: str
     message: str
     leniency: str | None = None
+    #: the schema error's detail (its kind: a `required` error names the missing property), for
+    #: a dialect that words its own violations; never rendered by the engine
+    detail: Any = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def where(self) -> str:
@@ -87,6 +92,13 @@ class Violation:
 
 
 Repair = Callable[[dict[str, Any], str], None]
+#: how a vendor answers a rejected request: every violation found (the first is what `strict`
+#: stopped at) -> the error to raise; the default is the first violation's 400
+Rejection = Callable[[Sequence[Violation]], ApiError]
+
+
+def _first_violation(violations: Sequence[Violation]) -> ApiError:
+    return violations[0].error()
 
 
 def drop_parameter(query: dict[str, Any], name: str) -> None:
@@ -196,6 +208,7 @@ class RequestValidator:
         ledger: ViolationLedger,
         *,
         deferred: Iterable[str] = (),
+        reject: Rejection = _first_violation,
     ) -> None:
         if policy not in POLICIES:
             raise ValueError(f"validation policy must be one of {POLICIES}, got {policy!r}")
@@ -203,6 +216,7 @@ class RequestValidator:
         self.leniencies = tuple(leniencies)
         self.ledger = ledger
         self.deferred = frozenset(deferred)
+        self._reject = reject
 
     def query(
         self,
@@ -313,38 +327,80 @@ class RequestValidator:
             if not errors:
                 return body, accepted
             if self.policy == "strict":
-                raise _body_violation(errors[0]).error()
-            body = copy.deepcopy(body)
+                raise self._reject([_body_violation(error) for error in errors])
             # deepest first: removing a key must not move a sibling's pointer before its repair
-            for error in sorted(errors, key=lambda e: len(e.instance_path), reverse=True):
+            errors.sort(key=lambda e: len(e.instance_path), reverse=True)
+            uncovered = [
+                violation
+                for error in errors
+                if self._body_leniency(violation := _body_violation(error), error) is None
+            ]
+            if uncovered:  # every violation no leniency covers, for the vendor's answer
+                raise self._reject(uncovered)
+            body = copy.deepcopy(body)
+            for error in errors:
                 violation = _body_violation(error)
-                leniency = next(
-                    (
-                        item
-                        for item in self.leniencies
-                        if item.fix is not None
-                        and item.covers(violation, error.instance, error.kind)
-                    ),
-                    None,
-                )
+                leniency = self._body_leniency(violation, error)
                 if leniency is None or leniency.fix is None:
-                    raise violation.error()
+                    raise self._reject([violation])
                 body = _replace(
                     body, list(error.instance_path), leniency.fix(error.instance, error.kind)
                 )
                 accepted.append(self._record(operation_id, violation, leniency.name))
-        raise _body_violation(next(iter(validator.iter_errors(body)))).error()
+        raise self._reject([_body_violation(error) for error in validator.iter_errors(body)])
+
+    def _body_leniency(self, violation: Violation, error: Any) -> Leniency | None:
+        """The leniency that repairs this body violation, if any."""
+        return next(
+            (
+                item
+                for item in self.leniencies
+                if item.fix is not None and item.covers(violation, error.instance, error.kind)
+            ),
+            None,
+        )
+
+    def missing_body(self, operation_id: str) -> Violation | None:
+        """A required request body that is absent: `strict` refuses it; `faithful` reads it as
+        an empty one, which the operation then judges (a dialect's "no data" answer, or the
+        dispatcher's refusal of a write without a body), unless a dialect's leniency says the
+        vendor reads it so: then the acceptance is recorded, and returned, like any other."""
+        if self.policy == "strict":
+            raise _MISSING_BODY.error()
+        leniency = next(
+            (item for item in self.leniencies if item.covers(_MISSING_BODY, None)), None
+        )
+        return (
+            None if leniency is None else self._record(operation_id, _MISSING_BODY, leniency.name)
+        )
+
+    def accepts_form_bodies(self) -> bool:
+        """Whether a form-encoded body (where the spec declares JSON) is read at all: only under
+        `faithful`, and only where a leniency says the vendor reads one."""
+        return self._form_leniency() is not None
+
+    def form_body(self, operation_id: str, content_type: str) -> Violation:
+        """Record (and report) an operation reading a form-encoded body."""
+        leniency = self._form_leniency()
+        if leniency is None:
+            raise content_type_error(content_type)
+        return self._record(operation_id, _FORM_BODY, leniency.name)
+
+    def _form_leniency(self) -> Leniency | None:
+        if self.policy == "strict":
+            return None
+        return next((item for item in self.leniencies if item.covers(_FORM_BODY, None)), None)
 
     def null_body(self, operation_id: str, expected: str) -> Violation:
         """A JSON `null` where the operation's body is optional: no body, if a leniency says so."""
         violation = Violation("body", "", "type", f"null is not {expected}")
         if self.policy == "strict":
-            raise violation.error()
+            raise self._reject([violation])
         leniency = next(
             (item for item in self.leniencies if item.covers(violation, None, NULL_BODY)), None
         )
         if leniency is None:
-            raise violation.error()
+            raise self._reject([violation])
         return self._record(operation_id, violation, leniency.name)
 
     def _record(self, operation_id: str, violation: Violation, leniency: str) -> Violation:
@@ -358,12 +414,12 @@ class RequestValidator:
     ) -> Violation:
         """Raise under `strict` (or with no leniency); otherwise repair, record and return it."""
         if self.policy == "strict":
-            raise violation.error()
+            raise self._reject([violation])
         if violation.component == "query" and name in self.deferred:
             return self._record(operation_id, violation, "deferred-to-grammar-parser")
         leniency = next((item for item in self.leniencies if item.covers(violation, raw)), None)
         if leniency is None:
-            raise violation.error()
+            raise self._reject([violation])
         leniency.repair(query, name)
         return self._record(operation_id, violation, leniency.name)
 
@@ -402,12 +458,15 @@ def _check_parameter(parameter: _Parameter, raw: Any, component: str = "query") 
         return [Violation(component, pointer, "type", f"not a valid {parameter.kind}")]
     return [
         Violation(component, pointer,
-                  str(error.schema_path[-1]) if error.schema_path else "schema", error.message)
+                  str(error.schema_path[-1]) if error.schema_path else "schema", error.message,
+                  detail=error.kind)
         for error in parameter.validator.iter_errors(value)
     ]  # fmt: skip
 
 
 _UNREADABLE: Any = object()
+_FORM_BODY = Violation("body", "", "mediaType", "form-encoded where JSON is declared")
+_MISSING_BODY = Violation("body", "", "required", "a request body is required")
 #: a body fix's answer for "read the key as absent"
 DROP: Any = object()
 #: the `detail` a leniency sees for a whole body that is JSON `null`
@@ -418,7 +477,7 @@ _BODY_PASSES = 4
 def _body_violation(error: Any) -> Violation:
     pointer = "".join(f"/{part}" for part in error.instance_path)
     rule = str(error.schema_path[-1]) if error.schema_path else "schema"
-    return Violation("body", pointer, rule, error.message)
+    return Violation("body", pointer, rule, error.message, detail=error.kind)
 
 
 def _replace(body: Any, path: list[Any], value: Any) -> Any:

@@ -63,7 +63,13 @@ class HttpBearer:
     scheme: str = "bearer"
 
     def httpx_auth(self, credentials: Credentials) -> httpx.Auth:
-        return _BearerToken(credentials[1])
+        return _BearerToken(_token(credentials))
 
     def schemathesis_auth(self, credentials: Credentials) -> dict[str, Any]:
-        return {"openapi": {self.scheme: {"bearer": credentials[1]}}}
+        return {"openapi": {self.scheme: {"bearer": _token(credentials)}}}
+
+
+def _token(credentials: Credentials) -> str:
+    """The bearer token: the secret, or the key itself when it comes alone."""
+    key, secret = credentials
+    return secret or key

@@ -1,4 +1,5 @@
-"""`python -m contracts`: run the contract suite against a target and report (exit 1 on failure)."""
+"""`contract-kit contracts` (aliases `chargeover-contracts`, `python -m contracts`): run the
+contract suite against a target and report (exit 1 on failure)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from contracts.settings import (
     SettingsError,
     option_variable,
 )
+from contracts.targets import FaultsEnabled
 
 __all__ = ["VENDORS", "main"]
 
@@ -29,13 +31,14 @@ def _parser() -> argparse.ArgumentParser:
     """Command-line options; unset options fall back to environment variables, then defaults."""
     options = option_variable(DEFAULT_VENDOR, "{OPTION}")
     parser = argparse.ArgumentParser(
-        prog="python -m contracts",
+        prog="contract-kit contracts",
         description=(
-            "Check the ChargeOver spec against a target: schemathesis over every operation, "
-            "a reference-model state machine, the generated client and the documented "
-            "leniencies."
+            "Check a vendor's spec against a target: schemathesis over every operation, "
+            "and the vendor's reference-model state machine, generated client and documented "
+            "leniencies, and where spec and target disagree (drift)."
         ),
         epilog=f"Options not given are read from {options} environment variables "
+        "(INVOICED_CONTRACTS_* for --vendor invoiced, and so on) "
         "(TARGET, PROFILE, ALLOW_WRITES, REPORT_DIR, SEED, RATE_LIMIT: requests per minute "
         "on a url target), then take their defaults.",
     )
@@ -47,10 +50,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--target",
         choices=["emulator-http", "emulator-inprocess", "url"],
-        help="emulator-http (default): start `chargeover-emulator serve` on a free port; "
-        "url: CHARGEOVER_URL with CHARGEOVER_USERNAME/CHARGEOVER_PASSWORD",
+        help="emulator-http (default): start `contract-kit serve --vendor V` on a free port; "
+        "url: CHARGEOVER_URL with CHARGEOVER_USERNAME/CHARGEOVER_PASSWORD (the vendor's "
+        "variables: README.md)",
     )
-    parser.add_argument("--url", help="base URL ending in /api/v3 (default: CHARGEOVER_URL)")
+    parser.add_argument(
+        "--url", help="base URL, ending in /api/v3 for ChargeOver (default: {VENDOR}_URL)"
+    )
     parser.add_argument("--profile", choices=sorted(PROFILES), help="fast (default) or deep")
     parser.add_argument(
         "--allow-writes",
@@ -58,8 +64,19 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="on a url target, create (prefixed) objects and delete them afterwards",
     )
+    parser.add_argument(
+        "--allow-faults",
+        action="store_true",
+        default=None,
+        help="run against a url target whose emulator has fault injection on (refused otherwise)",
+    )
     parser.add_argument("--report-dir", type=Path, help="default reports/contracts")
-    parser.add_argument("--seed", type=int, help="schemathesis seed (to replay a run)")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        help="seed of every suite's generation (default: random; each run prints its seed, "
+        "and --seed N replays that run)",
+    )
     parser.add_argument(
         "--suite",
         action="append",
@@ -87,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             base_url=args.url,
             profile_name=args.profile,
             allow_writes=args.allow_writes,
+            allow_faults=args.allow_faults,
             report_dir=args.report_dir,
             seed=args.seed,
             suites=tuple(args.suite) if args.suite else None,
@@ -94,7 +112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"contracts: {exc}", file=sys.stderr)
         return 2
-    report = run(settings, progress=Progress())
+    try:
+        report = run(settings, progress=Progress())
+    except FaultsEnabled as exc:
+        print(f"contracts: {exc}", file=sys.stderr)
+        return 2
     summary, junit = report.write(settings.report_dir)
     print()
     print(report.markdown())

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import schemathesis
-from hypothesis import given
+from hypothesis import given, seed
 from hypothesis import strategies as st
 
 from contracts import checks
@@ -31,10 +31,10 @@ __all__ = ["PLAN", "Step", "client_available", "roundtrip_models", "run_client_c
 _SUITE = "client"
 
 
-def client_available() -> bool:
-    """Whether the generated package is installed (it exists after `nox -s generate`)."""
+def client_available(package: str = "chargeover_client") -> bool:
+    """Whether a generated package is installed (it exists after `nox -s generate`)."""
     try:
-        importlib.import_module("chargeover_client")
+        importlib.import_module(package)
     except ImportError:
         return False
     return True
@@ -161,9 +161,9 @@ def _operation_function(oracle: Oracle, operation_id: str) -> Callable[..., Any]
     return function
 
 
-def _model(name: str) -> Any:
-    """A generated model class by its schema name."""
-    module = importlib.import_module(f"chargeover_client.models.{_snake(name)}")
+def _model(name: str, package: str = "chargeover_client") -> Any:
+    """A generated model class by its schema name (of ChargeOver's client unless named)."""
+    module = importlib.import_module(f"{package}.models.{_snake(name)}")
     return getattr(module, name)
 
 
@@ -327,20 +327,25 @@ class _LastRequest:
         self.request = request
 
 
-def roundtrip_models(settings: Settings, report: RunReport, progress: Progress) -> list[str]:
-    """`from_dict(to_dict(x)) == x` for every generated model, payloads from the spec schemas."""
+def roundtrip_models(
+    settings: Settings, report: RunReport, progress: Progress, *, package: str = "chargeover_client"
+) -> list[str]:
+    """`from_dict(to_dict(x)) == x` for every model of the generated `package`, payloads from
+    the spec's schemas (`settings.spec_path`)."""
     oracle = load_oracle(settings.spec_path)
     failures = []
     names = [name for name, schema in oracle.schemas.items() if _is_object(schema)]
     examples = settings.profile.roundtrip_examples
     for name in names:
         try:
-            model = _model(name)
+            model = _model(name, package)
         except (ImportError, AttributeError):
             continue
         test = settings.profile.hypothesis_profile(max_examples=examples)(
             given(_payloads(oracle, name))(_roundtrip(model))
         )
+        if settings.seed is not None:
+            test = seed(settings.seed)(test)  # the run's seed: `--seed` replays it
         cell = report.tally(f"model {name}", "client_roundtrip")
         try:
             test()
@@ -391,11 +396,22 @@ def _payloads(oracle: Oracle, name: str) -> st.SearchStrategy[Any]:
                 }
             }
         },
-        "components": {"schemas": dict(oracle.schemas)},
+        # payloads stand for response bodies too, whose read-only fields (a required `id`)
+        # request generation would leave out
+        "components": {"schemas": _readable(oracle.schemas)},
     }
     schema = schemathesis.openapi.from_dict(document)
     operation = schema["/payload"]["POST"]
     return operation.as_strategy().map(lambda case: case.body)
+
+
+def _readable(node: Any) -> Any:
+    """A copy of schemas without `readOnly` (so generated payloads carry read-only fields)."""
+    if isinstance(node, Mapping):
+        return {key: _readable(value) for key, value in node.items() if key != "readOnly"}
+    if isinstance(node, list):
+        return [_readable(item) for item in node]
+    return node
 
 
 def run_client_contracts(

@@ -24,6 +24,7 @@ from chargeover_emulator.dialects import load_dialect
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.validation import Leniency, LeniencyProbe
 from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
+from contracts.safety import UnsafeWrite
 from contracts.settings import Settings
 from contracts.stateful import curl
 from contracts.targets import Target
@@ -192,6 +193,9 @@ def run_leniencies(
             response = _send(http, probe, fixtures)
         except _Skip as reason:
             skipped.append(f"{leniency.name} ({reason})")
+            continue
+        except UnsafeWrite as refused:  # e.g. a create without the vendor's run tag
+            skipped.append(f"{leniency.name} (the write guard refused it: {refused})")
             continue
         result.tests += 1
         report.examples[row] += 1

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+from urllib.parse import urlsplit
 
-__all__ = ["CheckTally", "FailureRecord", "Progress", "RunReport", "SuiteResult"]
+if TYPE_CHECKING:  # drift imports this module
+    from contracts.drift import DriftFinding
+
+__all__ = ["CheckTally", "FailureRecord", "Progress", "RunReport", "SuiteResult", "replayable"]
 
 
 @dataclasses.dataclass
@@ -80,6 +85,16 @@ class RunReport:
     wall_time: float = 0.0
     # the run's vendor checks (its dialect's), shown after the built-in ones
     vendor_checks: tuple[str, ...] = ()
+    # the seed every suite's random generation started from (`--seed` replays the run)
+    seed: int | None = None
+    # where the spec and the target disagree (contracts/drift.py); failures are also failures
+    drift: list[DriftFinding] = dataclasses.field(default_factory=list)
+    # the vendor's name (`--vendor`) and its name as printed
+    vendor: str = "chargeover"
+    title: str = "ChargeOver"
+    # HTTP requests sent: schemathesis' recorded interactions, and the harness's own clients'
+    requests_schemathesis: int = 0
+    requests_harness: int = 0
     _seen: set[tuple[str, str, str, str]] = dataclasses.field(default_factory=set)
 
     @property
@@ -97,7 +112,15 @@ class RunReport:
         return self.matrix[operation].setdefault(check, CheckTally())
 
     def add_failure(self, failure: FailureRecord) -> bool:
-        """Record a failure unless an identical one is known; True when it was new."""
+        """Record a failure unless an identical one is known; True when it was new.
+
+        Its reproduction is made replayable first: one curl style whatever the suite, the
+        target's address as `$BASE_URL`, credentials as `$AUTHORIZATION`.
+        """
+        if failure.reproduction:
+            failure = dataclasses.replace(
+                failure, reproduction=replayable(failure.reproduction, self.base_url)
+            )
         if failure.key in self._seen:
             return False
         self._seen.add(failure.key)
@@ -115,12 +138,16 @@ class RunReport:
     def markdown(self) -> str:
         """The summary: suites, operation x check matrix, failures with reproductions."""
         lines = [
-            "# ChargeOver contract run",
+            f"# {self.title} contract run",
             "",
             f"- target: `{self.target}` ({self.base_url})",
             f"- profile: `{self.profile}`; wall time {self.wall_time:.1f} s",
+            f"- seed: `{self.seed}` (replay the run with `--seed {self.seed}`)",
             f"- result: **{'PASSED' if self.ok else 'FAILED'}**: {len(self.failures)} failure(s), "
             f"{len(self.errors)} error(s), {sum(self.examples.values())} requests generated",
+            f"- requests sent: {self.requests_schemathesis + self.requests_harness} "
+            f"(schemathesis {self.requests_schemathesis}, the harness's own suites "
+            f"{self.requests_harness})",
             "",
             "| suite | status | tests | time | detail |",
             "|---|---|---|---|---|",
@@ -140,6 +167,14 @@ class RunReport:
             "Documented leniencies (one example each; see spec/NOTES.md)",
             [row for row in others if row.startswith(_LENIENCY_ROW)],
         )
+        if self.drift:
+            lines += ["", "## Drift (spec vs target; see contracts/drift.py)", ""]
+            lines += ["| severity | resource | field | finding | detail |", "|---|---|---|---|---|"]
+            for finding in self.drift:
+                lines.append(
+                    f"| {finding.severity} | {finding.resource} | `{finding.field}` "
+                    f"| {finding.kind} | {_cell(finding.detail)} |"
+                )
         if self.waivers:
             lines += ["", "## Waived (documented decisions, see contracts/waivers.py)", ""]
             for (operation, check, waiver), count in sorted(self.waivers.items()):
@@ -149,7 +184,7 @@ class RunReport:
         if self.leftovers:
             lines += ["", "## Not cleaned up", ""] + [f"- {item}" for item in self.leftovers]
         if self.failures:
-            lines += ["", "## Failures", ""]
+            lines += ["", "## Failures", "", _REPLAY_HELP, ""]
             for number, failure in enumerate(self.failures, 1):
                 lines += [
                     f"### {number}. `{failure.operation}`: {failure.check} ({failure.suite})",
@@ -194,7 +229,9 @@ class RunReport:
 
     def junit(self) -> ET.ElementTree[ET.Element]:
         """JUnit XML: one testsuite per suite, one testcase per (operation, check)."""
-        root = ET.Element("testsuites", name="chargeover-contracts", time=f"{self.wall_time:.3f}")
+        root = ET.Element(
+            "testsuites", name=f"{self.vendor}-contracts", time=f"{self.wall_time:.3f}"
+        )
         by_suite: dict[str, list[FailureRecord]] = defaultdict(list)
         for failure in self.failures:
             by_suite[failure.suite].append(failure)
@@ -249,6 +286,38 @@ class RunReport:
         return summary, junit
 
 
+_REPLAY_HELP = (
+    "Each reproduction is a curl command line with two placeholders: set `BASE_URL` to the "
+    "target's base URL and `AUTHORIZATION` to its Authorization header value, e.g. "
+    '`export BASE_URL=http://127.0.0.1:8080/api/v3 AUTHORIZATION="Basic $(printf %s '
+    '"$USERNAME:$PASSWORD" | base64)"`.'
+)
+
+# a curl credential of either style schemathesis (`-H 'Authorization: [Filtered]'`) or a
+# hand-written reproduction (`-u USER:PASS`) prints
+_CREDENTIAL = re.compile(
+    r"""(?:-H|--header)\s+(?:'[Aa]uthorization:[^']*'|"[Aa]uthorization:[^"]*")"""
+    r"""|(?:-u|--user)\s+(?:'[^']*'|"[^"]*"|\S+)"""
+)
+
+
+def replayable(reproduction: str, base_url: str) -> str:
+    """A reproduction with `$BASE_URL` for the target's address and `$AUTHORIZATION` for its
+    credentials, so that it runs against any instance (the port of a run is gone after it)."""
+    text = _CREDENTIAL.sub('-H "Authorization: $AUTHORIZATION"', reproduction)
+    if not base_url:
+        return text
+    # any host, so an in-process target's `http://testserver` and a real port both go
+    prefix = urlsplit(base_url).path.rstrip("/")
+    address = re.compile(r"(')?https?://[^\s'\"/]+" + re.escape(prefix) + r"(?=[/?'\s]|$)")
+
+    def placeholder(match: re.Match[str]) -> str:
+        # inside a single-quoted word: close it, expand the variable, reopen it
+        return '"$BASE_URL"\'' if match.group(1) else '"$BASE_URL"'
+
+    return address.sub(placeholder, text)
+
+
 #: the row names of the leniency suite (`leniency <name>`)
 _LENIENCY_ROW = "leniency "
 
@@ -261,6 +330,8 @@ def _suite_of(check: str) -> str:
         return "client"
     if check.startswith("leniency_"):
         return "leniencies"
+    if check.startswith("drift_"):
+        return "drift"
     return "schemathesis"
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
+import secrets
 import time
 import tomllib
 import traceback
 import weakref
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 import schemathesis
@@ -17,7 +19,7 @@ from schemathesis.generation.case import Case
 from schemathesis.hooks import HookContext
 from schemathesis.schemas import BaseSchema
 
-from contracts import check_registry, waivers
+from contracts import check_registry, throttle, waivers
 from contracts.dialect import HarnessDialect
 from contracts.dialects import by_name
 from contracts.oracle import load_oracle
@@ -25,15 +27,15 @@ from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
 from contracts.settings import Settings
 from contracts.targets import ASGIApp, Target, open_target
 
-__all__ = ["CONFIG_PATH", "build_schema", "run", "run_schemathesis"]
+__all__ = ["build_schema", "run", "run_schemathesis"]
 
-CONFIG_PATH = Path(__file__).with_name("schemathesis.toml")
 _MARKS = {Status.SUCCESS: ".", Status.FAILURE: "F", Status.ERROR: "E", Status.SKIP: "s"}
 
 
 def schemathesis_config(target: Target, settings: Settings) -> SchemathesisConfig:
-    """contracts/schemathesis.toml plus what this target and profile add."""
-    with CONFIG_PATH.open("rb") as file:
+    """The dialect's static policy (contracts/schemathesis.toml for ChargeOver) plus what this
+    target and profile add."""
+    with target.dialect.schemathesis_config.open("rb") as file:
         data: dict[str, Any] = tomllib.load(file)
     profile = settings.profile
     data["base-url"] = target.base_url
@@ -45,8 +47,6 @@ def schemathesis_config(target: Target, settings: Settings) -> SchemathesisConfi
     stateful.setdefault("generation", {})["max-examples"] = profile.stateful_examples
     if settings.seed is not None:
         data["seed"] = settings.seed
-    if target.schemathesis_rate_limit:
-        data["rate-limit"] = target.schemathesis_rate_limit
     # Operation selection goes through [[operations]] on purpose: with an [[operations]] table
     # in the config, schemathesis 4.32.5 ignores `schema.include(...)` filters.
     operations = data.setdefault("operations", [])
@@ -71,6 +71,9 @@ def build_schema(target: Target, settings: Settings, ledger: waivers.WaiverLedge
         schema.app = target.app
     if not target.is_emulator:
         _refuse_writes(schema)
+    if target.limiter is not None:
+        # one limiter for every suite, and 429s waited out (contracts/throttle.py)
+        throttle.share_limiter(schema, target.limiter)
     waivers.install(schema, ledger)
     return schema
 
@@ -92,9 +95,11 @@ def _refuse_writes(schema: BaseSchema) -> None:
 
 @schemathesis.hook
 def before_call(context: HookContext, case: Case[Any], **kwargs: Any) -> None:
-    """Refuse any non-GET request on a read-only schema (see _refuse_writes)."""
+    """Refuse any non-GET request on a read-only schema (see _refuse_writes); then wait for
+    the run's rate limiter (see throttle.share_limiter)."""
     if id(case.operation.schema) in _READ_ONLY_SCHEMAS and case.method.upper() != "GET":
         raise UnsafeSchemathesisCall(f"refused {case.method} {case.formatted_path}")
+    throttle.acquire(case)
 
 
 def run_schemathesis(
@@ -158,6 +163,7 @@ def _follow(
 def _record_scenario(event: events.ScenarioFinished, report: RunReport) -> None:
     """Fold one scenario's cases and check results into the matrix and failure list."""
     recorder = event.recorder
+    report.requests_schemathesis += len(recorder.interactions)
     for case_id, node in recorder.cases.items():
         if case_id in recorder.interactions:
             report.examples[node.value.operation.label] += 1
@@ -192,6 +198,7 @@ SuiteRunner = Callable[[Target, Settings, RunReport, Progress], SuiteResult]
 def _suites() -> dict[str, SuiteRunner]:
     """Suites by name, imported lazily (the client suite needs the generated package)."""
     from contracts.client_contracts import run_client_contracts
+    from contracts.drift import run_drift
     from contracts.leniencies import run_leniencies
     from contracts.stateful import run_model
 
@@ -200,7 +207,21 @@ def _suites() -> dict[str, SuiteRunner]:
         "model": run_model,
         "client": run_client_contracts,
         "leniencies": run_leniencies,
+        "drift": run_drift,
     }
+
+
+def _suite(dialect: HarnessDialect, name: str) -> SuiteRunner | None:
+    """A suite by name: schemathesis for every vendor, the others as the dialect names them
+    (imported when a run selects them: the client suite needs the generated package)."""
+    if name == "schemathesis":
+        return run_schemathesis
+    where = dialect.suites.get(name)
+    if where is None:
+        return None
+    module, _, function = where.partition(":")
+    runner: SuiteRunner = getattr(importlib.import_module(module), function)
+    return runner
 
 
 def run(
@@ -209,6 +230,7 @@ def run(
     dialect: HarnessDialect | None = None,
     app: ASGIApp | None = None,
     credentials: tuple[str, str] | None = None,
+    read_only_credentials: tuple[str, str] | None = None,
     progress: Progress | None = None,
 ) -> RunReport:
     """Open the target, run the selected suites, and return the report (written by the caller).
@@ -218,6 +240,9 @@ def run(
     """
     progress = progress or Progress()
     started = time.monotonic()
+    if settings.seed is None:
+        # every run has a seed, printed and reported, so that any run can be replayed
+        settings = dataclasses.replace(settings, seed=secrets.randbelow(2**32))
     dialect = dialect or by_name(settings.vendor)
     oracle = load_oracle(settings.spec_path)
     report = RunReport(
@@ -225,26 +250,42 @@ def run(
         base_url="",
         profile=settings.profile_name,
         vendor_checks=dialect.check_names,
+        seed=settings.seed,
+        vendor=dialect.name,
+        title=dialect.title,
     )
     report.operations = [
         label
         for operation_id, label in oracle.labels.items()
         if not settings.operation_ids or operation_id in settings.operation_ids
     ]
-    with open_target(settings, dialect=dialect, app=app, credentials=credentials) as target:
+    with open_target(
+        settings,
+        dialect=dialect,
+        app=app,
+        credentials=credentials,
+        read_only_credentials=read_only_credentials,
+    ) as target:
         report.base_url = target.base_url
         progress.line(
             f"contracts: target {target.kind} {target.base_url}, profile {settings.profile_name}, "
-            f"writes {'allowed' if target.writes_allowed else 'off (read-only)'}"
+            f"writes {'allowed' if target.writes_allowed else 'off (read-only)'}, "
+            f"seed {settings.seed} (replay with --seed {settings.seed})"
         )
-        suites = _suites()
         for name in settings.suites:
+            suite = _suite(dialect, name)
+            if suite is None:
+                detail = f"no {name} suite for {dialect.title} yet"
+                progress.line(f"{name}: skipped ({detail})")
+                report.suites.append(SuiteResult(name, "skipped", detail=detail))
+                continue
             try:
-                report.suites.append(suites[name](target, settings, report, progress))
+                report.suites.append(suite(target, settings, report, progress))
             except Exception as exc:  # a crashed suite is a failed run, not a crashed CLI
                 frame = traceback.extract_tb(exc.__traceback__)[-1]
                 detail = f"{type(exc).__name__}: {exc} ({frame.filename}:{frame.lineno})"
                 report.suites.append(SuiteResult(name, "error", detail=detail))
         report.leftovers = target.close()
+        report.requests_harness = target.requests_sent  # cleanup's deletes included
     report.wall_time = time.monotonic() - started
     return report

@@ -2,8 +2,10 @@
 
 Each purpose has its own names, per vendor, so that none is read by the wrong reader:
 the target account's credentials keep the names a vendor's users already have
-(`CHARGEOVER_URL`, `CHARGEOVER_USERNAME`, `CHARGEOVER_PASSWORD`), the harness's own options are
-`CHARGEOVER_CONTRACTS_{NAME}`, and the emulator reads only `CHARGEOVER_EMULATOR_{FIELD}`.
+(`CHARGEOVER_URL`, `CHARGEOVER_USERNAME`, `CHARGEOVER_PASSWORD`; which ones is the harness
+dialect's `account_fields`), the harness's own options are `CHARGEOVER_CONTRACTS_{NAME}`, and
+the emulator reads only `CHARGEOVER_EMULATOR_{FIELD}`. The vendor's spec, API prefix and
+credential names come from its harness dialect (`contracts.dialects`).
 This is the only module of the harness that reads `os.environ`.
 """
 
@@ -41,14 +43,15 @@ SPEC_PATH = REPO_ROOT / "spec" / "chargeover.openapi.yaml"
 
 TargetKind = Literal["emulator-http", "emulator-inprocess", "url"]
 ProfileName = Literal["fast", "deep"]
-TargetField = Literal["URL", "USERNAME", "PASSWORD"]
+#: a target-account variable after `{VENDOR}_`: the URL, or one of a dialect's account fields
+TargetField = str
 DEFAULT_VENDOR = "chargeover"
 # the emulator accepts the same names (chargeover_emulator.config); a test proves they agree
 _VENDOR_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 #: every suite a run can select (`--suite`), in the order a default run runs them
-SUITES = ("schemathesis", "model", "client", "leniencies")
+SUITES = ("schemathesis", "model", "client", "leniencies", "drift")
 
 
 class SettingsError(ValueError):
@@ -129,12 +132,22 @@ class Settings:
     vendor: str = DEFAULT_VENDOR
     profile_name: ProfileName = "fast"
     allow_writes: bool = False
+    # a url target whose emulator has fault injection on is refused unless this is set
+    allow_faults: bool = False
     report_dir: Path = REPO_ROOT / "reports" / "contracts"
     spec_path: Path = SPEC_PATH
-    # url target: base URL ending in /api/v3, plus credentials (public key / private key)
+    # the vendor's API prefix (its harness dialect's): a url target's base URL ends in it
+    api_prefix: str = "/api/v3"
+    # the target account's credential variables after `{VENDOR}_` (the dialect's): two for a
+    # username and password, one for an API key sent as the username with an empty password
+    account_fields: tuple[str, ...] = ("USERNAME", "PASSWORD")
+    # url target: base URL ending in the API prefix, plus credentials (public key / private key)
     base_url: str | None = None
     username: str | None = None
     password: str | None = None
+    # the variable (after `{VENDOR}_`) of a key that may only read (the dialect's), and its value
+    read_only_field: str | None = None
+    read_only_key: str | None = None
     # client-side limit for non-emulator targets, below ChargeOver's 250/min
     rate_limit_per_minute: int = 200
     seed: int | None = None
@@ -161,17 +174,21 @@ class Settings:
     ) -> Settings:
         """Merge explicit values (None means unset) over the vendor's variables over defaults."""
         env = os.environ if environ is None else environ
-        values: dict[str, Any] = {"vendor": vendor}
+        values: dict[str, Any] = {"vendor": vendor, **_vendor_defaults(vendor)}
+        fields = values.get("account_fields", cls.account_fields)
         from_env = {
             "target": env.get(option_variable(vendor, "TARGET")),
             "profile_name": env.get(option_variable(vendor, "PROFILE")),
             "report_dir": env.get(option_variable(vendor, "REPORT_DIR")),
             "base_url": env.get(target_variable(vendor, "URL")),
-            "username": env.get(target_variable(vendor, "USERNAME")),
-            "password": env.get(target_variable(vendor, "PASSWORD")),
+            "username": env.get(target_variable(vendor, fields[0])),
+            "password": env.get(target_variable(vendor, fields[1])) if len(fields) > 1 else None,
             "rate_limit_per_minute": env.get(option_variable(vendor, "RATE_LIMIT")),
             "seed": env.get(option_variable(vendor, "SEED")),
         }
+        read_only = values.get("read_only_field")
+        if read_only:
+            from_env["read_only_key"] = env.get(target_variable(vendor, read_only))
         for name, raw in from_env.items():
             if raw:
                 values[name] = raw
@@ -211,20 +228,40 @@ class Settings:
             raise SettingsError(f"profile must be one of {', '.join(PROFILES)}")
         if self.target == "url":
             url = target_variable(self.vendor, "URL")
-            username = target_variable(self.vendor, "USERNAME")
-            password = target_variable(self.vendor, "PASSWORD")
+            names = " and ".join(target_variable(self.vendor, f) for f in self.account_fields)
             if not self.base_url:
                 raise SettingsError(f"--target url needs {url} (or --url)")
-            if not (self.username and self.password):
-                raise SettingsError(f"--target url needs {username} and {password}")
-            if not self.base_url.rstrip("/").endswith("/api/v3"):
-                raise SettingsError(f"{url} must end in /api/v3, got {self.base_url!r}")
+            if not (self.username and (self.password or len(self.account_fields) == 1)):
+                raise SettingsError(f"--target url needs {names}")
+            if self.api_prefix and not self.base_url.rstrip("/").endswith(self.api_prefix):
+                raise SettingsError(f"{url} must end in {self.api_prefix}, got {self.base_url!r}")
         if self.rate_limit_per_minute <= 0:
             raise SettingsError("the rate limit must be a positive number of requests per minute")
         unknown = set(self.suites) - set(SUITES)
         if unknown:
             raise SettingsError(f"unknown suites: {', '.join(sorted(unknown))}")
         return self
+
+
+def _vendor_defaults(vendor: str) -> dict[str, Any]:
+    """The spec, API prefix and account variables of the vendor's harness dialect.
+
+    A vendor without one keeps the class defaults (its settings still parse; a run then stops
+    at `contracts.dialects.UnknownVendor`).
+    """
+    # imported here: the dialects import this module (SettingsError, REPO_ROOT)
+    from contracts.dialects import UnknownVendor, by_name
+
+    try:
+        dialect = by_name(vendor)
+    except UnknownVendor:
+        return {}
+    return {
+        "spec_path": dialect.spec_path,
+        "api_prefix": dialect.api_prefix,
+        "account_fields": dialect.account_fields,
+        "read_only_field": dialect.read_only_field,
+    }
 
 
 def _coerced(values: dict[str, Any]) -> dict[str, Any]:

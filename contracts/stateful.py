@@ -12,10 +12,12 @@ import itertools
 import shlex
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
+from hypothesis import seed
 from hypothesis import strategies as st
+from hypothesis.errors import Flaky
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
@@ -34,7 +36,7 @@ from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
 from contracts.settings import Settings
 from contracts.targets import Target
 
-__all__ = ["ContractMachine", "curl", "machine_class", "run_model"]
+__all__ = ["ContractMachine", "curl", "machine_class", "run_machine", "run_model"]
 
 # text with the characters `where` must escape, kept printable so failures read well
 _TEXT = st.text(alphabet=st.sampled_from("abcXYZ019 :,\\-_.'é"), min_size=1, max_size=12).filter(
@@ -44,13 +46,16 @@ _SUITE = "model"
 
 
 def curl(request: httpx.Request) -> str:
-    """A curl command reproducing one request (credentials masked)."""
-    parts = ["curl", "-X", request.method, "-u", "USER:PASS"]
+    """A curl command reproducing one request, credentials as the `$AUTHORIZATION` placeholder
+    (the report puts `$BASE_URL` in place of the target's address: `reporting.replayable`)."""
+    parts = ["curl", "-X", request.method]
     content = request.read()
     if content:
         parts += ["-H", "Content-Type: application/json", "-d", content.decode("utf-8", "replace")]
-    parts.append(str(request.url))
-    return " ".join(shlex.quote(part) for part in parts)
+    quoted = [shlex.quote(part) for part in parts]
+    # double quotes: the shell expands the placeholder when the line is pasted
+    quoted.insert(3, '-H "Authorization: $AUTHORIZATION"')
+    return " ".join([*quoted, shlex.quote(str(request.url))])
 
 
 class ContractMachine(RuleBasedStateMachine):
@@ -62,7 +67,9 @@ class ContractMachine(RuleBasedStateMachine):
     writes: bool
     tally: Callable[[str, str, bool], None]
     counter = itertools.count(1)
-    last_request: httpx.Request | None = None
+    # the requests of the latest run, kept on the class: after hypothesis replays the shrunk
+    # failure, they are the failing sequence
+    sent: ClassVar[list[httpx.Request]] = []
 
     customers = Bundle("customers")
     users = Bundle("users")
@@ -75,13 +82,13 @@ class ContractMachine(RuleBasedStateMachine):
         )
         self.tokens: dict[tuple[str, int], str] = {}
         self.instance = f"{self.prefix}{next(self.counter)}-"
+        type(self).sent = []
 
     # -- HTTP ----------------------------------------------------------------------------
     def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """Send a request, check it against the ChargeOver rules, return the response."""
         response = self.client.request(method, path, **kwargs)
-        # kept on the class: after hypothesis replays the shrunk failure, it is the culprit
-        type(self).last_request = response.request
+        type(self).sent.append(response.request)
         observation = checks.Observation.build(
             method,
             str(response.request.url),
@@ -482,29 +489,37 @@ def machine_class(target: Target, report: RunReport) -> type[ContractMachine]:
 def run_model(
     target: Target, settings: Settings, report: RunReport, progress: Progress
 ) -> SuiteResult:
-    """Run the machine under the profile's settings; a failure becomes a report entry."""
+    """Run ChargeOver's machine under the profile's settings; a failure becomes a report entry."""
+    return run_machine(machine_class(target, report), target, settings, report, progress)
+
+
+def run_machine(
+    machine: Any, target: Target, settings: Settings, report: RunReport, progress: Progress
+) -> SuiteResult:
+    """Run a vendor's bound machine class (with a `last_request`) under the profile's settings;
+    a failure becomes a report entry with the last request as curl."""
     result = SuiteResult(_SUITE)
     started = time.monotonic()
-    machine = machine_class(target, report)
     profile = settings.profile
     hypothesis_settings = profile.hypothesis_profile(max_examples=profile.model_examples)
     hypothesis_settings = type(hypothesis_settings)(
         hypothesis_settings, stateful_step_count=profile.model_steps
     )
     progress.line(f"model: {profile.model_examples} runs of up to {profile.model_steps} steps")
+    if settings.seed is not None:
+        machine = seed(settings.seed)(machine)
     try:
         run_state_machine_as_test(machine, settings=hypothesis_settings)
         progress.line("model: passed")
-    except AssertionError as exc:
-        steps = "\n".join(getattr(exc, "__notes__", []))
+    except (AssertionError, Flaky) as exc:
         report.add_failure(
             FailureRecord(
                 suite=_SUITE,
                 operation="model",
                 check="model_invariant",
-                title=str(exc).splitlines()[0][:200] if str(exc) else "assertion failed",
-                message=f"{exc}\n\n{steps}",
-                reproduction=_last_curl(machine),
+                title=_first_line(_assertion(exc)),
+                message=_failure_text(exc),
+                reproduction=_requests_as_curl(machine),
             )
         )
         result.status = "failed"
@@ -516,7 +531,49 @@ def run_model(
     return result
 
 
-def _last_curl(machine: type[ContractMachine]) -> str:
-    """The last request the (shrunk) failing run sent, as curl."""
-    request = machine.last_request
-    return curl(request) if request is not None else ""
+def _assertion(exc: BaseException) -> BaseException:
+    """The assertion behind a failure: itself, or the first one a flaky failure groups."""
+    if isinstance(exc, BaseExceptionGroup):
+        inner = [e for e in exc.exceptions if isinstance(e, AssertionError)]
+        return inner[0] if inner else exc.exceptions[0]
+    return exc
+
+
+def _first_line(exc: BaseException) -> str:
+    """A one-line title for the report."""
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else f"{type(exc).__name__} (no message)"
+
+
+def _failure_text(exc: BaseException) -> str:
+    """The assertion text and the steps hypothesis printed, for a plain or a flaky failure.
+
+    A flaky failure is the model failing once and passing on hypothesis' replay (before issue 19,
+    a 429 did that); its assertion text used to be lost in the suite's error detail.
+    """
+    parts = []
+    if isinstance(exc, Flaky):
+        parts.append(
+            f"hypothesis: the run did not repeat on replay ({type(exc).__name__}); it reported:"
+        )
+    cause = _assertion(exc)
+    parts.append(f"{type(cause).__name__}: {cause}")
+    parts += [note for error in (exc, cause) for note in getattr(error, "__notes__", [])]
+    return "\n\n".join(dict.fromkeys(parts))
+
+
+# a run of `model_steps` steps sends a few requests each; beyond this the head says enough
+_MAX_REPRODUCTION_REQUESTS = 60
+
+
+def _requests_as_curl(machine: Any) -> str:
+    """The requests of the last (shrunk) failing run, in order, as curl commands (a machine
+    that keeps only its `last_request`, Invoiced's and Fynn's, gives that one)."""
+    sent = getattr(machine, "sent", None)
+    if sent is None:
+        last = getattr(machine, "last_request", None)
+        sent = [last] if last is not None else []
+    lines = [curl(request) for request in sent[:_MAX_REPRODUCTION_REQUESTS]]
+    if len(sent) > _MAX_REPRODUCTION_REQUESTS:
+        lines.append(f"# ... and {len(sent) - _MAX_REPRODUCTION_REQUESTS} more requests")
+    return "\n".join(lines)

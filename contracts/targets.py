@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +22,41 @@ import httpx
 from contracts.dialect import HarnessDialect
 from contracts.dialects import by_name
 from contracts.safety import Cleanup, GuardedTransport, RateLimiter
-from contracts.settings import Settings, target_variable
+from contracts.settings import Settings, SettingsError, target_variable
 
-__all__ = ["ASGIApp", "EmulatorNotReady", "SyncASGITransport", "Target", "open_target"]
+__all__ = [
+    "ASGIApp",
+    "EmulatorNotReady",
+    "FaultsEnabled",
+    "SyncASGITransport",
+    "Target",
+    "open_target",
+]
 
 ASGIApp = Callable[..., Any]
-# the host in-process requests carry (schemathesis's ASGI client uses the same one)
-INPROCESS_BASE_URL = "http://testserver/api/v3"
+# the origin in-process requests carry (schemathesis's ASGI client uses the same one); the
+# dialect's API prefix follows it
+INPROCESS_ORIGIN = "http://testserver"
 
 
 class EmulatorNotReady(RuntimeError):
     """The emulator subprocess did not start answering in time."""
+
+
+class FaultsEnabled(SettingsError):
+    """The target is an emulator with fault injection on: its answers would judge nothing."""
+
+
+def _faults_on(base_url: str, api_prefix: str) -> bool:
+    """Whether `base_url` is an emulator whose fault injection is on: only then does its
+    `/_emulator/faults` answer 200 with `"enabled": true` (any other host: a 404 or nothing)."""
+    root = base_url.rstrip("/")
+    origin = root[: -len(api_prefix)] if root.endswith(api_prefix) else root
+    try:
+        answer = httpx.get(f"{origin}/_emulator/faults", timeout=10.0)
+        return answer.status_code == 200 and answer.json().get("enabled") is True
+    except (httpx.HTTPError, ValueError, AttributeError):
+        return False
 
 
 class SyncASGITransport(httpx.BaseTransport):
@@ -76,21 +100,27 @@ class Target:
     dialect: HarnessDialect = dataclasses.field(kw_only=True)
     cleanup: Cleanup = dataclasses.field(default_factory=Cleanup)
     limiter: RateLimiter | None = None
+    # a key that may only read (the dialect's `read_only_field`), for the permission suites;
+    # None when the vendor has none or a url target was given none
+    read_only_credentials: tuple[str, str] | None = None
     _clients: list[httpx.Client] = dataclasses.field(default_factory=list)
+    # every safety transport of the target's clients (they count the requests sent)
+    _transports: list[GuardedTransport] = dataclasses.field(default_factory=list)
+
+    @property
+    def requests_sent(self) -> int:
+        """Requests the harness's own clients sent to the target (schemathesis counts its own)."""
+        return sum(transport.sent for transport in self._transports)
 
     @property
     def writes_allowed(self) -> bool:
         """Emulators always; real accounts only with --allow-writes."""
         return self.is_emulator or self.settings.allow_writes
 
-    @property
-    def schemathesis_rate_limit(self) -> str | None:
-        """schemathesis's client-side limit (`200/m`), only for targets that are not ours."""
-        return None if self.is_emulator else f"{self.settings.rate_limit_per_minute}/m"
-
-    def client(self) -> httpx.Client:
-        """An httpx client rooted at the API prefix, with the dialect's auth, behind the safety
-        transport (closed by the target)."""
+    def client(self, credentials: tuple[str, str] | None = None) -> httpx.Client:
+        """An httpx client rooted at the API prefix, with the dialect's auth (the target's
+        credentials unless others are given), behind the safety transport (closed by the
+        target)."""
         inner: httpx.BaseTransport
         inner = SyncASGITransport(self.app) if self.app is not None else httpx.HTTPTransport()
         transport = GuardedTransport(
@@ -100,15 +130,17 @@ class Target:
             allow_writes=self.settings.allow_writes,
             key_prefix=self.settings.key_prefix,
             cleanup=self.cleanup,
+            policy=self.dialect.writes,
         )
         client = httpx.Client(
             base_url=self.base_url + "/",
-            auth=self.dialect.auth.httpx_auth(self.credentials),
+            auth=self.dialect.auth.httpx_auth(credentials or self.credentials),
             transport=transport,
             timeout=30.0,
             headers={"Accept": "application/json"},
         )
         self._clients.append(client)
+        self._transports.append(transport)
         return client
 
     def close(self) -> list[str]:
@@ -116,7 +148,7 @@ class Target:
         leftovers: list[str] = []
         if not self.is_emulator and any(self.cleanup.created.values()):
             with self.client() as client:
-                leftovers = self.cleanup.run(client)
+                leftovers = self.cleanup.run(client, self.dialect.writes)
         for client in self._clients:
             client.close()
         self._clients.clear()
@@ -140,25 +172,39 @@ def _emulator_command() -> tuple[str, ...]:
     return (found,) if found else (sys.executable, "-m", "chargeover_emulator")
 
 
-def _emulator_environment(vendor: str, username: str, password: str) -> dict[str, str]:
+def _emulator_environment(
+    vendor: str,
+    username: str,
+    password: str,
+    fields: tuple[str, ...] = ("USERNAME", "PASSWORD"),
+    account: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """The parent environment for the emulator subprocess, minus two kinds of variable.
 
     The emulator's own variables go: the command line and the credentials set here are its
     whole configuration, so a `CHARGEOVER_EMULATOR_*` left in the caller's shell cannot change
     the target under test. The target account's secrets go: the emulator never reads them, and
     a secret goes only where it is used. The rest (PATH, harness options, ...) passes through.
+    The credentials go in the emulator's settings of the same names as the dialect's account
+    fields (`USERNAME`/`PASSWORD`, or `API_KEY` alone), or in the settings `account` names (the
+    dialect's `emulator_account`: Fynn's keys with their permissions).
     """
     # imported here: contracts may import the emulator only to host it
     from chargeover_emulator.config import environment_prefix
 
     prefix = environment_prefix(vendor)
-    account_secrets = {target_variable(vendor, "USERNAME"), target_variable(vendor, "PASSWORD")}
+    account_secrets = {target_variable(vendor, field) for field in fields}
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(prefix) and key not in account_secrets
     }
-    env.update({f"{prefix}USERNAME": username, f"{prefix}PASSWORD": password})
+    if account is None:
+        # an API key alone: the (empty) password has no setting of its own
+        account = {
+            field.lower(): value for field, value in zip(fields, (username, password), strict=False)
+        }
+    env.update({f"{prefix}{name.upper()}": value for name, value in account.items()})
     return env
 
 
@@ -178,15 +224,34 @@ def _wait_until_ready(process: subprocess.Popen[bytes], url: str, timeout: float
     raise EmulatorNotReady(f"emulator did not answer {url} within {timeout:.0f} s")
 
 
+def hosted_credentials(dialect: HarnessDialect) -> tuple[str, str]:
+    """Fresh credentials for an emulator the harness hosts, in the vendor's form (an API key
+    alone has an empty password)."""
+    username = f"contracts{secrets.token_hex(8)}"
+    return (username, secrets.token_hex(16) if len(dialect.account_fields) > 1 else "")
+
+
+def hosted_read_only_credentials(dialect: HarnessDialect) -> tuple[str, str] | None:
+    """A fresh read-only key for a hosted emulator, when the vendor has such keys."""
+    return hosted_credentials(dialect) if dialect.read_only_field else None
+
+
 @contextlib.contextmanager
-def _serve_subprocess(settings: Settings, credentials: tuple[str, str]) -> Iterator[str]:
-    """Start `chargeover-emulator serve` on a free port with a temporary database."""
+def _serve_subprocess(
+    settings: Settings,
+    credentials: tuple[str, str],
+    dialect: HarnessDialect,
+    read_only: tuple[str, str] | None = None,
+) -> Iterator[str]:
+    """Start `chargeover-emulator serve --vendor V` on a free port with a temporary database."""
     with tempfile.TemporaryDirectory(prefix="contracts-emulator-") as tmp:
         port = _free_port()
         db = Path(tmp) / "emulator.sqlite3"
         command = [
             *(settings.emulator_command or _emulator_command()),
             "serve",
+            "--vendor",
+            settings.vendor,
             "--port",
             str(port),
             "--db",
@@ -200,7 +265,12 @@ def _serve_subprocess(settings: Settings, credentials: tuple[str, str]) -> Itera
         ]
         process = subprocess.Popen(
             command,
-            env=_emulator_environment(settings.vendor, *credentials),
+            env=_emulator_environment(
+                settings.vendor,
+                *credentials,
+                dialect.account_fields,
+                dialect.emulator_account(credentials, read_only),
+            ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -208,7 +278,7 @@ def _serve_subprocess(settings: Settings, credentials: tuple[str, str]) -> Itera
             _wait_until_ready(
                 process, f"http://127.0.0.1:{port}/openapi.yaml", settings.emulator_start_timeout
             )
-            yield f"http://127.0.0.1:{port}/api/v3"
+            yield f"http://127.0.0.1:{port}{dialect.api_prefix}"
         finally:
             process.terminate()
             try:
@@ -248,15 +318,25 @@ def server_like(app: ASGIApp) -> ASGIApp:
     return wrapped
 
 
-def _inprocess_app(db: str, credentials: tuple[str, str]) -> ASGIApp:
-    """The real emulator app with a fresh database and no rate limit."""
+def _inprocess_app(
+    dialect: HarnessDialect,
+    db: str,
+    credentials: tuple[str, str],
+    read_only: tuple[str, str] | None = None,
+) -> ASGIApp:
+    """The vendor's real emulator app with a fresh database and no rate limit; the credentials
+    go in its settings as the dialect names them (`emulator_account`), read like the
+    subprocess's `{VENDOR}_EMULATOR_*` variables so that a dialect's own options work alike."""
     # imported here: contracts may import the emulator only to host it
     from chargeover_emulator.app import create_app
     from chargeover_emulator.config import Settings as EmulatorSettings
+    from chargeover_emulator.config import environment_prefix
 
-    username, password = credentials
+    prefix = environment_prefix(dialect.name)
+    account = dialect.emulator_account(credentials, read_only)
+    environ = {f"{prefix}{name.upper()}": value for name, value in account.items()}
     emulator_settings = EmulatorSettings.from_env(
-        {}, db=db, rate_limit="off", username=username, password=password, validation="strict"
+        environ, vendor=dialect.name, db=db, rate_limit="off", validation="strict"
     )
     return create_app(emulator_settings)
 
@@ -268,44 +348,60 @@ def open_target(
     dialect: HarnessDialect | None = None,
     app: ASGIApp | None = None,
     credentials: tuple[str, str] | None = None,
+    read_only_credentials: tuple[str, str] | None = None,
 ) -> Iterator[Target]:
     """The configured target, started if the harness owns it, cleaned up on exit.
 
-    `dialect` defaults to the one of `settings.vendor`. `app` (with its `credentials`) replaces
-    the in-process emulator, e.g. a broken variant.
+    `dialect` defaults to the one of `settings.vendor`. `app` (with its `credentials`, and its
+    `read_only_credentials` when the vendor has read-only keys) replaces the in-process
+    emulator, e.g. a broken variant.
     """
     dialect = dialect or by_name(settings.vendor)
     with contextlib.ExitStack() as stack:
         if settings.target == "url":
-            assert settings.base_url and settings.username and settings.password
+            assert settings.base_url and settings.username
+            if not settings.allow_faults and _faults_on(settings.base_url, dialect.api_prefix):
+                raise FaultsEnabled(
+                    f"{settings.base_url} is an emulator with fault injection on (--faults): "
+                    "its injected 429/5xx, delays and drops would fail checks for nothing; "
+                    "restart it without --faults, or pass --allow-faults"
+                )
             target = Target(
                 kind="url",
                 base_url=settings.base_url,
-                credentials=(settings.username, settings.password),
+                credentials=(settings.username, settings.password or ""),
                 is_emulator=False,
                 settings=settings,
                 dialect=dialect,
                 limiter=RateLimiter(settings.rate_limit_per_minute),
+                read_only_credentials=(
+                    (settings.read_only_key, "") if settings.read_only_key else None
+                ),
             )
         elif settings.target == "emulator-inprocess":
             if app is None:
-                credentials = (f"contracts{secrets.token_hex(8)}", secrets.token_hex(16))
+                credentials = hosted_credentials(dialect)
+                read_only_credentials = hosted_read_only_credentials(dialect)
                 # in memory: the fast path for tests; the HTTP target keeps a real file
-                app = _inprocess_app(":memory:", credentials)
+                app = _inprocess_app(dialect, ":memory:", credentials, read_only_credentials)
             elif credentials is None:
                 raise ValueError("an explicit app needs its credentials")
             target = Target(
                 kind="emulator-inprocess",
-                base_url=INPROCESS_BASE_URL,
+                base_url=INPROCESS_ORIGIN + dialect.api_prefix,
                 credentials=credentials,
                 is_emulator=True,
                 settings=settings,
                 app=server_like(app),
                 dialect=dialect,
+                read_only_credentials=read_only_credentials,
             )
         else:
-            credentials = (f"contracts{secrets.token_hex(8)}", secrets.token_hex(16))
-            base_url = stack.enter_context(_serve_subprocess(settings, credentials))
+            credentials = hosted_credentials(dialect)
+            read_only_credentials = hosted_read_only_credentials(dialect)
+            base_url = stack.enter_context(
+                _serve_subprocess(settings, credentials, dialect, read_only_credentials)
+            )
             target = Target(
                 kind="emulator-http",
                 base_url=base_url,
@@ -313,6 +409,7 @@ def open_target(
                 is_emulator=True,
                 settings=settings,
                 dialect=dialect,
+                read_only_credentials=read_only_credentials,
             )
         try:
             yield target

@@ -2,8 +2,9 @@
 
 Each waiver names the built-in check, says exactly which failures it covers and why, and is
 counted in the report (operation x check matrix, "waived" column), so nothing is hidden.
-`WAIVERS` are ChargeOver's (its harness dialect carries them); a run's `WaiverLedger` applies
-its dialect's list, registered per schema through schemathesis's `filter_failure` hook.
+`WAIVERS` are ChargeOver's (its harness dialect carries them); `documented_leniency(vendor)` is
+the one waiver every vendor with a `faithful` policy shares; a run's `WaiverLedger` applies its
+dialect's list, registered per schema through schemathesis's `filter_failure` hook.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from schemathesis import HookContext, Response
 from schemathesis.core.failures import Failure
@@ -28,7 +30,7 @@ from chargeover_emulator.errors import ApiError
 from chargeover_emulator.specdoc import SpecDocument
 from chargeover_emulator.validation import RequestValidator, ViolationLedger, declared_parameters
 
-__all__ = ["WAIVERS", "Waiver", "WaiverLedger", "install"]
+__all__ = ["WAIVERS", "Waiver", "WaiverLedger", "documented_leniency", "install"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,7 +56,9 @@ def _negative_locations(case: Case[Any]) -> set[str]:
     }
 
 
-def _documented_leniency(failure: Failure, case: Case[Any], response: Response) -> bool:
+def _documented_leniency(
+    vendor: str, failure: Failure, case: Case[Any], response: Response
+) -> bool:
     """Every violation of the request is one the dialect's `faithful` policy accepts.
 
     The leniencies are the emulator dialect's own (`Dialect.leniencies`), read, not copied, and
@@ -64,14 +68,16 @@ def _documented_leniency(failure: Failure, case: Case[Any], response: Response) 
     negative = _negative_locations(case)
     if not negative or not negative <= {"query", "path", "body"}:
         return False
-    query: dict[str, Any] = {}
-    for name, value in (case.query or {}).items():
-        if isinstance(value, dict) or value is None:
-            return False
-        values = value if isinstance(value, list) else [value]
-        texts = [_query_text(item) for item in values]
-        query[name] = texts if len(texts) > 1 else texts[0]
-    faithful = _faithful(str(case.operation.definition.raw["operationId"]))
+    query = _sent_query(response)
+    if query is None:
+        query = {}
+        for name, value in (case.query or {}).items():
+            if isinstance(value, dict) or value is None:
+                return False
+            values = value if isinstance(value, list) else [value]
+            texts = [_query_text(item) for item in values]
+            query[name] = texts if len(texts) > 1 else texts[0]
+    faithful = _faithful(vendor, str(case.operation.definition.raw["operationId"]))
     try:
         faithful.validator.query("harness", faithful.query, query)
         path = {name: _query_text(value) for name, value in (case.path_parameters or {}).items()}
@@ -84,6 +90,27 @@ def _documented_leniency(failure: Failure, case: Case[Any], response: Response) 
     except ApiError:
         return False
     return True
+
+
+def _sent_query(response: Response) -> dict[str, Any] | None:
+    """The query string as the target received it (a repeated name as a list), or None.
+
+    Judged on the wire, not on the generated value: schemathesis serialises a generated object
+    as repeated `name=` pairs, which the target reads like any repeated parameter (issue 19
+    item 6: such a `limit` was accepted as documented and still reported, in the runs that
+    happened to generate one).
+    """
+    url = getattr(getattr(response, "request", None), "url", None)
+    if not isinstance(url, str):
+        return None
+    query: dict[str, Any] = {}
+    for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if name in query:
+            previous = query[name]
+            query[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            query[name] = value
+    return query
 
 
 def _query_text(value: Any) -> str:
@@ -104,8 +131,8 @@ class _Faithful:
 
 
 @functools.cache
-def _faithful(operation_id: str) -> _Faithful:
-    dialect = load_dialect("chargeover")
+def _faithful(vendor: str, operation_id: str) -> _Faithful:
+    dialect = load_dialect(vendor)
     document = SpecDocument.load(dialect.spec_path(None))
     operation = document.operations[operation_id]
     validator = RequestValidator(
@@ -120,20 +147,28 @@ def _faithful(operation_id: str) -> _Faithful:
     return _Faithful(validator, declared("query"), declared("path"), operation.validator)
 
 
-WAIVERS: tuple[Waiver, ...] = (
-    Waiver(
+def documented_leniency(vendor: str, *, where: str) -> Waiver:
+    """The waiver of a vendor's documented leniencies on targets the harness does not host.
+
+    `where` says where the vendor's dialect lists them with their evidence (for the reason).
+    """
+    return Waiver(
         name="documented-leniency",
         check="negative_data_rejection",
         reason=(
-            "A URL target may run ChargeOver's `faithful` policy (the real API does, and so "
-            "does `chargeover-emulator serve` by default): it accepts the query, path and body "
-            "violations its dialect lists with their evidence (chargeover_emulator/quirks.py, "
-            "spec/NOTES.md). Only failures whose every violation is on that list are waived; "
-            "the emulators the harness starts run strict, so none is waived against them."
+            f"A URL target may run {vendor}'s `faithful` policy (the real API does, and so "
+            f"does `contract-kit serve --vendor {vendor}` by default): it accepts the query, "
+            f"path and body violations its dialect lists with their evidence ({where}). Only "
+            "failures whose every violation is on that list are waived; the emulators the "
+            "harness starts run strict, so none is waived against them."
         ),
-        applies=_documented_leniency,
+        applies=functools.partial(_documented_leniency, vendor),
         not_hosted=True,
-    ),
+    )
+
+
+WAIVERS: tuple[Waiver, ...] = (
+    documented_leniency("chargeover", where="chargeover_emulator/quirks.py, spec/NOTES.md"),
 )
 
 

@@ -19,7 +19,8 @@ def test_vendors_lists_what_each_command_serves(capsys: pytest.CaptureFixture[st
     assert main(["vendors"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "chargeover: serve, seed, contracts",
-        "invoiced: serve, seed",
+        "fynn: serve, seed, contracts",
+        "invoiced: serve, seed, contracts",
     ]
 
 
@@ -58,8 +59,8 @@ def test_seed_fills_a_database_file_for_the_vendor(tmp_path: Path) -> None:
 def test_the_harness_refuses_a_vendor_it_cannot_check_yet(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["contracts", "--vendor", "invoiced"]) == 2
-    assert "does not check 'invoiced' yet" in capsys.readouterr().err
+    assert main(["contracts", "--vendor", "acme"]) == 2
+    assert "does not check 'acme' yet" in capsys.readouterr().err
 
 
 def test_an_unknown_vendor_is_refused_by_the_emulator(capsys: pytest.CaptureFixture[str]) -> None:
@@ -74,7 +75,7 @@ def test_a_third_party_dialect_plugs_in_by_entry_point(monkeypatch: pytest.Monke
         name="toy", value="tests.toy.dialect:ToyDialect", group=dialects.ENTRY_POINT_GROUP
     )
     monkeypatch.setattr(dialects, "entry_points", lambda group: [toy] if group == toy.group else [])
-    assert dialects.vendors() == ["chargeover", "invoiced", "toy"]
+    assert dialects.vendors() == ["chargeover", "fynn", "invoiced", "toy"]
     assert dialects.load_dialect("toy").api_prefix == "/v1"
     with pytest.raises(ConfigError, match="no dialect for vendor 'acme'"):
         dialects.load_dialect("acme")
@@ -89,5 +90,34 @@ def test_the_script_is_installed() -> None:
     )
     assert (done.returncode, done.stdout.strip().splitlines()) == (
         0,
-        ["chargeover: serve, seed, contracts", "invoiced: serve, seed"],
+        [
+            "chargeover: serve, seed, contracts",
+            "fynn: serve, seed, contracts",
+            "invoiced: serve, seed, contracts",
+        ],
     )
+
+
+def test_serve_help_shows_every_default(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 19 item 8: `serve --help` said nothing of the defaults of most options."""
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    # argparse wraps lines, also after a hyphen
+    out = " ".join(capsys.readouterr().out.split()).replace("- ", "-")
+    for shown in (
+        "(default: 127.0.0.1)", "(default: 8080)", "(default: chargeover-emulator.sqlite3)",
+        "(default: 250/min, as the real API)", "(default: clamp)", "(default: reject)",
+        "(default: faithful)", "(default: 0)", "(default: warning)",
+    ):  # fmt: skip
+        assert shown in out, (shown, out)
+
+
+def test_usage_lines_name_the_one_documented_command(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 19 item 8: the usage lines said `python -m contracts` and `chargeover-emulator`
+    while the README teaches `contract-kit COMMAND`."""
+    for command in ("serve", "seed", "contracts"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        assert capsys.readouterr().out.startswith(f"usage: contract-kit {command} "), command
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "| `contract-kit contracts --vendor chargeover" in readme

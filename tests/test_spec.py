@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.seed_examples import seed_examples
 from tests.spec_document import (
+    SPEC_PATH,
     embedded_examples,
     load_spec,
     operations,
@@ -346,3 +350,28 @@ def test_the_legacy_action_operation_lists_every_action_and_body(resource: str) 
     assert body["required"] is False, "an action may be sent without a body"
     union = resolve(body["content"]["application/json"]["schema"])["anyOf"]
     assert {member["$ref"] for member in union} == bodies
+
+
+def test_order_patterns_are_derived_from_the_read_schemas(tmp_path: Path) -> None:
+    """Issue 19 item 8: removing a field meant hand-editing a 2,000-character `order` regex,
+    which `nox -s spec` did not check; now a script writes it and `--check` catches drift."""
+    script = SPEC_PATH.with_name("derive_order_patterns.py")
+
+    def derive(args: list[str]) -> int:
+        return subprocess.run([sys.executable, str(script), *args], check=False).returncode
+
+    assert derive(["--check", str(SPEC_PATH)]) == 0
+    document = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    del document["components"]["schemas"]["Customer"]["properties"]["custom_5"]
+    edited = tmp_path / "edited.yaml"
+    edited.write_text(yaml.safe_dump(document, sort_keys=False, width=10**6), encoding="utf-8")
+    assert derive(["--check", str(edited)]) == 1  # the pattern still names custom_5
+    assert derive([str(edited)]) == 0
+    assert derive(["--check", str(edited)]) == 0
+    rewritten = yaml.safe_load(edited.read_text(encoding="utf-8"))
+    pattern = rewritten["components"]["parameters"]["CustomerOrder"]["schema"]["pattern"]
+    assert "custom_5" not in pattern and "|custom_4|" in pattern
+    assert (
+        rewritten["components"]["parameters"]["UserOrder"]
+        == (document["components"]["parameters"]["UserOrder"])
+    )

@@ -23,6 +23,7 @@ ENTRY_POINT_GROUP = "contract_kit.dialects"
 _SHIPPED = {
     "chargeover": "chargeover_emulator.dialects.chargeover:ChargeOverDialect",
     "invoiced": "chargeover_emulator.dialects.invoiced:InvoicedDialect",
+    "fynn": "chargeover_emulator.dialects.fynn:FynnDialect",
 }
 
 

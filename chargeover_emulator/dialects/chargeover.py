@@ -140,11 +140,12 @@ class ChargeOverDialect:
 
     def body_type_error(self, expected: str) -> ApiError:
         return BadRequest(
-            f"Missing or invalid parameter: the request body must be a JSON {expected}."
+            # `expected` comes with its article ("an object"): the JSON type is its noun
+            f"Missing or invalid parameter: the request body must be a JSON {expected.split()[-1]}."
         )
 
     def seed(self, emulator: Workbench, number: int, count: int, *, progress: bool) -> None:
-        """Customers, each with a contact and up to 3 invoices (idempotent is issue 19's)."""
+        """Customers, each with a contact and up to 3 invoices; re-running adds what is missing."""
         seed(emulator, number, count, progress=progress)
 
     def written(self, kind: str, key: Any, read: Callable[[], Any]) -> Any:

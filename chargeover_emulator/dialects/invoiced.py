@@ -1,7 +1,8 @@
 """Invoiced as a dialect: bare JSON bodies, errors as `{type, message, param}`, the API key by
 HTTP Basic (key as username) or Bearer, `page`/`per_page` paging with `Link` and
 `X-Total-Count` (the engine's `link_paging`), and the customer, contact, balance and statement
-rules in `resources/invoiced/`. Choices where Invoiced is unconfirmed: spec/invoiced/NOTES.md."""
+rules in `chargeover_emulator/invoiced/`. Choices where Invoiced is unconfirmed:
+spec/invoiced/NOTES.md."""
 
 from __future__ import annotations
 
@@ -20,13 +21,14 @@ from chargeover_emulator.context import RequestContext
 from chargeover_emulator.dialect import KindHandler, KindHost, Service, Workbench
 from chargeover_emulator.errors import ApiError, ConfigError, NotFound, Unauthorized
 from chargeover_emulator.exchange import ApiResult
-from chargeover_emulator.resources.invoiced.customers import CustomerService
-from chargeover_emulator.resources.invoiced.objects import ObjectService, Paging, Shape, invalid
-from chargeover_emulator.resources.invoiced.seeding import seed
-from chargeover_emulator.resources.invoiced.statements import StatementSends
+from chargeover_emulator.invoiced.customers import CustomerService
+from chargeover_emulator.invoiced.objects import ObjectService, Paging, Shape, invalid
+from chargeover_emulator.invoiced.seeding import seed
+from chargeover_emulator.invoiced.statements import StatementSends
+from chargeover_emulator.protocol.numbers import decimal_integer, decimal_number
 from chargeover_emulator.specdoc import Operation, SpecDocument
 from chargeover_emulator.storage.database import Database
-from chargeover_emulator.validation import Leniency, LeniencyProbe
+from chargeover_emulator.validation import Leniency, LeniencyProbe, keep_value
 
 __all__ = ["DEFAULT_API_KEY", "InvoicedDialect", "KeyAuthenticator"]
 
@@ -56,7 +58,62 @@ _DEFAULTS: dict[str, dict[str, Any]] = {
 
 _FLAG_SPELLINGS = {"1": "true", "0": "false"}
 
+_BOOLEAN_TEXT = {"true": True, "1": True, "false": False, "0": False}
+
+
+def _typed_text(raw: Any, detail: Any) -> Any:
+    """Text read as the type the schema declares (a form body carries nothing but text):
+    `true`/`1`/`false`/`0` for booleans, decimals for integers and numbers; None: unreadable."""
+    if not isinstance(raw, str):
+        return None
+    types = set(getattr(detail, "types", ()) or ())
+    text = raw.strip()
+    if "boolean" in types and text.lower() in _BOOLEAN_TEXT:
+        return _BOOLEAN_TEXT[text.lower()]
+    whole = decimal_integer(text)
+    if "integer" in types and isinstance(whole, int):
+        return whole
+    if "number" in types:
+        return decimal_number(text)
+    return None
+
+
 LENIENCIES = (
+    Leniency(
+        name="a-missing-body-is-an-empty-one",
+        component="body",
+        rules=frozenset({"required"}),
+        evidence=(
+            "UNCONFIRMED: no source shows Invoiced refusing a write without a body; the docs"
+            " declare no minimum for a PATCH, and the SDKs' save() sends only changed fields"
+            " (spec/invoiced/NOTES.md, 'Missing required body')"
+        ),
+        # no probe: the harness's Invoiced examples name no existing object, a PATCH needs one
+    ),
+    Leniency(
+        name="form-encoded-bodies",
+        component="body",
+        rules=frozenset({"mediaType"}),
+        evidence=(
+            "fact sheet §2: request bodies may be form-encoded or JSON [DOC API:intro]; the "
+            "docs' curl examples are form-encoded with bracket nesting (`-d to[0][phone]=...`)"
+        ),
+        # no probe: a LeniencyProbe's body is JSON text (the harness sends it as JSON)
+    ),
+    Leniency(
+        name="text-values-are-read-as-their-type",
+        component="body",
+        rules=frozenset({"type"}),
+        accepts=lambda raw, detail: _typed_text(raw, detail) is not None,
+        fix=_typed_text,
+        evidence=(
+            "fact sheet §2: form-encoded bodies (the docs' curl examples) carry only text, "
+            "e.g. `-d autopay=true`, `-d start=1570000000`; the API reads them as typed values"
+        ),
+        probe=LeniencyProbe(
+            "POST", "/customers", 201, writes=True, body='{"name": "Probe", "autopay": "true"}'
+        ),
+    ),
     Leniency(
         name="unknown-fields-are-ignored",
         component="body",
@@ -95,11 +152,20 @@ LENIENCIES = (
         component="query",
         rules=frozenset({"maximum"}),
         parameters=frozenset({"per_page"}),
-        repair=lambda query, name: None,  # page_window clamps it to the served maximum
+        repair=keep_value,  # page_window clamps it to the served maximum
         evidence="fact sheet §7: the maximum per_page is UNCONFIRMED; clamping serves a page",
         probe=LeniencyProbe("GET", "/customers", 200, query="per_page=101"),
     ),
 )
+
+
+class MethodNotAllowed(ApiError):
+    """A documented path asked with a method it does not document."""
+
+    status_code = 405
+
+    def __init__(self, message: str, allowed: Sequence[str]) -> None:
+        super().__init__(message, headers={"Allow": ", ".join(allowed)})
 
 
 class KeyAuthenticator:
@@ -134,6 +200,8 @@ class InvoicedDialect:
     def __init__(self) -> None:
         self._customers: CustomerService | None = None
         self._statements: StatementSends | None = None
+        #: each documented path as a pattern, with its methods (the 405's `Allow`)
+        self._paths: list[tuple[re.Pattern[str], set[str]]] = []
 
     def spec_path(self, explicit: Path | None) -> Path:
         if explicit is not None:
@@ -155,6 +223,7 @@ class InvoicedDialect:
         )
         customers.children = contacts
         self._customers = customers
+        self._paths = _documented_paths(spec)
         self._statements = StatementSends(customers, contacts)
         return {"customer": customers, "contact": contacts}
 
@@ -179,6 +248,13 @@ class InvoicedDialect:
     def no_route(
         self, method: str, path: str, segments: Sequence[str], resources: set[str]
     ) -> ApiError:
+        """405 with `Allow` on a documented path, else 404 (NOTES.md)."""
+        shown = "/" + "/".join(segments)
+        allowed = sorted(
+            {verb for pattern, verbs in self._paths for verb in verbs if pattern.fullmatch(shown)}
+        )
+        if allowed:
+            return MethodNotAllowed(f"Method not allowed: {method} {path}", allowed)
         return NotFound(f"Unknown endpoint: {method} {path or '/'}")
 
     def handlers(self, host: KindHost, database: Database) -> Mapping[str, KindHandler]:
@@ -259,6 +335,24 @@ _NAMED = {
     "required": re.compile(r'"([^"]*)" is a required property'),
     "additionalProperties": re.compile(r"\('([^']*)' (?:was|were) unexpected"),
 }
+
+
+def _documented_paths(spec: SpecDocument) -> list[tuple[re.Pattern[str], set[str]]]:
+    """Each documented path as a pattern (a `{parameter}` is one segment), with its methods."""
+    paths: dict[str, set[str]] = {}
+    for operation in spec.operations.values():
+        paths.setdefault(operation.path, set()).add(operation.method)
+    return [
+        (
+            re.compile(
+                "/".join(
+                    "[^/]+" if part.startswith("{") else re.escape(part) for part in path.split("/")
+                )
+            ),
+            verbs,
+        )
+        for path, verbs in paths.items()
+    ]
 
 
 def _shape(spec: SpecDocument, resource: str) -> Shape:

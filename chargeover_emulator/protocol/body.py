@@ -24,7 +24,7 @@ from typing import Any
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.protocol.numbers import fits_int64
 
-__all__ = ["MAX_DEPTH", "decode_json_body", "is_json_media_type"]
+__all__ = ["MAX_DEPTH", "content_type_error", "decode_json_body", "is_json_media_type"]
 
 MAX_DEPTH = 64
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -73,11 +73,15 @@ def _too_deep(value: Any) -> bool:
     return False
 
 
+def content_type_error(content_type: str) -> BadRequest:
+    """The 400 for a body that is not JSON."""
+    return BadRequest(f'Content-Type must be application/json (got "{content_type.strip()[:80]}").')
+
+
 def decode_json_body(raw: bytes, content_type: str | None) -> Any:
     """The decoded body, or 400 with the reason; `raw` is not empty."""
     if content_type is not None and content_type.strip() and not is_json_media_type(content_type):
-        shown = content_type.strip()[:80]
-        raise BadRequest(f'Content-Type must be application/json (got "{shown}").')
+        raise content_type_error(content_type)
     try:
         value = json.loads(
             raw.decode("utf-8"),

@@ -16,6 +16,8 @@ class OrderKey:
 
     field: str
     descending: bool
+    # the key as sent (`nope:ASC`), so that an error echoes the request, not a reading of it
+    source: str = ""
 
 
 def parse_order(text: str) -> list[OrderKey]:
@@ -28,7 +30,7 @@ def parse_order(text: str) -> list[OrderKey]:
         direction = direction.upper() or "ASC"
         if field == "" or direction not in {"ASC", "DESC"}:
             raise BadRequest(f'Invalid order "{raw}": expected field:ASC or field:DESC.')
-        keys.append(OrderKey(field, direction == "DESC"))
+        keys.append(OrderKey(field, direction == "DESC", raw.strip()))
     return keys
 
 
@@ -44,7 +46,8 @@ def compile_order(
     for key in keys:
         kind = column_kind(key.field)
         if kind is None:
-            raise BadRequest(f'Invalid order "{key.field}": not a sortable field.')
+            shown = key.source or key.field
+            raise BadRequest(f'Invalid order "{shown}": "{key.field}" is not a sortable field.')
         collate = " COLLATE NOCASE" if kind == "string" and not case_sensitive else ""
         parts.append(f'"{key.field}"{collate} {"DESC" if key.descending else "ASC"}')
     if primary_key not in {key.field for key in keys}:

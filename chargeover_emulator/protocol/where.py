@@ -8,7 +8,7 @@ builds from the spec; values reach SQL only as bound parameters.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from chargeover_emulator.errors import BadRequest
@@ -177,16 +177,19 @@ def compile_where(
     resolve: Callable[[str], FieldTarget | None],
     *,
     case_sensitive: bool = False,
+    filterable: Sequence[str] = (),
 ) -> tuple[str, list[int | float | str]]:
-    """Compile conditions to one SQL boolean expression (`1` when there are none)."""
+    """Compile conditions to one SQL boolean expression (`1` when there are none);
+    `filterable` names the valid fields for the error a wrong one gets."""
     clauses: list[str] = []
     params: list[int | float | str] = []
     for condition in conditions:
         target = resolve(condition.field)
         if target is None:
+            valid = f" (filterable: {', '.join(filterable)})" if filterable else ""
             raise BadRequest(
                 f'Invalid where condition "{condition.source}": '
-                f'"{condition.field}" is not a filterable field.'
+                f'"{condition.field}" is not a filterable field{valid}.'
             )
         sql, values = _predicate(condition, target, case_sensitive)
         relation = target.relation

@@ -14,7 +14,7 @@ from chargeover_emulator.protocol.numbers import decimal_integer
 from chargeover_emulator.protocol.order import compile_order, parse_order
 from chargeover_emulator.protocol.paging import parse_page
 from chargeover_emulator.protocol.where import FieldTarget, Relation, compile_where, parse_where
-from chargeover_emulator.resources.records import Records
+from chargeover_emulator.records import Records
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 from chargeover_emulator.storage.rendered import RenderedRows
 
@@ -189,7 +189,10 @@ class ResourceService:
         """Compile every `where` parameter (several are ANDed)."""
         conditions = [c for text in wheres for c in parse_where(text)]
         return compile_where(
-            conditions, self.filter_target, case_sensitive=ctx.settings.where_case_sensitive
+            conditions,
+            self.filter_target,
+            case_sensitive=ctx.settings.where_case_sensitive,
+            filterable=self.spec.filterable,
         )
 
     def list(

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from chargeover_emulator.context import RequestContext
+from chargeover_emulator.records import Records
 from chargeover_emulator.resources.addresses import address_block
 from chargeover_emulator.resources.catalogue import (
     CURRENCIES,
@@ -21,7 +22,6 @@ from chargeover_emulator.resources.catalogue import (
     TERMS,
 )
 from chargeover_emulator.resources.invoice_records import CustomerTotals, InvoiceRecords
-from chargeover_emulator.resources.records import Records
 from chargeover_emulator.storage.tables import Table
 
 __all__ = ["SUPERUSER_FIELDS", "CustomerDirectory"]

@@ -11,10 +11,10 @@ from typing import Any
 
 from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.records import Records
 from chargeover_emulator.resources.base import Action, stamp
 from chargeover_emulator.resources.invoice_payments import InvoicePayments
 from chargeover_emulator.resources.payments import charge, require_method
-from chargeover_emulator.resources.records import Records
 
 __all__ = ["InvoiceActions"]
 

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest
-from chargeover_emulator.resources.records import Records
+from chargeover_emulator.records import Records
 from chargeover_emulator.specdoc import Property
 
 __all__ = ["LineItemCatalogue", "LineItems"]

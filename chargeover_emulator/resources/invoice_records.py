@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 
-from chargeover_emulator.resources.records import Records
+from chargeover_emulator.records import Records
 
 __all__ = ["CustomerTotals", "InvoiceRecords"]
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, Protocol
 
 from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.records import Records
 from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.catalogue import DEFAULT_TERMS_ID, TERMS
 from chargeover_emulator.resources.invoice_actions import InvoiceActions
@@ -19,7 +20,6 @@ from chargeover_emulator.resources.invoice_lines import LineItemCatalogue, LineI
 from chargeover_emulator.resources.invoice_payments import InvoicePayments
 from chargeover_emulator.resources.invoice_records import InvoiceRecords
 from chargeover_emulator.resources.invoice_totals import computed_fields
-from chargeover_emulator.resources.records import Records
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 
 __all__ = ["InvoiceCustomers", "InvoiceService"]

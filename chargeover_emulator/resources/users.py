@@ -9,10 +9,10 @@ from typing import Any, ClassVar, Protocol
 
 from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.records import Records
 from chargeover_emulator.resources.addresses import join_name, split_name
 from chargeover_emulator.resources.base import ResourceService
 from chargeover_emulator.resources.catalogue import USER_TYPES
-from chargeover_emulator.resources.records import Records
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 
 __all__ = ["UserCustomers", "UserService"]

@@ -12,7 +12,7 @@ from typing import Any
 from chargeover_emulator.protocol.numbers import fits_int64
 from chargeover_emulator.storage.errors import ValueOutOfRange
 
-__all__ = ["Projection", "Table", "tuples"]
+__all__ = ["Key", "Projection", "Table", "tuples"]
 
 _log = logging.getLogger("chargeover_emulator.storage")
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT"}
@@ -68,14 +68,25 @@ def tuples(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> sqlite3
     return cursor.execute(sql, params)
 
 
+#: a primary key value: an integer the table assigns, or a text key (a UUID) the caller chose
+Key = int | str
+
+
 class Table:
-    """A SQLite table: name, primary key and typed columns (arrays and objects as JSON text)."""
+    """A SQLite table: name, primary key and typed columns (arrays and objects as JSON text).
+
+    The primary key is an integer the table assigns (AUTOINCREMENT) unless its column is
+    declared `string`: then it is a text key (a UUID, say) that every insert supplies, and the
+    implicit `rowid` keeps the insertion order.
+    """
 
     def __init__(self, name: str, primary_key: str, columns: Mapping[str, str]) -> None:
         self.name = name
         self.primary_key = primary_key
         self.columns = dict(columns)
         self.columns.setdefault(primary_key, "integer")
+        #: whether the key is text the caller supplies (else an integer the table assigns)
+        self.text_key = self.columns[primary_key] == "string"
         #: every column, for the table's own reads (`get` without a projection)
         self.everything = Projection(self, self.columns)
 
@@ -84,8 +95,11 @@ class Table:
         return Projection(self, fields, empty_arrays=empty_arrays)
 
     def ddl(self, extra: Iterable[str] = ()) -> str:
-        """CREATE TABLE statement; ids are AUTOINCREMENT so a deleted id is never reused."""
-        parts = [f'"{self.primary_key}" INTEGER PRIMARY KEY AUTOINCREMENT']
+        """CREATE TABLE statement; integer ids are AUTOINCREMENT so a deleted id is never reused."""
+        key_type = (
+            "TEXT NOT NULL PRIMARY KEY" if self.text_key else "INTEGER PRIMARY KEY AUTOINCREMENT"
+        )
+        parts = [f'"{self.primary_key}" {key_type}']
         for column in self.columns:
             if column != self.primary_key:
                 parts.append(self._column_sql(column))
@@ -139,7 +153,10 @@ class Table:
         return value
 
     def insert(self, conn: sqlite3.Connection, values: Mapping[str, Any]) -> int:
-        """Insert the known columns of `values` and return the new primary key."""
+        """Insert the known columns of `values` and return the new primary key (for a text key,
+        which `values` must hold: the row's `rowid`, its place in insertion order)."""
+        if self.text_key and not isinstance(values.get(self.primary_key), str):
+            raise ValueError(f"{self.name}: an insert must supply its text {self.primary_key}")
         known = [c for c in values if c in self.columns]
         placeholders = ", ".join("?" for _ in known)
         names = ", ".join(f'"{c}"' for c in known)
@@ -149,7 +166,7 @@ class Table:
         cursor = conn.execute(sql, [self._encode(c, values[c]) for c in known])
         return int(cursor.lastrowid or 0)
 
-    def update(self, conn: sqlite3.Connection, key: int, values: Mapping[str, Any]) -> None:
+    def update(self, conn: sqlite3.Connection, key: Key, values: Mapping[str, Any]) -> None:
         """Update the known columns of `values` on one row."""
         known = [c for c in values if c in self.columns and c != self.primary_key]
         if not known:
@@ -161,7 +178,7 @@ class Table:
         )
 
     def get(
-        self, conn: sqlite3.Connection, key: int, view: Projection | None = None
+        self, conn: sqlite3.Connection, key: Key, view: Projection | None = None
     ) -> dict[str, Any] | None:
         """One row by primary key as a dict of `view`'s fields (default: every column)."""
         view = view or self.everything
@@ -205,6 +222,6 @@ class Table:
             conn.execute(f'SELECT COUNT(*) FROM "{self.name}" WHERE {where}', params).fetchone()[0]
         )
 
-    def delete(self, conn: sqlite3.Connection, key: int) -> None:
+    def delete(self, conn: sqlite3.Connection, key: Key) -> None:
         """Delete one row."""
         conn.execute(f'DELETE FROM "{self.name}" WHERE "{self.primary_key}" = ?', [key])

@@ -6,12 +6,18 @@ from collections.abc import Callable
 
 from contracts.dialect import HarnessDialect
 from contracts.dialects.chargeover import chargeover
+from contracts.dialects.fynn import fynn
+from contracts.dialects.invoiced import invoiced
 from contracts.settings import SettingsError
 
 __all__ = ["UnknownVendor", "by_name", "vendors"]
 
 # factories, not instances: each run builds its own dialect
-_FACTORIES: dict[str, Callable[[], HarnessDialect]] = {"chargeover": chargeover}
+_FACTORIES: dict[str, Callable[[], HarnessDialect]] = {
+    "chargeover": chargeover,
+    "fynn": fynn,
+    "invoiced": invoiced,
+}
 
 
 class UnknownVendor(SettingsError):

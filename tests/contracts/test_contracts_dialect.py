@@ -45,8 +45,8 @@ def test_chargeover_dialect() -> None:
     assert dialect.auth == HttpBasic()
     assert dialect.waivers  # the documented exceptions travel with the vendor
     assert by_name("ChargeOver") == dialect  # fresh, but equal
-    with pytest.raises(UnknownVendor, match="fynn"):
-        by_name("fynn")
+    with pytest.raises(UnknownVendor, match="nosuchvendor"):
+        by_name("nosuchvendor")
 
 
 def test_a_run_scopes_its_checks_to_itself() -> None:

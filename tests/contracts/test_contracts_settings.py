@@ -49,16 +49,18 @@ def test_emulator_credentials_are_not_the_target_account() -> None:
 
 def test_another_vendor_reads_its_own_names() -> None:
     environ = {
-        "FYNN_URL": "https://sandbox.fynn.test/api/v3",
-        "FYNN_USERNAME": "fynn-user",
-        "FYNN_PASSWORD": "fynn-secret",
+        "FYNN_URL": "https://acme.coreapi.io",  # the tenant host: no path prefix
+        "FYNN_TOKEN": "fynn-key",
+        "FYNN_READ_TOKEN": "fynn-read-only-key",
         "FYNN_CONTRACTS_PROFILE": "deep",
         "CHARGEOVER_CONTRACTS_SEED": "42",
+        "CHARGEOVER_USERNAME": "chargeover-user",
     }
     settings = Settings.from_env(environ, vendor="fynn", target="url")
-    assert (settings.base_url, settings.username) == (environ["FYNN_URL"], "fynn-user")
+    assert (settings.base_url, settings.username) == (environ["FYNN_URL"], "fynn-key")
+    assert settings.read_only_key == "fynn-read-only-key"
     assert settings.profile.name == "deep" and settings.seed is None
-    with pytest.raises(SettingsError, match="FYNN_USERNAME and FYNN_PASSWORD"):
+    with pytest.raises(SettingsError, match="FYNN_TOKEN"):
         Settings.from_env({"FYNN_URL": environ["FYNN_URL"]}, vendor="fynn", target="url")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from starlette.testclient import TestClient
@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 from chargeover_emulator.app import create_app
 from chargeover_emulator.config import RateLimit, Settings
 from chargeover_emulator.emulator import Emulator
+from chargeover_emulator.specdoc import SpecDocument, locate_spec
 from tests.emulator.conftest import FIXED_NOW, chargeover_service, make_client
 
 CUSTOMER_EXAMPLE = {
@@ -336,6 +337,46 @@ def test_void_both_url_styles_and_unknown_action(client: TestClient) -> None:
     assert ok(client.post("/api/v3/invoice/1/_action/schedule", json=schedule)) is True
 
 
+@pytest.mark.parametrize("validation", ["faithful", "strict"])
+def test_whitespace_body_is_invalid_json_not_no_body(
+    tmp_path: Any, validation: Literal["faithful", "strict"]
+) -> None:
+    """Issue 19 item 6: a body of spaces on a body-less action was read as no body (200), so
+    schemathesis reported it as an accepted invalid body in the runs that happened to draw it."""
+    settings = Settings(
+        db=str(tmp_path / "ws.sqlite3"), rate_limit=RateLimit(0, 60.0), validation=validation
+    )
+    client = make_client(create_app(settings))
+    make_customer(client)
+    ok(client.post("/api/v3/invoice", json=INVOICE_EXAMPLE), 201)
+    json_type = {"Content-Type": "application/json"}
+    for blank in (b" ", b"\n\t "):
+        response = client.post("/api/v3/invoice/1/_action/void", content=blank, headers=json_type)
+        assert "Invalid JSON" in err(response, 400)
+        assert ok(client.get("/api/v3/invoice/1"))["is_void"] is False
+    # an empty body is still no body
+    assert ok(client.post("/api/v3/invoice/1/_action/void", content=b"", headers=json_type))
+
+
+def test_error_messages_echo_the_request_and_name_what_is_valid(client: TestClient) -> None:
+    """Issue 19 item 8: three messages that read badly or said too little."""
+    make_customer(client)
+    assert (
+        err(client.get("/api/v3/customer?order=nope:ASC"), 400)
+        == 'Invalid order "nope:ASC": "nope" is not a sortable field.'
+    )
+    message = err(client.get("/api/v3/customer?where=nope:EQUALS:1"), 400)
+    filterable = SpecDocument.load(locate_spec()).resources["customer"].filterable
+    assert "company" in filterable and "nope" not in filterable
+    assert message.endswith(
+        f'"nope" is not a filterable field (filterable: {", ".join(filterable)}).'
+    ), message
+    for body, kind in ((b"[1]", "object"), (b'{"a": 1}', "array")):
+        path = "/api/v3/customer" if kind == "object" else "/api/v3/_bulk"
+        response = client.post(path, content=body, headers={"Content-Type": "application/json"})
+        assert err(response, 400).endswith(f"the request body must be a JSON {kind}."), kind
+
+
 def test_overdue_invoice_makes_customer_overdue(client: TestClient) -> None:
     make_customer(client)
     ok(client.post("/api/v3/invoice", json={**INVOICE_EXAMPLE, "date": "2015-02-05"}), 201)
@@ -464,6 +505,8 @@ def test_rate_limit_429(tmp_path: Any) -> None:
         ok(client.get("/api/v3/teapot"))
     response = client.get("/api/v3/teapot")
     assert response.status_code == 429
+    # whole seconds until the window has room again (at most the 60 s period)
+    assert 1 <= int(response.headers["Retry-After"]) <= 60
     assert response.json() == {
         "code": 429,
         "status": "Error",

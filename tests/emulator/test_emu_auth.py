@@ -80,8 +80,11 @@ def test_rate_limiter_sliding_window() -> None:
     limiter.hit("a")
     limiter.hit("a")
     limiter.hit("b")
-    with pytest.raises(TooManyRequests):
+    now[0] = 20.3
+    with pytest.raises(TooManyRequests) as refused:
         limiter.hit("a")
+    # the first hit (at 0) leaves the window at 60: 39.7 s from now, announced as 40
+    assert refused.value.headers["Retry-After"] == "40"
     now[0] = 60.5
     limiter.hit("a")
 

@@ -21,7 +21,7 @@ from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.encoding import encode
 from chargeover_emulator.errors import ApiError, BadRequest
 from chargeover_emulator.protocol.envelope import ok_body
-from chargeover_emulator.resources.records import Records
+from chargeover_emulator.records import Records
 from chargeover_emulator.storage.errors import ValueOutOfRange
 from chargeover_emulator.storage.tables import Table
 from tests.emulator.test_emu_api import INVOICE_EXAMPLE, err, make_customer, ok

@@ -1,8 +1,8 @@
 """The toy vendor as a dialect: everything vendor-specific it needs, and nothing in the engine.
 
 Bare bodies (no envelope), page/per_page paging with `Link` and `X-Total-Count` (the engine's
-`link_paging` family), UUID ids, Bearer auth, errors as `{"error": {"type", "message"}}`, and a
-404 for any route it does not document.
+`link_paging` family), UUID ids (the engine's `Table` with a text key), Bearer auth, errors as
+`{"error": {"type", "message"}}`, and a 404 for any route it does not document.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from chargeover_emulator.exchange import ApiResult, Paged
 from chargeover_emulator.link_paging import link_headers, page_window
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 from chargeover_emulator.storage.database import Database
+from chargeover_emulator.storage.tables import Table
 
 SPEC = Path(__file__).with_name("openapi.yaml")
 TOKEN = "toy-token"
@@ -44,11 +45,12 @@ class BearerAuth:
 
 
 class WidgetService:
-    """Widgets in one SQLite table keyed by UUID; `seq` keeps creation order for paging."""
+    """Widgets in the engine's `Table`, keyed by UUID (a text key; `rowid` keeps creation order)."""
 
     def __init__(self, spec: ResourceSpec, list_url: str) -> None:
         self._spec = spec
         self._list_url = list_url
+        self._table = Table("widget", "id", dict.fromkeys(_COLUMNS, "string"))
 
     @property
     def spec(self) -> ResourceSpec:
@@ -59,11 +61,7 @@ class WidgetService:
         return {}
 
     def ddl(self) -> list[str]:
-        return [
-            "CREATE TABLE IF NOT EXISTS widget (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-            " id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, color TEXT NOT NULL,"
-            " created_at TEXT NOT NULL)"
-        ]
+        return [self._table.ddl()]
 
     def install(self, conn: sqlite3.Connection) -> None:
         """Nothing beyond the table."""
@@ -72,37 +70,28 @@ class WidgetService:
         return []
 
     def resolve(self, ctx: RequestContext, ident: str) -> str:
-        row = ctx.conn.execute("SELECT id FROM widget WHERE id = ?", [ident]).fetchone()
-        if row is None:
-            raise NotFound(self._spec.not_found_message)
-        return str(row[0])
+        return str(self.get(ctx, ident)["id"])
 
     def list(self, ctx: RequestContext, query: Mapping[str, Any]) -> Paged:
         window = page_window(query, default_per_page=10, max_per_page=50)
-        total = int(ctx.conn.execute("SELECT COUNT(*) FROM widget").fetchone()[0])
-        rows = ctx.conn.execute(
-            "SELECT id, name, color, created_at FROM widget ORDER BY seq LIMIT ? OFFSET ?",
-            [window.per_page, window.offset],
-        ).fetchall()
-        items = [dict(zip(_COLUMNS, row, strict=True)) for row in rows]
+        total = self._table.count(ctx.conn, "1", [])
+        items = self._table.select(
+            ctx.conn, self._table.everything, "1", [], "rowid", window.per_page, window.offset
+        )
         url = f"{ctx.base_url}{self._list_url}"
         return Paged(items, link_headers(url, query, window, total))
 
     def get(self, ctx: RequestContext, key: str) -> dict[str, Any]:
-        row = ctx.conn.execute(
-            "SELECT id, name, color, created_at FROM widget WHERE id = ?", [key]
-        ).fetchone()
+        row = self._table.get(ctx.conn, key)
         if row is None:
             raise NotFound(self._spec.not_found_message)
-        return dict(zip(_COLUMNS, row, strict=True))
+        return row
 
     def create(self, ctx: RequestContext, body: Mapping[str, Any]) -> str:
         key = str(uuid.UUID(int=ctx.rng.getrandbits(128), version=4))
         created = ctx.now.isoformat() + "Z"
-        ctx.conn.execute(
-            "INSERT INTO widget (id, name, color, created_at) VALUES (?, ?, ?, ?)",
-            [key, body["name"], body.get("color", "red"), created],
-        )
+        values = {"id": key, "name": body["name"], "color": body.get("color", "red")}
+        self._table.insert(ctx.conn, {**values, "created_at": created})
         return key
 
     def count(self, ctx: RequestContext, query: Mapping[str, Any]) -> int:

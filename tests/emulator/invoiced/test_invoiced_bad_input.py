@@ -50,7 +50,7 @@ def seeded(tmp_path: Path) -> Any:
         (b"{", {"Content-Type": "application/json"}),
         (b"[1, 2]", {"Content-Type": "application/json"}),
         (b'"text"', {"Content-Type": "application/json"}),
-        (b"name=Acme", {"Content-Type": "application/x-www-form-urlencoded"}),
+        (b"<name>Acme</name>", {"Content-Type": "application/xml"}),
         (b'{"name": NaN}', {"Content-Type": "application/json"}),
         (b'{"name": "\\ud800"}', {"Content-Type": "application/json"}),
         (b'{"name": "A", "credit_limit": 1e400}', {"Content-Type": "application/json"}),
@@ -134,7 +134,8 @@ def test_arbitrary_bodies_never_500_and_a_refusal_writes_nothing(
         st.sampled_from(["page", "per_page", "sort", "filter[name]", "filter[id]", "filter[x]",
                          "metadata[k]", "payment_source", "open_balance", "updated_after",
                          "expand", "filter[", "metadata[a][b]"]),
-        st.text(max_size=12),
+        st.text(max_size=12)
+        | st.sampled_from(["99999999999999999999", "-9223372036854775809", "1e400", "True"]),
         max_size=4,
     )
 )  # fmt: skip
@@ -148,3 +149,53 @@ def test_arbitrary_list_queries_never_500(
         if answer.status_code == 200:
             assert "Link" in answer.headers
             assert "X-Total-Count" in answer.headers
+
+
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def test_form_bodies_are_read_faithfully_as_the_docs_curl_examples_send_them(
+    inv: TestClient,
+) -> None:
+    created = inv.post(
+        "/customers",
+        content=b"name=Acme&autopay=true&credit_limit=12.5&metadata[icp_number]=1234567890"
+        b"&taxes[]=vat&taxes[]=gst&chasing_cadence=3",
+        headers=_FORM,
+    )
+    assert created.status_code == 201, created.text
+    customer = created.json()
+    assert (customer["autopay"], customer["credit_limit"]) == (True, 12.5)
+    assert customer["metadata"] == {"icp_number": "1234567890"}
+    assert customer["taxes"] == ["vat", "gst"]
+    assert customer["chasing_cadence"] == 3
+    reported = created.headers["X-Emulator-Violations"]
+    assert "form-encoded-bodies" in reported
+    assert "text-values-are-read-as-their-type" in reported
+    texts = inv.post(
+        f"/customers/{customer['id']}/text_messages",
+        content=b"to[0][phone]=%2B15125551212&to[0][name]=Bob&type=open_item",
+        headers=_FORM,
+    )
+    assert texts.status_code == 201, texts.text
+    assert [text["to"] for text in texts.json()] == ["+15125551212"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"name=A&name=B", b"name=A&name[x]=B", b"name[x]=A&name=B", b"a]b=1", b"\xff=1",
+     b"name=A&autopay=maybe", b"name=A&taxes[0][x]=1"],
+)  # fmt: skip
+def test_unreadable_form_bodies_are_400(inv: TestClient, content: bytes) -> None:
+    answer = inv.post("/customers", content=content, headers=_FORM)
+    assert answer.status_code == 400
+    assert answer.json()["type"] == "invalid_request"
+    assert inv.get("/customers").json() == []
+
+
+def test_form_bodies_are_refused_strictly(tmp_path: Path) -> None:
+    strict = Emulator(invoiced_settings(tmp_path, "strict", validation="strict"))
+    answer = invoiced_client(strict).post("/customers", content=b"name=Acme", headers=_FORM)
+    assert answer.status_code == 400
+    assert "Content-Type must be application/json" in answer.json()["message"]
+    strict.close()

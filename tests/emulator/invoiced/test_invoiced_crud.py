@@ -160,8 +160,34 @@ def test_contact_delete_is_204_and_a_customer_delete_takes_its_contacts(
 
 
 def test_an_unknown_route_is_a_404_in_invoiced_shape(inv: TestClient) -> None:
-    for method, path in (("GET", "/invoices"), ("PUT", "/customers/1"), ("GET", "/")):
+    for method, path in (("GET", "/invoices"), ("GET", "/customers/1/notes"), ("GET", "/")):
         answer = inv.request(method, path)
         assert answer.status_code == 404
+        assert answer.json() == {
+            "type": "invalid_request",
+            "message": f"Unknown endpoint: {method} {path}",
+        }
+
+
+def test_an_undocumented_method_on_a_documented_path_is_a_405(inv: TestClient) -> None:
+    for method, path, allow in (
+        ("PUT", "/customers/1", "DELETE, GET, PATCH"),
+        ("TRACE", "/customers", "GET, POST"),
+        ("DELETE", "/customers/1/balance", "GET"),
+    ):
+        answer = inv.request(method, path)
+        assert answer.status_code == 405
+        assert answer.headers["Allow"] == allow
         assert answer.json()["type"] == "invalid_request"
-        assert set(answer.json()) == {"type", "message"}
+
+
+def test_a_required_body_is_optional_only_under_faithful(inv: TestClient, tmp_path: Path) -> None:
+    acme = inv.post("/customers", json={"name": "Acme"}).json()
+    assert inv.patch(f"/customers/{acme['id']}").status_code == 200
+    strict = Emulator(invoiced_settings(tmp_path, "strict", validation="strict"))
+    client = invoiced_client(strict)
+    acme = client.post("/customers", json={"name": "Acme"}).json()
+    refused = client.patch(f"/customers/{acme['id']}")
+    assert refused.status_code == 400
+    assert "request body is required" in refused.json()["message"]
+    strict.close()

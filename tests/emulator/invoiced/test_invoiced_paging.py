@@ -115,3 +115,19 @@ def test_contacts_are_paged_with_their_own_url(inv: TestClient) -> None:
     assert answer.headers["X-Total-Count"] == "3"
     assert f"/customers/{acme['id']}/contacts?" in answer.headers["Link"]
     assert set(links(answer)) == {"first", "previous", "last", "self"}
+
+
+def test_links_repeat_the_page_and_filters_as_sent_even_beyond_int64(inv: TestClient) -> None:
+    """Found by the contract harness: a page whose offset passes int64 had its `self` link name
+    a clamped page, and a filter beyond int64 came back as int64's bound plus one."""
+    _create(inv, 2)
+    page = "9223372036854775806"
+    beyond = "-12390662057348132328653529330745344"
+    answer = inv.get(
+        "/customers", params={"per_page": 3, "page": page, "filter[autopay_delay_days]": beyond}
+    )
+    assert answer.status_code == 200 and answer.json() == []
+    got = links(answer)
+    assert got["self"]["page"] == [page]
+    assert got["self"]["filter[autopay_delay_days]"] == [beyond]
+    assert got["previous"]["page"] == ["1"]  # the last page of an empty result

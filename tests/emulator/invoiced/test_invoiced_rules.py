@@ -146,6 +146,7 @@ def test_filters_metadata_flags_and_updated_after(inv: TestClient) -> None:
     assert names(updated_after=str(FIXED_TIMESTAMP)) == []
     assert names(updated_after=str(FIXED_TIMESTAMP - 1)) == ["Acme", "Globex", "Initech"]
     assert names(expand="parent_customer") == ["Acme", "Globex", "Initech"]
+    assert names(**{"filter[id]": "99999999999999999999"}) == []  # beyond int64: no match
 
 
 def test_sort_by_any_sortable_column(inv: TestClient) -> None:

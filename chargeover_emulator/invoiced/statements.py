@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from chargeover_emulator.context import RequestContext
-from chargeover_emulator.resources.invoiced.objects import ObjectService, invalid
+from chargeover_emulator.invoiced.objects import ObjectService, invalid
 
 __all__ = ["LETTER_DELIVERY_DAYS", "StatementSends"]
 

@@ -18,7 +18,7 @@ from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest, NotFound
 from chargeover_emulator.exchange import Paged
 from chargeover_emulator.link_paging import link_headers, page_window
-from chargeover_emulator.protocol.numbers import decimal_integer
+from chargeover_emulator.protocol.numbers import decimal_integer, fits_int64
 from chargeover_emulator.specdoc import ResourceSpec
 from chargeover_emulator.storage.errors import ValueOutOfRange
 from chargeover_emulator.storage.tables import Table
@@ -140,7 +140,12 @@ class ObjectService:
         if self._spec.parent_param is not None:
             parent_key = ctx.parents.get(self._spec.parent or "")
             path = path.replace(f"{{{self._spec.parent_param}}}", str(parent_key))
-        shown = {name: value for name, value in query.items() if value != []}
+        # the links repeat the declared parameters as sent (not as coerced for the query)
+        shown = {
+            name: value
+            for name, value in ctx.sent_query.items()
+            if (name in self._shape.list_parameters or name.startswith(_FAMILIES)) and value != []
+        }
         headers = link_headers(f"{ctx.base_url}{path}", shown, window, total, previous="previous")
         return Paged([self.render(row) for row in rows], headers)
 
@@ -265,6 +270,9 @@ class ObjectService:
         for field, value in _members(query.get("filter")):
             if field not in self._spec.filterable or field not in self.table.columns:
                 raise invalid(f"Cannot filter on {field}", f"filter[{field}]")
+            if isinstance(value, int) and not fits_int64(value):
+                clauses.append("0 = 1")  # no stored integer is beyond int64
+                continue
             clauses.append(f'"{field}" = ?')
             params.append(int(value) if isinstance(value, bool) else value)
         for key, value in _members(query.get("metadata")):

@@ -8,7 +8,7 @@ from typing import Any
 
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.storage.errors import ValueOutOfRange
-from chargeover_emulator.storage.tables import Table
+from chargeover_emulator.storage.tables import Key, Table
 
 __all__ = ["Records"]
 
@@ -23,7 +23,7 @@ class Records(Table):
         except ValueOutOfRange as error:
             raise BadRequest(error.message) from None
 
-    def update(self, conn: sqlite3.Connection, key: int, values: Mapping[str, Any]) -> None:
+    def update(self, conn: sqlite3.Connection, key: Key, values: Mapping[str, Any]) -> None:
         """Table.update; a value the column cannot hold is a 400 with storage's message."""
         try:
             super().update(conn, key, values)

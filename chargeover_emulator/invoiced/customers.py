@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chargeover_emulator.context import RequestContext
-from chargeover_emulator.resources.invoiced.objects import ObjectService, flag
+from chargeover_emulator.invoiced.objects import ObjectService, flag
 
 __all__ = ["NUMBER_FORMAT", "CustomerService"]
 
