@@ -328,3 +328,37 @@ def test_the_command_exits_1_on_a_difference_and_writes_its_reports(
     assert "# Parity: the chargeover emulator against recorded traffic" in out
     assert "real sent 203, emulator sent 200" in (reports / "summary.md").read_text()
     assert "getCustomer :: parity_status" in (reports / "junit.xml").read_text()
+
+
+def test_fynn_recording_drifts_nowhere_and_replays_with_zero_differences(tmp_path: Path) -> None:
+    """The vendor is a parameter: Fynn's dialect, UUID ids, Bearer keys, no path prefix."""
+    from chargeover_emulator.fynn.options import FULL_KEY
+    from contracts.traffic.drift import drift_findings
+
+    bearer = f"Bearer {FULL_KEY}"  # Fynn's keys are dialect options, not the settings' api_key
+    recorder = Recorder(tmp_path / "fynn.yaml")
+    with hosted_emulator("fynn") as emulator:
+        emulator.authorization = bearer
+        with _client(emulator, recorder) as client:
+            created = client.post("/customers", json={"companyName": "Acme", "email": "a@x.io"})
+            assert created.status_code == 201
+            assert client.get(f"/customers/{created.json()['id']}").status_code == 200
+            assert client.get("/customers", params={"limit": 5}).status_code == 200
+            missing = client.get("/customers/00000000-0000-0000-0000-000000000000")
+            assert missing.status_code == 404
+    recording = read_cassette(recorder.save())
+    findings, _, examples = drift_findings(VendorSpec("fynn"), recording)
+    assert findings == [] and sum(examples.values()) == 4
+    with hosted_emulator("fynn") as fresh:  # another emulator: other UUIDs, mapped
+        fresh.authorization = bearer
+        assert _replay("fynn", recording, fresh) == ([], [])
+    renamed = _edit(
+        recording,
+        "getCustomer",
+        VendorSpec("fynn"),
+        _response(lambda body: body.update(company=body.pop("companyName"))),
+    )
+    with hosted_emulator("fynn") as fresh:
+        fresh.authorization = bearer
+        found, _ = _replay("fynn", renamed, fresh)
+    assert found == [("getCustomer", "parity_shape", "(body)")]
