@@ -28,9 +28,11 @@ import subprocess
 import sys
 import tempfile
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 import releases  # codegen/releases.py (issue 15's release hook)
 
@@ -50,7 +52,8 @@ class Vendor:
     # The models distribution's one-line description (its pyproject.toml).
     models_description: str
     # Whether the client package gets list_keys.py (each list operation's primary key, for keyset
-    # pagination); only for a vendor whose list operations can filter and sort by that key.
+    # pagination) and structs.py (msgspec Structs of the list envelopes, for a typed decode);
+    # only for a vendor whose list operations can filter and sort by that key.
     keyset_lists: bool = False
 
     @property
@@ -169,7 +172,7 @@ def build(
     _generate_client(client_dist, spec, vendor)
     _copy_client_lib(client_dist / vendor.client_package / "lib", vendor)
     if vendor.keyset_lists:
-        _write_list_keys(client_dist / vendor.client_package, spec_bytes)
+        _write_list_support(client_dist / vendor.client_package, spec_bytes)
     _generate_models(models_dist, spec, spec_version, vendor, banner)
     for dist in (client_dist, models_dist):
         # release hook (issue 15): each package's recorded version and CHANGELOG.md, written by
@@ -308,57 +311,138 @@ def _copy_client_lib(lib: Path, vendor: Vendor) -> None:
 
 def _snake_case(operation_id: str) -> str:
     # openapi-python-client's module name for an operationId (listCustomers -> list_customers);
-    # _write_list_keys checks that the module exists, so a mismatch fails generation.
+    # _write_list_support checks that the module exists, so a mismatch fails generation.
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in operation_id).lstrip("_")
 
 
-def list_keys(spec_bytes: bytes) -> dict[str, str]:
+def _list_operations(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(module name, operation) of every `x-kit-operation: {kind: list}` operation."""
+    for path_item in spec.get("paths", {}).values():
+        for operation in path_item.values():
+            if isinstance(operation, dict) and (
+                (operation.get("x-kit-operation") or {}).get("kind") == "list"
+            ):
+                yield _snake_case(operation["operationId"]), operation
+
+
+def list_keys(spec: dict[str, Any]) -> dict[str, str]:
     """List operation module -> the primary key of its items, from the x-kit annotations.
 
     `x-kit-operation: {kind: list, resource: R}` names the resource; the schema whose
     `x-kit-resource` has `name: R` gives its `primary-key`. A key the resource cannot filter by
     (`filterable`) cannot drive a keyset walk, so that operation is left out (offset paging).
     """
-    # PyYAML comes with datamodel-code-generator (the codegen group); only this step needs it.
-    import yaml
-
-    spec = yaml.safe_load(spec_bytes)
     resources = {
         ext["name"]: ext
         for schema in spec.get("components", {}).get("schemas", {}).values()
         if isinstance(schema, dict) and isinstance(ext := schema.get("x-kit-resource"), dict)
     }
     keys: dict[str, str] = {}
-    for path_item in spec.get("paths", {}).values():
-        for operation in path_item.values():
-            if not isinstance(operation, dict):
-                continue
-            kit = operation.get("x-kit-operation") or {}
-            resource = resources.get(kit.get("resource")) if kit.get("kind") == "list" else None
-            if resource is None:
-                continue
-            key = resource.get("primary-key")
-            if key and key in resource.get("filterable", ()):
-                keys[_snake_case(operation["operationId"])] = key
+    for module, operation in _list_operations(spec):
+        resource = resources.get(operation["x-kit-operation"].get("resource"))
+        key = resource.get("primary-key") if resource else None
+        if resource and key and key in resource.get("filterable", ()):
+            keys[module] = key
     return dict(sorted(keys.items()))
 
 
-def _write_list_keys(package: Path, spec_bytes: bytes) -> None:
-    """Write <package>/list_keys.py: the keyset pagination's primary key per list module.
+def list_envelopes(spec: dict[str, Any]) -> dict[str, str]:
+    """List operation module -> the schema name of its 200 response (the list envelope)."""
+    envelopes: dict[str, str] = {}
+    for module, operation in _list_operations(spec):
+        content = operation.get("responses", {}).get("200", {}).get("content", {})
+        ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+        if ref.startswith("#/components/schemas/"):
+            envelopes[module] = ref.rsplit("/", 1)[1]
+    return dict(sorted(envelopes.items()))
 
-    Beside the generated api/ and models/, not in lib/ (lib/ holds only hand-written copies).
+
+def _reachable_schemas(spec: dict[str, Any], roots: list[str]) -> dict[str, Any]:
+    """The component schemas `roots` name, with every schema their `$ref`s reach."""
+    schemas = spec["components"]["schemas"]
+    found: dict[str, Any] = {}
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        found[name] = schemas[name]
+        stack: list[object] = [schemas[name]]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, dict):
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+                    todo.append(ref.rsplit("/", 1)[1])
+                stack.extend(node.values())
+            elif isinstance(node, list):
+                stack.extend(node)
+    return dict(sorted(found.items()))
+
+
+def _write_list_support(package: Path, spec_bytes: bytes) -> None:
+    """Write <package>/list_keys.py and <package>/structs.py for lib/pagination.py.
+
+    list_keys.py: each list operation's primary key (keyset pagination) and envelope schema.
+    structs.py: msgspec Structs of the list envelopes and what they reach, generated by
+    datamodel-code-generator from those schemas of the same spec, for paginate(structs=True).
+    Only the list envelopes: the request-body unions elsewhere in the spec are not decodable
+    by msgspec (untagged), and pages are all the typed decode is for. Both files sit beside the
+    generated api/ and models/, not in lib/ (lib/ holds only hand-written copies).
     """
-    keys = list_keys(spec_bytes)
+    # PyYAML comes with datamodel-code-generator (the codegen group); only this step needs it.
+    import yaml
+
+    spec = yaml.safe_load(spec_bytes)
+    keys, envelopes = list_keys(spec), list_envelopes(spec)
     modules = {path.stem for path in (package / "api").rglob("*.py")}
-    missing = sorted(set(keys) - modules)
+    missing = sorted((set(keys) | set(envelopes)) - modules)
     if missing:
         raise GenerationError(f"list operations without a generated module: {missing}")
-    lines = "".join(f"    {module!r}: {key!r},\n" for module, key in keys.items())
+    with tempfile.TemporaryDirectory(prefix="list-structs-") as tmp:
+        # A fixed file name: datamodel-code-generator writes it into its header.
+        trimmed = Path(tmp) / "list-envelopes.json"
+        components = {"schemas": _reachable_schemas(spec, sorted(set(envelopes.values())))}
+        trimmed.write_text(
+            json.dumps(
+                {
+                    "openapi": spec["openapi"],
+                    "info": spec["info"],
+                    "paths": {},
+                    "components": components,
+                },
+                indent=1,
+                sort_keys=True,
+            ),
+            encoding="utf-8",
+        )
+        _run(
+            "datamodel-code-generator",
+            [
+                sys.executable, "-m", "datamodel_code_generator",
+                "--input", trimmed.name, "--input-file-type", "openapi",
+                "--output", str(package / "structs.py"),
+                "--output-model-type", "msgspec.Struct",
+                "--target-python-version", "3.11", "--use-union-operator",
+                "--use-standard-collections", "--disable-timestamp",
+                # formatting is done once, with the rest of the package (_format)
+                "--no-formatters",
+            ],
+            cwd=Path(tmp),
+        )  # fmt: skip
+    structs = (package / "structs.py").read_text(encoding="utf-8")
+    absent = sorted(n for n in set(envelopes.values()) if f"class {n}(" not in structs)
+    if absent:
+        raise GenerationError(f"structs.py lacks the list envelopes {absent}")
+    key_lines = "".join(f"    {module!r}: {key!r},\n" for module, key in keys.items())
+    envelope_lines = "".join(f"    {module!r}: {name!r},\n" for module, name in envelopes.items())
     (package / "list_keys.py").write_text(
-        '"""The primary key of each list operation\'s items (x-kit-resource), by module name.\n\n'
-        "Generated from the spec by codegen/generate.py; lib/pagination.py walks a list by this\n"
-        'key (keyset pagination). A list operation missing here is paged by offset.\n"""\n\n'
-        f"LIST_KEYS: dict[str, str] = {{\n{lines}}}\n",
+        '"""Each list operation\'s primary key (x-kit-resource) and envelope, by module name.\n\n'
+        "Generated from the spec by codegen/generate.py for lib/pagination.py: LIST_KEYS drives\n"
+        "keyset pagination (a list operation missing there is paged by offset); LIST_ENVELOPES\n"
+        'names the structs.py class a page decodes into with paginate(structs=True).\n"""\n\n'
+        f"LIST_KEYS: dict[str, str] = {{\n{key_lines}}}\n\n"
+        f"LIST_ENVELOPES: dict[str, str] = {{\n{envelope_lines}}}\n",
         encoding="utf-8",
     )
 

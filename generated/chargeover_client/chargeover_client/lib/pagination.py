@@ -18,14 +18,23 @@ key of each list operation comes from the spec (`list_keys.py`, generated).
 Offset paging (`offset += limit`) is used instead when keyset cannot serve: an explicit `order`
 other than `<key>:ASC`, a list function whose key the spec does not give, or `keyset=False`.
 Offset paging over a changing list can skip or repeat items.
+
+`structs=True` (needs `pip install msgspec`; the client does not depend on it otherwise) yields
+msgspec Structs from `chargeover_client.structs` instead of the attrs models: generated from the
+same spec's schemas, decoded straight from the page's bytes, several times faster than
+`json.loads` plus the models' `from_dict`. Error responses raise the same ChargeOverError.
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
-from ..list_keys import LIST_KEYS
+import httpx
+
+from ..list_keys import LIST_ENVELOPES, LIST_KEYS
 from ..types import Unset
 from .envelope import DetailedResponse, Envelope, unwrap
 from .query import Order, Where, escape
@@ -62,6 +71,35 @@ def keyset_key(list_function: Callable[..., object], order: Order | str | None) 
     if key is None or (order and str(order) != f"{key}:ASC"):
         return None
     return key
+
+
+@functools.cache
+def _decoder(envelope: str) -> Any:
+    # Imported here: msgspec is needed by structs=True only, not by the client.
+    import msgspec
+
+    from .. import structs
+
+    return msgspec.json.Decoder(getattr(structs, envelope))
+
+
+def _struct_endpoint(list_function: Callable[..., object]) -> tuple[Any, Any]:
+    """The generated module of a list function and the msgspec decoder of its envelope."""
+    module_name = getattr(list_function, "__module__", "")
+    envelope = LIST_ENVELOPES.get(module_name.rpartition(".")[2])
+    if envelope is None:
+        raise ValueError(f"structs=True: {module_name or list_function!r} is not a list operation")
+    return sys.modules[module_name], _decoder(envelope)
+
+
+def _struct_page(module: Any, decoder: Any, client: Any, response: httpx.Response) -> Any:
+    """The page's items as Structs; anything but a 200 `OK` goes the generated models' way."""
+    if response.status_code == 200:
+        envelope = decoder.decode(response.content)
+        if envelope.status == "OK":
+            return envelope.response
+    # The generated parser and unwrap build (and raise) the same error as structs=False.
+    return unwrap(module._build_response(client=client, response=response))
 
 
 class _Pages:
@@ -119,6 +157,8 @@ class _Pages:
         return value
 
 
+# structs=True yields chargeover_client.structs classes, not the models T: typed as Any.
+@overload
 def paginate(
     list_function: Callable[..., ListResponse[T]],
     *,
@@ -128,19 +168,79 @@ def paginate(
     page_size: int = MAX_PAGE_SIZE,
     offset: int = 0,
     keyset: bool = True,
+    structs: Literal[False] = False,
+    **params: Any,
+) -> Iterator[T]: ...
+@overload
+def paginate(
+    list_function: Callable[..., ListResponse[Any]],
+    *,
+    client: Any,
+    where: Where | str | None = None,
+    order: Order | str | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+    offset: int = 0,
+    keyset: bool = True,
+    structs: Literal[True],
+    **params: Any,
+) -> Iterator[Any]: ...
+def paginate(
+    list_function: Callable[..., ListResponse[T]],
+    *,
+    client: Any,
+    where: Where | str | None = None,
+    order: Order | str | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+    offset: int = 0,
+    keyset: bool = True,
+    structs: bool = False,
     **params: Any,
 ) -> Iterator[T]:
     """Yield every item, page by page until a short page; errors raise ChargeOverError."""
     _check(page_size, offset)
     key = keyset_key(list_function, order) if keyset else None
     pages = _Pages(key, where, order, page_size, offset, params)
+    typed = _struct_endpoint(list_function) if structs else None
     while True:
-        page = _items(unwrap(list_function(client=client, **pages.query())))
+        if typed is None:
+            payload = unwrap(list_function(client=client, **pages.query()))
+        else:
+            module, decoder = typed
+            request = module._get_kwargs(**pages.query())
+            response = client.get_httpx_client().request(**request)
+            payload = _struct_page(module, decoder, client, response)
+        page = _items(payload)
         yield from page
         if not pages.advance(page):
             return
 
 
+@overload
+def apaginate(
+    list_function: Callable[..., Awaitable[ListResponse[T]]],
+    *,
+    client: Any,
+    where: Where | str | None = None,
+    order: Order | str | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+    offset: int = 0,
+    keyset: bool = True,
+    structs: Literal[False] = False,
+    **params: Any,
+) -> AsyncIterator[T]: ...
+@overload
+def apaginate(
+    list_function: Callable[..., Awaitable[ListResponse[Any]]],
+    *,
+    client: Any,
+    where: Where | str | None = None,
+    order: Order | str | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+    offset: int = 0,
+    keyset: bool = True,
+    structs: Literal[True],
+    **params: Any,
+) -> AsyncIterator[Any]: ...
 async def apaginate(
     list_function: Callable[..., Awaitable[ListResponse[T]]],
     *,
@@ -150,14 +250,23 @@ async def apaginate(
     page_size: int = MAX_PAGE_SIZE,
     offset: int = 0,
     keyset: bool = True,
+    structs: bool = False,
     **params: Any,
 ) -> AsyncIterator[T]:
     """The async twin of paginate, for `asyncio_detailed` functions."""
     _check(page_size, offset)
     key = keyset_key(list_function, order) if keyset else None
     pages = _Pages(key, where, order, page_size, offset, params)
+    typed = _struct_endpoint(list_function) if structs else None
     while True:
-        page = _items(unwrap(await list_function(client=client, **pages.query())))
+        if typed is None:
+            payload = unwrap(await list_function(client=client, **pages.query()))
+        else:
+            module, decoder = typed
+            request = module._get_kwargs(**pages.query())
+            response = await client.get_async_httpx_client().request(**request)
+            payload = _struct_page(module, decoder, client, response)
+        page = _items(payload)
         for item in page:
             yield item
         if not pages.advance(page):
