@@ -380,6 +380,45 @@ def _reachable_schemas(spec: dict[str, Any], roots: list[str]) -> dict[str, Any]
     return dict(sorted(found.items()))
 
 
+def _write_structs(out: Path, spec: dict[str, Any], envelopes: list[str]) -> None:
+    """msgspec Structs of `envelopes` and the schemas they reach, into `out`."""
+    with tempfile.TemporaryDirectory(prefix="list-structs-") as tmp:
+        # A fixed file name: datamodel-code-generator writes it into its header.
+        trimmed = Path(tmp) / "list-envelopes.json"
+        components = {"schemas": _reachable_schemas(spec, envelopes)}
+        trimmed.write_text(
+            json.dumps(
+                {
+                    "openapi": spec["openapi"],
+                    "info": spec["info"],
+                    "paths": {},
+                    "components": components,
+                },
+                indent=1,
+                sort_keys=True,
+            ),
+            encoding="utf-8",
+        )
+        _run(
+            "datamodel-code-generator",
+            [
+                sys.executable, "-m", "datamodel_code_generator",
+                "--input", trimmed.name, "--input-file-type", "openapi",
+                "--output", str(out),
+                "--output-model-type", "msgspec.Struct",
+                "--target-python-version", "3.11", "--use-union-operator",
+                "--use-standard-collections", "--disable-timestamp",
+                # formatting is done once, with the rest of the package (_format)
+                "--no-formatters",
+            ],
+            cwd=Path(tmp),
+        )  # fmt: skip
+    structs = out.read_text(encoding="utf-8")
+    absent = [name for name in envelopes if f"class {name}(" not in structs]
+    if absent:
+        raise GenerationError(f"structs.py lacks the list envelopes {absent}")
+
+
 def _write_list_support(package: Path, spec_bytes: bytes) -> None:
     """Write <package>/list_keys.py and <package>/structs.py for lib/pagination.py.
 
@@ -399,41 +438,8 @@ def _write_list_support(package: Path, spec_bytes: bytes) -> None:
     missing = sorted((set(keys) | set(envelopes)) - modules)
     if missing:
         raise GenerationError(f"list operations without a generated module: {missing}")
-    with tempfile.TemporaryDirectory(prefix="list-structs-") as tmp:
-        # A fixed file name: datamodel-code-generator writes it into its header.
-        trimmed = Path(tmp) / "list-envelopes.json"
-        components = {"schemas": _reachable_schemas(spec, sorted(set(envelopes.values())))}
-        trimmed.write_text(
-            json.dumps(
-                {
-                    "openapi": spec["openapi"],
-                    "info": spec["info"],
-                    "paths": {},
-                    "components": components,
-                },
-                indent=1,
-                sort_keys=True,
-            ),
-            encoding="utf-8",
-        )
-        _run(
-            "datamodel-code-generator",
-            [
-                sys.executable, "-m", "datamodel_code_generator",
-                "--input", trimmed.name, "--input-file-type", "openapi",
-                "--output", str(package / "structs.py"),
-                "--output-model-type", "msgspec.Struct",
-                "--target-python-version", "3.11", "--use-union-operator",
-                "--use-standard-collections", "--disable-timestamp",
-                # formatting is done once, with the rest of the package (_format)
-                "--no-formatters",
-            ],
-            cwd=Path(tmp),
-        )  # fmt: skip
-    structs = (package / "structs.py").read_text(encoding="utf-8")
-    absent = sorted(n for n in set(envelopes.values()) if f"class {n}(" not in structs)
-    if absent:
-        raise GenerationError(f"structs.py lacks the list envelopes {absent}")
+    if envelopes:  # a spec without list envelopes (a toy) gets no structs.py
+        _write_structs(package / "structs.py", spec, sorted(set(envelopes.values())))
     key_lines = "".join(f"    {module!r}: {key!r},\n" for module, key in keys.items())
     envelope_lines = "".join(f"    {module!r}: {name!r},\n" for module, name in envelopes.items())
     (package / "list_keys.py").write_text(
