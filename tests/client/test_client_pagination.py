@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from itertools import islice
 from typing import Any
 
 import httpx
@@ -192,3 +193,17 @@ def test_apaginate() -> None:
 
     assert asyncio.run(collect()) == list(range(1, 751))
     assert [q.get("where") for q in server.queries] == [None, "customer_id:GT:500"]
+
+
+def test_keyset_stops_with_a_clear_error_when_an_item_has_no_key() -> None:
+    def keyless(request: httpx.Request) -> httpx.Response:
+        rows = [{"company": "No id"}, {"company": "No id either"}]
+        return httpx.Response(
+            200, json={"code": 200, "status": "OK", "message": "", "response": rows}
+        )
+
+    client = connect(BASE, transport=httpx.MockTransport(keyless))
+    walk = paginate(list_customers.sync_detailed, client=client, page_size=2)
+    assert [c.company for c in islice(walk, 2)] == ["No id", "No id either"]
+    with pytest.raises(TypeError, match="keyset=False"):
+        next(walk)

@@ -35,7 +35,6 @@ from typing import Any, Literal, TypeVar, overload
 import httpx
 
 from ..list_keys import LIST_ENVELOPES, LIST_KEYS
-from ..types import Unset
 from .envelope import DetailedResponse, Envelope, unwrap
 from .query import Order, Where, escape
 
@@ -147,10 +146,12 @@ class _Pages:
         self.last = escape(str(self._key_of(page[-1])))
         return True
 
-    def _key_of(self, item: Any) -> Any:
+    def _key_of(self, item: Any) -> int | str:
         key = str(self.key)
         value = item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
-        if value is None or isinstance(value, Unset):
+        # An id is an integer, or a numeric string in legacy responses; anything else (missing:
+        # the models' Unset, msgspec's UNSET, None) cannot continue the walk.
+        if not isinstance(value, (int, str)) or isinstance(value, bool):
             raise TypeError(
                 f"a listed item has no {self.key}, so the walk cannot go on by key; pass keyset=False to page by offset"
             )
