@@ -296,6 +296,12 @@ def _scale(scale: dict[str, Any]) -> list[str]:
             f" {_num(pagination['seconds'])} s,"
             f" **{_num(pagination['records_per_second'], 0)} records/s**.",
         ]
+        typed = pagination.get("structs")
+        if typed:
+            lines[-1] += (
+                f" With `structs=True` (msgspec Structs): {_num(typed['seconds'])} s,"
+                f" **{_num(typed['records_per_second'], 0)} records/s**."
+            )
     return lines
 
 

@@ -1,8 +1,11 @@
-"""paginate/apaginate walk every page of a list operation with offset/limit (max 500)."""
+"""paginate/apaginate walk every page of a list operation: by primary key (keyset), or by
+offset/limit where keyset cannot serve; pages of at most 500."""
 
 from __future__ import annotations
 
 import asyncio
+import re
+from itertools import islice
 from typing import Any
 
 import httpx
@@ -19,24 +22,29 @@ from chargeover_client.lib import (
     connect,
     paginate,
 )
-from tests.client.conftest import iter_operations
+from chargeover_client.lib.pagination import keyset_key
+from chargeover_client.list_keys import LIST_KEYS
+from tests.client.conftest import iter_operations, snake_case
 
 BASE = "https://example.chargeover.com/api/v3"
 
 
 class Server:
-    """Serves `total` customers with offset/limit semantics, recording each query."""
+    """Serves `total` customers (ids 1..total) with offset/limit semantics and a `<x>_id:GT:<n>`
+    condition (the only one it understands), recording each query."""
 
-    def __init__(self, total: int, fail_at_offset: int | None = None) -> None:
+    def __init__(self, total: int, fail_at_request: int | None = None) -> None:
         self.total = total
-        self.fail_at_offset = fail_at_offset
+        self.fail_at_request = fail_at_request
         self.queries: list[dict[str, str]] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         query = dict(request.url.params)
         self.queries.append(query)
         offset, limit = int(query["offset"]), int(query["limit"])
-        if offset == self.fail_at_offset:
+        after = re.search(r"_id:GT:(\d+)", query.get("where", ""))
+        offset += int(after.group(1)) if after else 0
+        if len(self.queries) == self.fail_at_request:
             body = {
                 "code": 400,
                 "status": "Error",
@@ -52,13 +60,74 @@ class Server:
 
 
 @pytest.mark.parametrize("total", [0, 1, 499, 500, 501, 1234])
-def test_paginate_yields_every_item_in_pages_of_500(total: int) -> None:
+def test_paginate_walks_by_primary_key_in_pages_of_500(total: int) -> None:
     server = Server(total)
     client = connect(BASE, transport=httpx.MockTransport(server))
     ids = [c.customer_id for c in paginate(list_customers.sync_detailed, client=client)]
     assert ids == list(range(1, total + 1))
     assert {q["limit"] for q in server.queries} == {str(MAX_PAGE_SIZE)}
+    assert {q["offset"] for q in server.queries} == {"0"}
+    assert {q["order"] for q in server.queries} == {"customer_id:ASC"}
+    after = [f"customer_id:GT:{last}" for last in range(500, total + 1, 500)]
+    assert [q.get("where") for q in server.queries] == [None, *after]
+
+
+@pytest.mark.parametrize("total", [0, 1, 499, 500, 501, 1234])
+def test_paginate_by_offset_when_asked(total: int) -> None:
+    server = Server(total)
+    client = connect(BASE, transport=httpx.MockTransport(server))
+    walk = paginate(list_customers.sync_detailed, client=client, keyset=False)
+    assert [c.customer_id for c in walk] == list(range(1, total + 1))
     assert [int(q["offset"]) for q in server.queries] == list(range(0, total + 1, 500))
+    assert all("where" not in q and "order" not in q for q in server.queries)
+
+
+def test_keyset_ands_the_callers_where_and_starts_at_the_callers_offset() -> None:
+    server = Server(10)
+    client = connect(BASE, transport=httpx.MockTransport(server))
+    where = Where().equals("external_key", "a:b")
+    walk = paginate(
+        list_invoices.sync_detailed,
+        client=client,
+        where=where,
+        order=Order().asc("invoice_id"),
+        page_size=3,
+        offset=2,
+    )
+    assert [i.invoice_id for i in walk] == list(range(3, 11))
+    assert server.queries[:2] == [
+        {
+            "where": "external_key:EQUALS:a\\:b",
+            "order": "invoice_id:ASC",
+            "offset": "2",
+            "limit": "3",
+        },
+        {
+            "where": "external_key:EQUALS:a\\:b,invoice_id:GT:5",
+            "order": "invoice_id:ASC",
+            "offset": "0",
+            "limit": "3",
+        },
+    ]
+
+
+def test_keyset_key_comes_from_the_generated_list_keys(spec: dict[str, Any]) -> None:
+    """Every list operation of the spec pages by its resource's primary key."""
+    keys = {
+        ext["name"]: ext["primary-key"]
+        for schema in spec["components"]["schemas"].values()
+        if (ext := schema.get("x-kit-resource"))
+    }
+    listed = {
+        snake_case(op["operationId"]): keys[op["x-kit-operation"]["resource"]]
+        for _, _, op in iter_operations(spec)
+        if op.get("x-kit-operation", {}).get("kind") == "list"
+    }
+    assert listed and listed == LIST_KEYS
+    assert keyset_key(list_customers.sync_detailed, None) == "customer_id"
+    assert keyset_key(list_customers.sync_detailed, "customer_id:ASC") == "customer_id"
+    assert keyset_key(list_customers.sync_detailed, Order().desc("customer_id")) is None
+    assert keyset_key(lambda **_: None, None) is None
 
 
 def test_paginate_passes_where_and_order_and_page_size() -> None:
@@ -85,7 +154,7 @@ def test_paginate_passes_where_and_order_and_page_size() -> None:
 
 
 def test_paginate_is_lazy_and_raises_on_error_page() -> None:
-    server = Server(2000, fail_at_offset=500)
+    server = Server(2000, fail_at_request=2)
     client = connect(BASE, transport=httpx.MockTransport(server))
     pages = paginate(list_customers.sync_detailed, client=client)
     first = [next(pages) for _ in range(500)]
@@ -123,4 +192,18 @@ def test_apaginate() -> None:
         ]
 
     assert asyncio.run(collect()) == list(range(1, 751))
-    assert [q["offset"] for q in server.queries] == ["0", "500"]
+    assert [q.get("where") for q in server.queries] == [None, "customer_id:GT:500"]
+
+
+def test_keyset_stops_with_a_clear_error_when_an_item_has_no_key() -> None:
+    def keyless(request: httpx.Request) -> httpx.Response:
+        rows = [{"company": "No id"}, {"company": "No id either"}]
+        return httpx.Response(
+            200, json={"code": 200, "status": "OK", "message": "", "response": rows}
+        )
+
+    client = connect(BASE, transport=httpx.MockTransport(keyless))
+    walk = paginate(list_customers.sync_detailed, client=client, page_size=2)
+    assert [c.company for c in islice(walk, 2)] == ["No id", "No id either"]
+    with pytest.raises(TypeError, match="keyset=False"):
+        next(walk)

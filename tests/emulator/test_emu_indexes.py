@@ -44,14 +44,17 @@ def emulator(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Emu
     state.close()
 
 
-def _plans(emulator: Emulator, path: str, where: str, table: str) -> list[list[str]]:
+def _plans(
+    emulator: Emulator, path: str, where: str, table: str, order: str | None = None
+) -> list[list[str]]:
     """EXPLAIN QUERY PLAN of each statement on `table` that the request ran."""
     statements: list[str] = []
     client = make_client(create_app(emulator=emulator))
     connection = emulator.database.connection
     connection.set_trace_callback(statements.append)
     try:
-        response = client.get(path, params={"where": where, "limit": 10})
+        params = {"where": where, "limit": "10", **({"order": order} if order else {})}
+        response = client.get(path, params=params)
     finally:
         connection.set_trace_callback(None)
     assert response.status_code == 200, response.json()
@@ -77,6 +80,22 @@ def test_where_on_a_filterable_field_uses_an_index(
                 or "INTEGER PRIMARY KEY" in step
                 for step in plan
             ), (where, plan)
+
+
+@pytest.mark.parametrize(("resource", "field"), _filters())
+def test_a_keyset_page_reads_the_page_not_the_table(
+    emulator: Emulator, resource: str, field: str
+) -> None:
+    """The client's keyset walk (issue 18): the caller's `where` AND `<key>:GT:<last>`, ordered by
+    the key. Neither a scan of the table nor a sort of every match: each page costs a page."""
+    service = chargeover_service(emulator, resource)
+    target = service.filter_target(field)
+    assert target is not None
+    key = service.spec.primary_key
+    where = f"{field}:EQUALS:{_VALUES[target.kind]},{key}:GT:1"
+    for plan in _plans(emulator, f"/api/v3/{resource}", where, resource, order=f"{key}:ASC"):
+        assert not any(step.startswith(f"SCAN {resource}") for step in plan), (where, plan)
+        assert not any("TEMP B-TREE" in step for step in plan), (where, plan)
 
 
 def test_username_uniqueness_check_uses_an_index(emulator: Emulator) -> None:
