@@ -52,4 +52,22 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+def decode_integer(value: object) -> int:
+    """An integer id as sent: a JSON integer, or the legacy numeric string ("1") some responses
+    send instead. The spec accepts both (a tolerant reader); the user always gets the int."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    raise TypeError(f"expected an integer or its numeric string, got {value!r}")
+
+
+__all__ = [
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "decode_integer",
+]

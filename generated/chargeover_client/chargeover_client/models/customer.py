@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 from ..models.customer_status_state import CustomerStatusState
 from ..models.customer_status_str import CustomerStatusStr
 from ..models.delivery_method import DeliveryMethod
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_integer
 
 T = TypeVar("T", bound="Customer")
 
@@ -20,13 +20,12 @@ class Customer:
     """A customer as read (GET one; list and query items omit `tags`).
 
     Attributes:
-        customer_id (int | str | Unset): An integer id. Tolerant reader: legacy responses send some ids as numeric
-            strings (`"customer_id": "1"`), so a reader accepts both; the emulator always writes a JSON integer.
+        customer_id (int | Unset): An integer id. Tolerant reader: legacy responses send some ids as numeric strings
+            (`"customer_id": "1"`), so a reader accepts both; the emulator always writes a JSON integer.
         parent_customer_id (int | None | Unset): Parent customer ID #
         token (None | str | Unset): Customer token: a unique random identifier usable instead of the id
             (`token:{token}`)
-        superuser_id (int | None | str | Unset): Main contact (user) ID #. Legacy list responses send it as a numeric
-            string.
+        superuser_id (int | None | Unset): Main contact (user) ID #. Legacy list responses send it as a numeric string.
         external_key (None | str | Unset): External key value: unique per object type, usable instead of the id
             (`external_key:{key}`)
         display_as (None | str | Unset): Deprecated: equals `company`
@@ -127,10 +126,10 @@ class Customer:
         tags (list[str] | Unset): A list of tags (get-one only; absent from list and query items)
     """
 
-    customer_id: int | str | Unset = UNSET
+    customer_id: int | Unset = UNSET
     parent_customer_id: int | None | Unset = UNSET
     token: None | str | Unset = UNSET
-    superuser_id: int | None | str | Unset = UNSET
+    superuser_id: int | None | Unset = UNSET
     external_key: None | str | Unset = UNSET
     display_as: None | str | Unset = UNSET
     company: None | str | Unset = UNSET
@@ -225,11 +224,7 @@ class Customer:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id: int | str | Unset
-        if isinstance(self.customer_id, Unset):
-            customer_id = UNSET
-        else:
-            customer_id = self.customer_id
+        customer_id = self.customer_id
 
         parent_customer_id: int | None | Unset
         if isinstance(self.parent_customer_id, Unset):
@@ -243,7 +238,7 @@ class Customer:
         else:
             token = self.token
 
-        superuser_id: int | None | str | Unset
+        superuser_id: int | None | Unset
         if isinstance(self.superuser_id, Unset):
             superuser_id = UNSET
         else:
@@ -984,13 +979,33 @@ class Customer:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        customer_id: int | str | Unset = d.pop("customer_id", UNSET)
+        _customer_id = d.pop("customer_id", UNSET)
+        customer_id: int | Unset
+        if isinstance(_customer_id, Unset):
+            customer_id = UNSET
+        else:
+            customer_id = decode_integer(_customer_id)
 
         parent_customer_id: int | None | Unset = d.pop("parent_customer_id", UNSET)
 
         token: None | str | Unset = d.pop("token", UNSET)
 
-        superuser_id: int | None | str | Unset = d.pop("superuser_id", UNSET)
+        def _parse_superuser_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (int, str)):
+                    raise TypeError()
+                superuser_id_type_0 = decode_integer(data)
+
+                return superuser_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(int | None | Unset, data)
+
+        superuser_id = _parse_superuser_id(d.pop("superuser_id", UNSET))
 
         external_key: None | str | Unset = d.pop("external_key", UNSET)
 

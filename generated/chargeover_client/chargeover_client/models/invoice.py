@@ -10,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.invoice_status_state import InvoiceStatusState
 from ..models.invoice_status_str import InvoiceStatusStr
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_integer
 
 if TYPE_CHECKING:
     from ..models.line_item import LineItem
@@ -24,14 +24,14 @@ class Invoice:
     """An invoice as read. List and query items omit `line_items` and `tags`.
 
     Attributes:
-        invoice_id (int | str | Unset): An integer id. Tolerant reader: legacy responses send some ids as numeric
-            strings (`"customer_id": "1"`), so a reader accepts both; the emulator always writes a JSON integer.
+        invoice_id (int | Unset): An integer id. Tolerant reader: legacy responses send some ids as numeric strings
+            (`"customer_id": "1"`), so a reader accepts both; the emulator always writes a JSON integer.
         refnumber (None | str | Unset): Invoice reference number (digits; usually equals the id)
         external_key (None | str | Unset): External key value
         package_id (int | None | Unset): Subscription (billing package) ID #
         package_token (None | str | Unset): Subscription (billing package) token
         invoice_index (int | None | Unset): The invoice's sequence number within its subscription
-        customer_id (int | None | str | Unset): Customer ID #
+        customer_id (int | None | Unset): Customer ID #
         brand_id (int | None | Unset): Brand ID #
         currency_id (int | None | Unset): Currency ID #
         currency_symbol (None | str | Unset): Currency symbol
@@ -124,13 +124,13 @@ class Invoice:
         line_items (list[LineItem] | Unset): The invoice's line items (get-one only; absent from list and query items)
     """
 
-    invoice_id: int | str | Unset = UNSET
+    invoice_id: int | Unset = UNSET
     refnumber: None | str | Unset = UNSET
     external_key: None | str | Unset = UNSET
     package_id: int | None | Unset = UNSET
     package_token: None | str | Unset = UNSET
     invoice_index: int | None | Unset = UNSET
-    customer_id: int | None | str | Unset = UNSET
+    customer_id: int | None | Unset = UNSET
     brand_id: int | None | Unset = UNSET
     currency_id: int | None | Unset = UNSET
     currency_symbol: None | str | Unset = UNSET
@@ -222,11 +222,7 @@ class Invoice:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        invoice_id: int | str | Unset
-        if isinstance(self.invoice_id, Unset):
-            invoice_id = UNSET
-        else:
-            invoice_id = self.invoice_id
+        invoice_id = self.invoice_id
 
         refnumber: None | str | Unset
         if isinstance(self.refnumber, Unset):
@@ -258,7 +254,7 @@ class Invoice:
         else:
             invoice_index = self.invoice_index
 
-        customer_id: int | None | str | Unset
+        customer_id: int | None | Unset
         if isinstance(self.customer_id, Unset):
             customer_id = UNSET
         else:
@@ -994,7 +990,12 @@ class Invoice:
         from ..models.line_item import LineItem  # noqa: PLC0415
 
         d = dict(src_dict)
-        invoice_id: int | str | Unset = d.pop("invoice_id", UNSET)
+        _invoice_id = d.pop("invoice_id", UNSET)
+        invoice_id: int | Unset
+        if isinstance(_invoice_id, Unset):
+            invoice_id = UNSET
+        else:
+            invoice_id = decode_integer(_invoice_id)
 
         refnumber: None | str | Unset = d.pop("refnumber", UNSET)
 
@@ -1006,7 +1007,22 @@ class Invoice:
 
         invoice_index: int | None | Unset = d.pop("invoice_index", UNSET)
 
-        customer_id: int | None | str | Unset = d.pop("customer_id", UNSET)
+        def _parse_customer_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (int, str)):
+                    raise TypeError()
+                customer_id_type_0 = decode_integer(data)
+
+                return customer_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(int | None | Unset, data)
+
+        customer_id = _parse_customer_id(d.pop("customer_id", UNSET))
 
         brand_id: int | None | Unset = d.pop("brand_id", UNSET)
 
