@@ -7,6 +7,7 @@ By hand: `contract-kit serve --port 8080` and `python examples/chargeover_exampl
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 
 from chargeover_client import Client
 from chargeover_client.api.customers import create_customer, get_customer
@@ -23,12 +24,21 @@ def invoice_for_new_customer(client: Client) -> list[str]:
     customer = unwrap(get_customer.sync_detailed(customer_id, client=client))
     assert customer.company == "Typed, Inc."
     lines = [
-        LineItemCreate(item_id=1, descrip="Setup", line_quantity=1),
-        LineItemCreate(item_id=2, descrip="Support hours", line_quantity=3),
+        # money and quantities are Decimal (`format: decimal`): sent and read with their digits
+        LineItemCreate(
+            item_id=1, descrip="Setup", line_rate=Decimal("99.90"), line_quantity=Decimal(1)
+        ),
+        LineItemCreate(
+            item_id=2,
+            descrip="Support hours",
+            line_rate=Decimal("80.15"),
+            line_quantity=Decimal("2.5"),
+        ),
     ]
     invoice_body = InvoiceCreate(customer_id=customer_id, line_items=lines)
     invoice_id: int = unwrap(create_invoice.sync_detailed(client=client, body=invoice_body)).id
     invoice = unwrap(get_invoice.sync_detailed(invoice_id, client=client))
+    assert invoice.total == Decimal("300.28")  # 99.90 + 200.375 rounded half up to 200.38
     # `line_items` is `list[LineItem] | Unset`: UNSET when the response left the field out (list
     # items do), None never. Narrow it before use; `Unset` is falsy, so `or []` narrows too.
     if isinstance(invoice.line_items, Unset):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
@@ -10,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.customer_status_state import CustomerStatusState
 from ..models.customer_status_str import CustomerStatusStr
 from ..models.delivery_method import DeliveryMethod
-from ..types import UNSET, Unset, decode_integer
+from ..types import UNSET, Unset, decode_decimal, decode_integer
 
 T = TypeVar("T", bound="Customer")
 
@@ -118,11 +119,12 @@ class Customer:
             copy.
         tax_ident (None | str | Unset): Tax ID #/VAT #
         custtype_id (int | None | Unset): Customer type ID # (the 2015 recordings; the C# SDK's customer model sends it)
-        total (float | None | Unset): The sum total amount of all invoices ever issued to this customer (lifetime value)
-        balance (float | None | Unset): Balance due for this customer
-        paid (float | None | Unset): The lifetime net total payments minus refunds this customer has made
-        mrr (float | None | Unset): Current monthly recurring revenue of the customer
-        arr (float | None | Unset): Current annual recurring revenue of the customer
+        total (Decimal | None | Unset): The sum total amount of all invoices ever issued to this customer (lifetime
+            value)
+        balance (Decimal | None | Unset): Balance due for this customer
+        paid (Decimal | None | Unset): The lifetime net total payments minus refunds this customer has made
+        mrr (Decimal | None | Unset): Current monthly recurring revenue of the customer
+        arr (Decimal | None | Unset): Current annual recurring revenue of the customer
         tags (list[str] | Unset): A list of tags (get-one only; absent from list and query items)
     """
 
@@ -215,11 +217,11 @@ class Customer:
     dunning_delivery: DeliveryMethod | Unset = UNSET
     tax_ident: None | str | Unset = UNSET
     custtype_id: int | None | Unset = UNSET
-    total: float | None | Unset = UNSET
-    balance: float | None | Unset = UNSET
-    paid: float | None | Unset = UNSET
-    mrr: float | None | Unset = UNSET
-    arr: float | None | Unset = UNSET
+    total: Decimal | None | Unset = UNSET
+    balance: Decimal | None | Unset = UNSET
+    paid: Decimal | None | Unset = UNSET
+    mrr: Decimal | None | Unset = UNSET
+    arr: Decimal | None | Unset = UNSET
     tags: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -746,31 +748,31 @@ class Customer:
         else:
             custtype_id = self.custtype_id
 
-        total: float | None | Unset
+        total: Decimal | None | Unset
         if isinstance(self.total, Unset):
             total = UNSET
         else:
             total = self.total
 
-        balance: float | None | Unset
+        balance: Decimal | None | Unset
         if isinstance(self.balance, Unset):
             balance = UNSET
         else:
             balance = self.balance
 
-        paid: float | None | Unset
+        paid: Decimal | None | Unset
         if isinstance(self.paid, Unset):
             paid = UNSET
         else:
             paid = self.paid
 
-        mrr: float | None | Unset
+        mrr: Decimal | None | Unset
         if isinstance(self.mrr, Unset):
             mrr = UNSET
         else:
             mrr = self.mrr
 
-        arr: float | None | Unset
+        arr: Decimal | None | Unset
         if isinstance(self.arr, Unset):
             arr = UNSET
         else:
@@ -1197,15 +1199,90 @@ class Customer:
 
         custtype_id: int | None | Unset = d.pop("custtype_id", UNSET)
 
-        total: float | None | Unset = d.pop("total", UNSET)
+        def _parse_total(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                total_type_0 = decode_decimal(data)
 
-        balance: float | None | Unset = d.pop("balance", UNSET)
+                return total_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
 
-        paid: float | None | Unset = d.pop("paid", UNSET)
+        total = _parse_total(d.pop("total", UNSET))
 
-        mrr: float | None | Unset = d.pop("mrr", UNSET)
+        def _parse_balance(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                balance_type_0 = decode_decimal(data)
 
-        arr: float | None | Unset = d.pop("arr", UNSET)
+                return balance_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        balance = _parse_balance(d.pop("balance", UNSET))
+
+        def _parse_paid(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                paid_type_0 = decode_decimal(data)
+
+                return paid_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        paid = _parse_paid(d.pop("paid", UNSET))
+
+        def _parse_mrr(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                mrr_type_0 = decode_decimal(data)
+
+                return mrr_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        mrr = _parse_mrr(d.pop("mrr", UNSET))
+
+        def _parse_arr(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                arr_type_0 = decode_decimal(data)
+
+                return arr_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        arr = _parse_arr(d.pop("arr", UNSET))
 
         tags = cast(list[str], d.pop("tags", UNSET))
 
