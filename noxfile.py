@@ -72,8 +72,9 @@ def format_(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """Type-check the hand-written code with mypy --strict (generated/ is check_generated's)."""
-    # bench: benchmarks/ imports msgspec, and mypy checks benchmarks/ too
-    install_project(session, "lint", "test", "bench")
+    # bench: benchmarks/ imports msgspec, and mypy checks benchmarks/ too; codegen:
+    # codegen/openapi_client_types.py extends the pinned openapi-python-client
+    install_project(session, "lint", "test", "bench", "codegen")
     configured: list[str] = PYPROJECT["tool"]["mypy"]["files"]
     # mypy refuses a directory without Python files; packages may still be empty skeletons
     paths = [

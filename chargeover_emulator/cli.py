@@ -6,13 +6,18 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from chargeover_emulator.config import DEFAULT_VENDOR, Settings, environment_prefix
+from chargeover_emulator.config import (
+    DEFAULT_VENDOR,
+    SERVE_RATE_LIMIT,
+    Settings,
+    environment_prefix,
+)
 from chargeover_emulator.dialects import vendors
 from chargeover_emulator.errors import ConfigError
 
-__all__ = ["main"]
+__all__ = ["main", "serve_settings"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -73,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--rate-limit",
-        help=f"N/min, N/s or off (default: {defaults.rate_limit.requests}/min, as the real API)",
+        help=f"N/min, N/s or off (default: {SERVE_RATE_LIMIT.requests}/min, as the real API; "
+        "off in process and in tests)",
     )
     serve.add_argument(
         "--limit-overflow",
@@ -133,29 +139,37 @@ def _seed_only(args: argparse.Namespace) -> int:
     return 0
 
 
+def serve_settings(args: argparse.Namespace, environ: Mapping[str, str] | None = None) -> Settings:
+    """`serve`'s settings: its options over {VENDOR}_EMULATOR_* over serve's own defaults (the
+    real API's rate limit) over `Settings`' (whose rate limit is off, for in-process use)."""
+    return Settings.from_env(
+        environ,
+        vendor=args.vendor,
+        defaults={"rate_limit": SERVE_RATE_LIMIT},
+        db=args.db,
+        spec_path=args.spec_path,
+        username=args.username,
+        password=args.password,
+        api_key=args.api_key,
+        seed=args.seed,
+        seed_count=args.seed_count,
+        rate_limit=args.rate_limit,
+        limit_overflow=args.limit_overflow,
+        unknown_item_ids=args.unknown_item_ids,
+        validation=args.validation,
+        faults=args.faults,
+        fault_rules=args.fault_rules,
+        fault_seed=args.fault_seed,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `chargeover-emulator` script and `python -m chargeover_emulator`."""
     args = _parser().parse_args(argv)
     if args.command == "seed":
         return _seed_only(args)
     try:
-        settings = Settings.from_env(
-            vendor=args.vendor,
-            db=args.db,
-            spec_path=args.spec_path,
-            username=args.username,
-            password=args.password,
-            api_key=args.api_key,
-            seed=args.seed,
-            seed_count=args.seed_count,
-            rate_limit=args.rate_limit,
-            limit_overflow=args.limit_overflow,
-            unknown_item_ids=args.unknown_item_ids,
-            validation=args.validation,
-            faults=args.faults,
-            fault_rules=args.fault_rules,
-            fault_seed=args.fault_seed,
-        )
+        settings = serve_settings(args)
         import uvicorn
 
         from chargeover_emulator.app import create_app

@@ -22,6 +22,7 @@ __all__ = [
     "DEFAULT_PASSWORD",
     "DEFAULT_USERNAME",
     "DEFAULT_VENDOR",
+    "SERVE_RATE_LIMIT",
     "RateLimit",
     "Settings",
     "environment_prefix",
@@ -79,6 +80,12 @@ class RateLimit:
         return self.requests > 0
 
 
+#: `serve`'s default: the real API's limit (ChargeOver's 250 requests per minute), so that a
+#: client developed against the served emulator meets its 429s before production does. In
+#: process (`Settings()`, `create_app()`) and in tests the limit is off unless asked for.
+SERVE_RATE_LIMIT = RateLimit(250, 60.0)
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
     """Everything the emulator can be told; built once at the edge and passed down."""
@@ -87,7 +94,8 @@ class Settings:
     spec_path: Path | None = None
     username: str = DEFAULT_USERNAME
     password: str = DEFAULT_PASSWORD
-    rate_limit: RateLimit = RateLimit(250, 60.0)
+    #: off for in-process and test use; `serve` turns on SERVE_RATE_LIMIT, the real API's limit
+    rate_limit: RateLimit = RateLimit(0, 60.0)
     signature_window_seconds: int = 300
     max_body_bytes: int = 1024 * 1024
     limit_overflow: Literal["clamp", "reject"] = "clamp"
@@ -122,13 +130,18 @@ class Settings:
         environ: Mapping[str, str] | None = None,
         *,
         vendor: str = DEFAULT_VENDOR,
+        defaults: Mapping[str, Any] | None = None,
         **explicit: Any,
     ) -> Settings:
-        """Merge explicit values (None means unset) over {VENDOR}_EMULATOR_* over defaults."""
+        """Merge explicit values (None means unset) over {VENDOR}_EMULATOR_* over `defaults`
+        (a front end's own, such as `serve`'s rate limit) over the dataclass defaults."""
         env = os.environ if environ is None else environ
         prefix = environment_prefix(vendor)
-        values: dict[str, Any] = {}
         names = {field.name for field in dataclasses.fields(cls)} - {"options"}
+        unknown = set(defaults or {}) - names
+        if unknown:
+            raise ConfigError(f"unknown setting {sorted(unknown)[0]!r}")
+        values: dict[str, Any] = dict(defaults or {})
         options: dict[str, str] = {}
         for variable, raw in env.items():
             if not variable.startswith(prefix) or raw == "":

@@ -197,6 +197,7 @@ def build(
 # The shared generation inputs in codegen/ (not, e.g., the mypy settings check_generated uses).
 SHARED_INPUTS = (
     "generate.py",
+    "openapi_client_types.py",
     "releases.py",
     "datamodel-codegen.toml",
     "ruff-generated.toml",
@@ -269,8 +270,8 @@ def _generate_client(dist: Path, spec: Path, vendor: Vendor) -> None:
             "openapi-python-client",
             [
                 sys.executable,
-                "-m",
-                "openapi_python_client",
+                # openapi-python-client with the kit's property types (x-kit-decode, decimal)
+                str(CODEGEN / "openapi_client_types.py"),
                 "generate",
                 "--path",
                 str(spec),

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from chargeover_emulator import dialects
+from chargeover_emulator.cli import _parser, serve_settings
+from chargeover_emulator.config import SERVE_RATE_LIMIT, RateLimit, Settings
 from chargeover_emulator.errors import ConfigError
 from contract_kit.cli import main
 
@@ -106,8 +108,9 @@ def test_serve_help_shows_every_default(capsys: pytest.CaptureFixture[str]) -> N
     out = " ".join(capsys.readouterr().out.split()).replace("- ", "-")
     for shown in (
         "(default: 127.0.0.1)", "(default: 8080)", "(default: chargeover-emulator.sqlite3)",
-        "(default: 250/min, as the real API)", "(default: clamp)", "(default: reject)",
-        "(default: faithful)", "(default: 0)", "(default: warning)",
+        "(default: 250/min, as the real API; off in process and in tests)",
+        "(default: clamp)", "(default: reject)", "(default: faithful)", "(default: 0)",
+        "(default: warning)",
     ):  # fmt: skip
         assert shown in out, (shown, out)
 
@@ -121,3 +124,27 @@ def test_usage_lines_name_the_one_documented_command(capsys: pytest.CaptureFixtu
         assert capsys.readouterr().out.startswith(f"usage: contract-kit {command} "), command
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "| `contract-kit contracts --vendor chargeover" in readme
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ", "expected"),
+    [
+        # serve limits like the real API when nothing says otherwise, for every vendor
+        (["serve"], {}, SERVE_RATE_LIMIT),
+        (["serve", "--vendor", "invoiced"], {}, SERVE_RATE_LIMIT),
+        # the environment wins over serve's default, the flag over the environment
+        (["serve"], {"CHARGEOVER_EMULATOR_RATE_LIMIT": "off"}, RateLimit(0, 60.0)),
+        (
+            ["serve", "--rate-limit", "10/s"],
+            {"CHARGEOVER_EMULATOR_RATE_LIMIT": "off"},
+            RateLimit(10, 1.0),
+        ),
+    ],
+)
+def test_serve_rate_limit_defaults_to_the_real_apis(
+    argv: list[str], environ: dict[str, str], expected: RateLimit
+) -> None:
+    """Issue 19: on by default for `serve`, off for `Settings()` (in process and in tests)."""
+    assert serve_settings(_parser().parse_args(argv), environ).rate_limit == expected
+    assert not Settings().rate_limit.enabled
+    assert not Settings.from_env({}).rate_limit.enabled

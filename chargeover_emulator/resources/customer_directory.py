@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from chargeover_emulator.context import RequestContext
+from chargeover_emulator.protocol.amounts import cents, stored
 from chargeover_emulator.records import Records
 from chargeover_emulator.resources.addresses import address_block
 from chargeover_emulator.resources.catalogue import (
@@ -140,9 +141,9 @@ class CustomerDirectory:
             totals = self.invoices.customer_totals(ctx.conn, key)
         values.update(
             {
-                "total": round(totals.total, 2),
-                "balance": round(totals.balance, 2),
-                "paid": round(totals.paid, 2),
+                "total": stored(cents(totals.total)),
+                "balance": stored(cents(totals.balance)),
+                "paid": stored(cents(totals.paid)),
             }
         )
         if row.get("inactive_manual"):

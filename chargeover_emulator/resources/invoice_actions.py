@@ -11,6 +11,7 @@ from typing import Any
 
 from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.protocol.amounts import exact
 from chargeover_emulator.records import Records
 from chargeover_emulator.resources.base import Action, stamp
 from chargeover_emulator.resources.invoice_payments import InvoicePayments
@@ -71,7 +72,7 @@ class InvoiceActions:
         row = self.invoices.get(ctx.conn, key) or {}
         if row.get("invoice_status_state") != "o":
             return False
-        amount = float(row.get("balance") or 0)
+        amount = exact(row.get("balance"))
         paymethod = charge(body, ctx.today)
         if paymethod is None:
             return False

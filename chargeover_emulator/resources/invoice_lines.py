@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Protocol
 
 from chargeover_emulator.context import RequestContext
 from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.protocol.amounts import ZERO, cents, exact, stored
 from chargeover_emulator.records import Records
 from chargeover_emulator.specdoc import Property
 
@@ -109,21 +111,19 @@ class LineItems:
             )
             if values.get("descrip") is None:
                 values["descrip"] = item["name"]
-            values["line_total"] = round(
-                float(values["line_rate"]) * float(values["line_quantity"]), 2
+            values["line_total"] = stored(
+                cents(exact(values["line_rate"]) * exact(values["line_quantity"]))
             )
             values["line_subtotal"] = values["line_total"]
             self.table.insert(ctx.conn, values)
 
-    def subtotal(self, ctx: RequestContext, key: int) -> float:
-        """Sum of the invoice's line totals (each rounded to cents, as on the invoice)."""
-        return float(
-            ctx.conn.execute(
-                "SELECT COALESCE(SUM(ROUND(line_rate * line_quantity, 2)), 0)"
-                " FROM line_item WHERE invoice_id = ?",
-                [key],
-            ).fetchone()[0]
-        )
+    def subtotal(self, ctx: RequestContext, key: int) -> Decimal:
+        """Sum of the invoice's line totals (each rounded to cents, as on the invoice), exact:
+        summed here from each line's decimal text, not by SQLite in binary floating point."""
+        lines = ctx.conn.execute(
+            "SELECT line_rate, line_quantity FROM line_item WHERE invoice_id = ?", [key]
+        ).fetchall()
+        return sum((cents(exact(rate) * exact(quantity)) for rate, quantity in lines), ZERO)
 
     def render(self, ctx: RequestContext, key: int) -> list[dict[str, Any]]:
         """The invoice's lines as the read schema describes them, in insertion order."""

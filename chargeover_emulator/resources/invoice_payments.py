@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from chargeover_emulator.context import RequestContext
+from chargeover_emulator.protocol.amounts import stored, total
 
 __all__ = ["InvoicePayments"]
 
@@ -27,12 +29,12 @@ class InvoicePayments:
         """Both tables."""
         return list(_DDL)
 
-    def record(self, ctx: RequestContext, key: int, amount: float, paymethod: str) -> None:
+    def record(self, ctx: RequestContext, key: int, amount: Decimal, paymethod: str) -> None:
         """One payment applied to invoice `key`, now."""
         ctx.conn.execute(
             "INSERT INTO payment (invoice_id, amount, paymethod, payment_datetime)"
             " VALUES (?, ?, ?, ?)",
-            [key, amount, paymethod, ctx.timestamp],
+            [key, stored(amount), paymethod, ctx.timestamp],
         )
 
     def schedule(
@@ -45,13 +47,10 @@ class InvoicePayments:
             [key, date, amount, paymethod],
         )
 
-    def paid_amount(self, ctx: RequestContext, key: int) -> float:
-        """Sum of the payments applied to one invoice."""
-        return float(
-            ctx.conn.execute(
-                "SELECT COALESCE(SUM(amount), 0) FROM payment WHERE invoice_id = ?", [key]
-            ).fetchone()[0]
-        )
+    def paid_amount(self, ctx: RequestContext, key: int) -> Decimal:
+        """Sum of the payments applied to one invoice (exact, from each amount's decimal)."""
+        rows = ctx.conn.execute("SELECT amount FROM payment WHERE invoice_id = ?", [key])
+        return total(amount for (amount,) in rows)
 
     def any_applied(self, ctx: RequestContext, key: int) -> bool:
         """Whether a payment has been applied to the invoice."""

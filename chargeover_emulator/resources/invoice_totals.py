@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from chargeover_emulator.errors import BadRequest
+from chargeover_emulator.protocol.amounts import ZERO, cents, stored
 from chargeover_emulator.resources.addresses import address_block
 from chargeover_emulator.resources.catalogue import (
     CURRENCIES,
@@ -22,8 +24,8 @@ def computed_fields(
     row: Mapping[str, Any],
     *,
     key: int,
-    subtotal: float,
-    payments: float,
+    subtotal: Decimal,
+    payments: Decimal,
     today: dt.date,
     base_url: str,
 ) -> dict[str, Any]:
@@ -45,11 +47,13 @@ def computed_fields(
             f'Invalid date "{text[:40]}": the invoice date and its due date ({terms_days} days'
             " later) must fall between 0001-01-01 and 9999-12-31."
         ) from None
-    total = round(subtotal, 2)
-    balance = round(max(total - payments, 0.0), 2)
+    # exact decimal arithmetic (protocol/amounts.py): no binary rounding in a total or balance
+    total = cents(subtotal)
+    paid = cents(payments)
+    balance = max(total - paid, ZERO)
     days_overdue = max((today - due).days, 0) if balance > 0 else 0
     if row.get("is_void"):
-        status, balance, days_overdue = "closed-void", 0.0, 0
+        status, balance, days_overdue = "closed-void", ZERO, 0
     elif balance <= 0:
         status = "closed-paid"
     elif days_overdue > 0:
@@ -63,17 +67,17 @@ def computed_fields(
     if status == "closed-paid" and paid_date is None:
         paid_date = today.isoformat()
     return {
-        "subtotal": total,
-        "total": total,
+        "subtotal": stored(total),
+        "total": stored(total),
         "taxes": 0,
         "credits": 0,
         "writeoffs": 0,
-        "payments": round(payments, 2),
-        "applied": round(payments, 2),
-        "balance": balance,
+        "payments": stored(paid),
+        "applied": stored(paid),
+        "balance": stored(balance),
         "sum_base": 0,
         "sum_usage": 0,
-        "sum_onetime": total,
+        "sum_onetime": stored(total),
         "declines": row.get("declines") or 0,
         "due_date": due.isoformat(),
         "paid_date": paid_date if status in {"closed-paid", "closed-void"} else None,

@@ -97,7 +97,7 @@ def hosted_emulator(vendor: str, app: Any = None, settings: Any = None) -> Itera
     dialect = load_dialect(vendor)
     with tempfile.TemporaryDirectory(prefix="contract-kit-parity-") as tmp:
         if settings is None:
-            wanted = {
+            wanted: dict[str, Any] = {
                 "db": str(Path(tmp) / "emulator.sqlite3"),
                 "rate_limit": "off",
                 "username": f"parity{secrets.token_hex(4)}",

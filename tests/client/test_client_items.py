@@ -4,6 +4,7 @@ create an item, use it on an invoice line, list, count, get and update it."""
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -50,7 +51,7 @@ def test_the_generated_client_drives_the_item_resource(tmp_path: Path) -> None:
 
         company = CustomerCreate(company="Item Co.")
         customer = unwrap(await create_customer.asyncio_detailed(client=client, body=company))
-        line = LineItemCreate(item_id=item_id, line_rate=12.5, line_quantity=2)
+        line = LineItemCreate(item_id=item_id, line_rate=Decimal("12.5"), line_quantity=Decimal(2))
         invoice_body = InvoiceCreate(customer_id=int(customer.id), line_items=[line])
         created = unwrap(await create_invoice.asyncio_detailed(client=client, body=invoice_body))
         invoice = unwrap(await get_invoice.asyncio_detailed(int(created.id), client=client))
@@ -59,7 +60,7 @@ def test_the_generated_client_drives_the_item_resource(tmp_path: Path) -> None:
         assert (read_line.item_id, read_line.item_name, read_line.line_total) == (
             item_id,
             "Widget",
-            25,
+            Decimal(25),
         )
 
         update = ItemUpdate(description="Two-hour widget")

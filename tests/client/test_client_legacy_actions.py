@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -63,7 +64,7 @@ def objects(api: Any) -> dict[str, int]:
             )
         ).id
     )
-    line = LineItemCreate(item_id=1, line_rate=10, line_quantity=1)
+    line = LineItemCreate(item_id=1, line_rate=Decimal(10), line_quantity=Decimal(1))
     invoice = int(
         unwrap(
             create_invoice.sync_detailed(

@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from chargeover_emulator.app import create_app
-from chargeover_emulator.config import RateLimit, Settings
+from chargeover_emulator.config import SERVE_RATE_LIMIT, RateLimit, Settings
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.specdoc import SpecDocument, locate_spec
 from tests.emulator.conftest import FIXED_NOW, chargeover_service, make_client
@@ -645,3 +645,11 @@ def test_create_writes_every_derived_field_before_the_insert(
             finally:
                 conn.set_trace_callback(None)
     assert [s for s in statements if s.startswith("UPDATE")] == []
+
+
+def test_in_process_emulator_has_no_rate_limit_by_default(tmp_path: Any) -> None:
+    """Issue 19: `Settings()` (in process, tests) leaves the rate limit off; `serve` turns on
+    the real API's 250/min (tests/test_cli.py)."""
+    client = make_client(create_app(Settings(db=str(tmp_path / "default.sqlite3"))))
+    codes = {client.get("/api/v3/teapot").status_code for _ in range(SERVE_RATE_LIMIT.requests + 5)}
+    assert codes == {200}

@@ -346,7 +346,9 @@ def test_a_real_date_is_accepted(client: TestClient, seeded: dict[str, int]) -> 
 
 
 def test_request_bodies_use_only_formats_the_emulator_checks(emulator: Emulator) -> None:
-    """Every `format` a request body can reach is one the validator asserts (date, int64)."""
+    """Every `format` a request body can reach is one the validator asserts (date, int64), or
+    `decimal`, which asserts nothing (every JSON number is a decimal): it tells readers and
+    writers to keep the number's digits (Decimal, protocol/amounts.py)."""
     document = yaml.safe_load(emulator.spec_path.read_bytes())
     formats: set[str] = set()
     seen: set[str] = set()
@@ -375,7 +377,7 @@ def test_request_bodies_use_only_formats_the_emulator_checks(emulator: Emulator)
             if isinstance(operation, dict) and "requestBody" in operation:
                 walk(operation["requestBody"])
     assert "#/components/schemas/InvoiceCreate" in seen  # the walk did follow references
-    assert formats == {"date", "int64"}
+    assert formats == {"date", "int64", "decimal"}
 
 
 # -- content types -----------------------------------------------------------------------------

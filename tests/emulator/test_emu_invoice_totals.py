@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from decimal import Decimal
 
 import pytest
 
@@ -14,7 +15,12 @@ TODAY = dt.date(2025, 3, 14)
 
 def fields(row: Mapping[str, object], subtotal: float, payments: float = 0.0) -> dict[str, object]:
     return computed_fields(
-        row, key=7, subtotal=subtotal, payments=payments, today=TODAY, base_url="http://h"
+        row,
+        key=7,
+        subtotal=Decimal(repr(subtotal)),
+        payments=Decimal(repr(payments)),
+        today=TODAY,
+        base_url="http://h",
     )
 
 
@@ -54,3 +60,29 @@ def test_terms_currency_and_urls() -> None:
     assert (out["currency_iso4217"], out["currency_symbol"]) == ("CAD", "CAD$")
     assert out["url_paylink"] == "http://h/r/trans/pay/abc"
     assert out["url_self"] == "http://h/admin/r/invoice/view/7"
+
+
+@pytest.mark.parametrize(
+    ("subtotal", "payments", "balance"),
+    [
+        # binary floats: 0.3 - 0.1 = 0.19999999999999998, rounded to cents 0.2 by luck only
+        (Decimal("0.30"), Decimal("0.10"), 0.2),
+        # 1.005 is 1.00499999999999989... as a double: round(1.005, 2) gives 1.0; half up 1.01
+        (Decimal("1.005"), Decimal(0), 1.01),
+        (Decimal("9999999999999.99"), Decimal("0.01"), 9999999999999.98),
+        (Decimal("100.00"), Decimal(0), 100),  # a whole amount is written as an integer
+    ],
+)
+def test_totals_are_exact_decimal_arithmetic(
+    subtotal: Decimal, payments: Decimal, balance: float
+) -> None:
+    """Issue 19: money is computed on its decimal digits (protocol/amounts.py), cents half up."""
+    out = computed_fields(
+        {"date": "2025-03-01"},
+        key=7,
+        subtotal=subtotal,
+        payments=payments,
+        today=TODAY,
+        base_url="http://h",
+    )
+    assert out["balance"] == balance and repr(out["balance"]) == repr(balance)

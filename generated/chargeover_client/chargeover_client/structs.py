@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, TypeAlias
 
@@ -45,7 +46,7 @@ class InvoiceStatusStr(StrEnum):
 
 
 class ItemTierset(Struct):
-    base: Annotated[float, Meta(description="Base price")] | None | UnsetType = UNSET
+    base: Annotated[Decimal, Meta(description="Base price")] | None | UnsetType = UNSET
     base_formatted: Annotated[str, Meta(description="Base price, formatted")] | None | UnsetType = UNSET
     currency_id: Annotated[int, Meta(description="Currency ID #")] | None | UnsetType = UNSET
     currency_iso4217: Annotated[str, Meta(description="Currency ISO 4217 code")] | None | UnsetType = UNSET
@@ -62,7 +63,7 @@ class ItemTierset(Struct):
         Annotated[str, Meta(description="Pricing model (`fla`, flat, in the docs' example)")] | None | UnsetType
     ) = UNSET
     pricemodel_desc: Annotated[str, Meta(description="Pricing model description")] | None | UnsetType = UNSET
-    setup: Annotated[float, Meta(description="Setup fee")] | None | UnsetType = UNSET
+    setup: Annotated[Decimal, Meta(description="Setup fee")] | None | UnsetType = UNSET
     setup_formatted: Annotated[str, Meta(description="Setup fee, formatted")] | None | UnsetType = UNSET
     tiers: (
         Annotated[list[dict[str, Any]], Meta(description="Price tiers (empty for flat pricing)")] | None | UnsetType
@@ -129,15 +130,15 @@ class LineItem(Struct):
     item_name: Annotated[str, Meta(description="Item name")] | None | UnsetType = UNSET
     item_token: Annotated[str, Meta(description="Item token")] | None | UnsetType = UNSET
     line_item_id: Annotated[int, Meta(description="Line item ID #")] | UnsetType = UNSET
-    line_quantity: Annotated[float, Meta(description="Quantity")] | None | UnsetType = UNSET
-    line_rate: Annotated[float, Meta(description="Unit price")] | None | UnsetType = UNSET
-    line_subtotal: Annotated[float, Meta(description="line_rate x line_quantity")] | None | UnsetType = UNSET
-    line_total: Annotated[float, Meta(description="Line total including taxes")] | None | UnsetType = UNSET
-    line_usage: Annotated[float, Meta(description="Usage")] | None | UnsetType = UNSET
+    line_quantity: Annotated[Decimal, Meta(description="Quantity")] | None | UnsetType = UNSET
+    line_rate: Annotated[Decimal, Meta(description="Unit price")] | None | UnsetType = UNSET
+    line_subtotal: Annotated[Decimal, Meta(description="line_rate x line_quantity")] | None | UnsetType = UNSET
+    line_total: Annotated[Decimal, Meta(description="Line total including taxes")] | None | UnsetType = UNSET
+    line_usage: Annotated[Decimal, Meta(description="Usage")] | None | UnsetType = UNSET
     package_line_id: Annotated[int, Meta(description="Subscription line ID #")] | None | UnsetType = UNSET
-    tax_taxable: Annotated[float, Meta(description="Taxable amount")] | None | UnsetType = UNSET
-    tax_taxed: Annotated[float, Meta(description="Taxed amount")] | None | UnsetType = UNSET
-    tax_total: Annotated[float, Meta(description="Tax total")] | None | UnsetType = UNSET
+    tax_taxable: Annotated[Decimal, Meta(description="Taxable amount")] | None | UnsetType = UNSET
+    tax_taxed: Annotated[Decimal, Meta(description="Taxed amount")] | None | UnsetType = UNSET
+    tax_total: Annotated[Decimal, Meta(description="Tax total")] | None | UnsetType = UNSET
     tierset_id: Annotated[int, Meta(description="Pricing tierset ID #")] | None | UnsetType = UNSET
 
 
@@ -152,10 +153,10 @@ class Customer(Struct):
     admin_email: Annotated[str, Meta(description="Admin/Worker Email")] | None | UnsetType = UNSET
     admin_id: Annotated[int, Meta(description="Admin/Worker ID number")] | None | UnsetType = UNSET
     admin_name: Annotated[str, Meta(description="Admin/Worker Name")] | None | UnsetType = UNSET
-    arr: Annotated[float, Meta(description="Current annual recurring revenue of the customer")] | None | UnsetType = (
+    arr: Annotated[Decimal, Meta(description="Current annual recurring revenue of the customer")] | None | UnsetType = (
         UNSET
     )
-    balance: Annotated[float, Meta(description="Balance due for this customer")] | None | UnsetType = UNSET
+    balance: Annotated[Decimal, Meta(description="Balance due for this customer")] | None | UnsetType = UNSET
     bill_addr1: Annotated[str, Meta(description="Billing address line 1")] | None | UnsetType = UNSET
     bill_addr2: Annotated[str, Meta(description="Billing address line 2")] | None | UnsetType = UNSET
     bill_addr3: Annotated[str, Meta(description="Billing address line 3 (deprecated)")] | None | UnsetType = UNSET
@@ -300,15 +301,15 @@ class Customer(Struct):
     mod_ipaddr: Annotated[str, Meta(description="IP address that last updated this customer")] | None | UnsetType = (
         UNSET
     )
-    mrr: Annotated[float, Meta(description="Current monthly recurring revenue of the customer")] | None | UnsetType = (
-        UNSET
-    )
+    mrr: (
+        Annotated[Decimal, Meta(description="Current monthly recurring revenue of the customer")] | None | UnsetType
+    ) = UNSET
     no_dunning: Annotated[bool, Meta(description="Flag to disable dunning")] | None | UnsetType = UNSET
     no_latefees: Annotated[bool, Meta(description="Flag to disable late fees")] | None | UnsetType = UNSET
     no_procfees: Annotated[bool, Meta(description="Flag to disable processing fees")] | None | UnsetType = UNSET
     no_taxes: Annotated[bool, Meta(description="Flag to disable charging of taxes")] | None | UnsetType = UNSET
     paid: (
-        Annotated[float, Meta(description="The lifetime net total payments minus refunds this customer has made")]
+        Annotated[Decimal, Meta(description="The lifetime net total payments minus refunds this customer has made")]
         | None
         | UnsetType
     ) = UNSET
@@ -381,7 +382,7 @@ class Customer(Struct):
     ) = UNSET
     total: (
         Annotated[
-            float,
+            Decimal,
             Meta(description="The sum total amount of all invoices ever issued to this customer (lifetime value)"),
         ]
         | None
@@ -419,8 +420,8 @@ class CustomerListEnvelope(Struct):
 class Invoice(Struct):
     admin_id: Annotated[int, Meta(description="Admin/Worker ID #")] | None | UnsetType = UNSET
     admin_name: Annotated[str, Meta(description="Admin/Worker name")] | None | UnsetType = UNSET
-    applied: Annotated[float, Meta(description="Credits + payments applied")] | None | UnsetType = UNSET
-    balance: Annotated[float, Meta(description="Balance due (0 once paid or void)")] | None | UnsetType = UNSET
+    applied: Annotated[Decimal, Meta(description="Credits + payments applied")] | None | UnsetType = UNSET
+    balance: Annotated[Decimal, Meta(description="Balance due (0 once paid or void)")] | None | UnsetType = UNSET
     bill_addr1: Annotated[str, Meta(description="Billing address line 1")] | None | UnsetType = UNSET
     bill_addr2: Annotated[str, Meta(description="Billing address line 2")] | None | UnsetType = UNSET
     bill_addr3: Annotated[str, Meta(description="Billing address line 3 (deprecated)")] | None | UnsetType = UNSET
@@ -436,7 +437,7 @@ class Invoice(Struct):
     bill_state: Annotated[str, Meta(description="Billing address state/province")] | None | UnsetType = UNSET
     brand_id: Annotated[int, Meta(description="Brand ID #")] | None | UnsetType = UNSET
     class_id: Annotated[int, Meta(description="Class ID #")] | None | UnsetType = UNSET
-    credits: Annotated[float, Meta(description="Credits applied")] | None | UnsetType = UNSET
+    credits: Annotated[Decimal, Meta(description="Credits applied")] | None | UnsetType = UNSET
     currency_id: Annotated[int, Meta(description="Currency ID #")] | None | UnsetType = UNSET
     currency_iso4217: Annotated[str, Meta(description="ISO 4217 currency code")] | None | UnsetType = UNSET
     currency_symbol: Annotated[str, Meta(description="Currency symbol")] | None | UnsetType = UNSET
@@ -527,7 +528,7 @@ class Invoice(Struct):
         | None
         | UnsetType
     ) = UNSET
-    payments: Annotated[float, Meta(description="Payments applied")] | None | UnsetType = UNSET
+    payments: Annotated[Decimal, Meta(description="Payments applied")] | None | UnsetType = UNSET
     refnumber: (
         Annotated[str, Meta(description="Invoice reference number (digits; usually equals the id)")] | None | UnsetType
     ) = UNSET
@@ -544,17 +545,17 @@ class Invoice(Struct):
     ship_notes: Annotated[str, Meta(description="Deprecated shipping notes")] | None | UnsetType = UNSET
     ship_postcode: Annotated[str, Meta(description="Shipping address postal code")] | None | UnsetType = UNSET
     ship_state: Annotated[str, Meta(description="Shipping address state/province")] | None | UnsetType = UNSET
-    subtotal: Annotated[float, Meta(description="Sum of the line items before taxes")] | None | UnsetType = UNSET
-    sum_base: Annotated[float, Meta(description="Sum of base (recurring) lines")] | None | UnsetType = UNSET
-    sum_onetime: Annotated[float, Meta(description="Sum of one-time lines")] | None | UnsetType = UNSET
-    sum_usage: Annotated[float, Meta(description="Sum of usage lines")] | None | UnsetType = UNSET
+    subtotal: Annotated[Decimal, Meta(description="Sum of the line items before taxes")] | None | UnsetType = UNSET
+    sum_base: Annotated[Decimal, Meta(description="Sum of base (recurring) lines")] | None | UnsetType = UNSET
+    sum_onetime: Annotated[Decimal, Meta(description="Sum of one-time lines")] | None | UnsetType = UNSET
+    sum_usage: Annotated[Decimal, Meta(description="Sum of usage lines")] | None | UnsetType = UNSET
     tags: Annotated[list[str], Meta(description="A list of tags (get-one only)")] | UnsetType = UNSET
-    taxes: Annotated[float, Meta(description="Taxes")] | None | UnsetType = UNSET
+    taxes: Annotated[Decimal, Meta(description="Taxes")] | None | UnsetType = UNSET
     terms_days: Annotated[int, Meta(description="Terms days")] | None | UnsetType = UNSET
     terms_id: Annotated[int, Meta(description="Terms ID #")] | None | UnsetType = UNSET
     terms_name: Annotated[str, Meta(description="Terms name")] | None | UnsetType = UNSET
     token: Annotated[str, Meta(description="Unique token")] | None | UnsetType = UNSET
-    total: Annotated[float, Meta(description="Invoice total")] | None | UnsetType = UNSET
+    total: Annotated[Decimal, Meta(description="Invoice total")] | None | UnsetType = UNSET
     url_paylink: Annotated[str, Meta(description="Link where the customer can pay the invoice")] | None | UnsetType = (
         UNSET
     )
@@ -565,7 +566,7 @@ class Invoice(Struct):
         Annotated[str, Meta(description="Date/time the invoice was voided, null unless void")] | None | UnsetType
     ) = UNSET
     write_datetime: Annotated[str, Meta(description="Date/time the invoice was created")] | None | UnsetType = UNSET
-    writeoffs: Annotated[float, Meta(description="Amounts written off")] | None | UnsetType = UNSET
+    writeoffs: Annotated[Decimal, Meta(description="Amounts written off")] | None | UnsetType = UNSET
 
 
 class InvoiceListEnvelope(Struct):

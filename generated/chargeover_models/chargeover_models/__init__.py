@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date as date_aliased
+from decimal import Decimal
 from enum import Enum, StrEnum
 from typing import Annotated, Any
 
@@ -486,23 +487,23 @@ class Customer(BaseModel):
     """
     Customer type ID # (the 2015 recordings; the C# SDK's customer model sends it)
     """
-    total: float | None = None
+    total: Decimal | None = None
     """
     The sum total amount of all invoices ever issued to this customer (lifetime value)
     """
-    balance: float | None = None
+    balance: Decimal | None = None
     """
     Balance due for this customer
     """
-    paid: float | None = None
+    paid: Decimal | None = None
     """
     The lifetime net total payments minus refunds this customer has made
     """
-    mrr: float | None = None
+    mrr: Decimal | None = None
     """
     Current monthly recurring revenue of the customer
     """
-    arr: float | None = None
+    arr: Decimal | None = None
     """
     Current annual recurring revenue of the customer
     """
@@ -1332,35 +1333,35 @@ class LineItem(BaseModel):
     """
     Description
     """
-    line_rate: float | None = None
+    line_rate: Decimal | None = None
     """
     Unit price
     """
-    line_quantity: float | None = None
+    line_quantity: Decimal | None = None
     """
     Quantity
     """
-    line_usage: float | None = None
+    line_usage: Decimal | None = None
     """
     Usage
     """
-    line_subtotal: float | None = None
+    line_subtotal: Decimal | None = None
     """
     line_rate x line_quantity
     """
-    line_total: float | None = None
+    line_total: Decimal | None = None
     """
     Line total including taxes
     """
-    tax_taxable: float | None = None
+    tax_taxable: Decimal | None = None
     """
     Taxable amount
     """
-    tax_taxed: float | None = None
+    tax_taxed: Decimal | None = None
     """
     Taxed amount
     """
-    tax_total: float | None = None
+    tax_total: Decimal | None = None
     """
     Tax total
     """
@@ -1434,11 +1435,11 @@ class LineItemCreate(BaseModel):
     """
     Description
     """
-    line_rate: float | None = None
+    line_rate: Decimal | None = None
     """
     Unit price
     """
-    line_quantity: float | None = None
+    line_quantity: Decimal | None = None
     """
     Quantity
     """
@@ -1476,11 +1477,11 @@ class LineItemUpdate(BaseModel):
     """
     Description
     """
-    line_rate: float | None = None
+    line_rate: Decimal | None = None
     """
     Unit price
     """
-    line_quantity: float | None = None
+    line_quantity: Decimal | None = None
     """
     Quantity
     """
@@ -1911,11 +1912,11 @@ class ItemTierset(BaseModel):
     """
     Currency ID #
     """
-    setup: float | None = None
+    setup: Decimal | None = None
     """
     Setup fee
     """
-    base: float | None = None
+    base: Decimal | None = None
     """
     Base price
     """
@@ -2336,7 +2337,7 @@ class ScheduledPayment(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    amount: Annotated[float, Field(gt=0.0)]
+    amount: Annotated[Decimal, Field(gt=0)]
     """
     Amount
     """
@@ -3258,47 +3259,47 @@ class Invoice(BaseModel):
     """
     Status state: `o` open (money due), `c` closed (nothing due)
     """
-    subtotal: float | None = None
+    subtotal: Decimal | None = None
     """
     Sum of the line items before taxes
     """
-    total: float | None = None
+    total: Decimal | None = None
     """
     Invoice total
     """
-    taxes: float | None = None
+    taxes: Decimal | None = None
     """
     Taxes
     """
-    credits: float | None = None
+    credits: Decimal | None = None
     """
     Credits applied
     """
-    payments: float | None = None
+    payments: Decimal | None = None
     """
     Payments applied
     """
-    writeoffs: float | None = None
+    writeoffs: Decimal | None = None
     """
     Amounts written off
     """
-    applied: float | None = None
+    applied: Decimal | None = None
     """
     Credits + payments applied
     """
-    balance: float | None = None
+    balance: Decimal | None = None
     """
     Balance due (0 once paid or void)
     """
-    sum_base: float | None = None
+    sum_base: Decimal | None = None
     """
     Sum of base (recurring) lines
     """
-    sum_usage: float | None = None
+    sum_usage: Decimal | None = None
     """
     Sum of usage lines
     """
-    sum_onetime: float | None = None
+    sum_onetime: Decimal | None = None
     """
     Sum of one-time lines
     """

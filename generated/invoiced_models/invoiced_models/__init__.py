@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -102,7 +103,7 @@ class TaxRate(BaseModel):
     """
     Tax rate name
     """
-    value: float | None = None
+    value: Decimal | None = None
     """
     Rate (a percent when `is_percent`) or amount
     """
@@ -324,7 +325,7 @@ class Customer(BaseModel):
     """
     When true, customer is on credit hold
     """
-    credit_limit: float | None = None
+    credit_limit: Decimal | None = None
     """
     Customer credit limit
     """
@@ -488,7 +489,7 @@ class CustomerCreate(BaseModel):
     """
     When true, customer is on credit hold
     """
-    credit_limit: float | None = None
+    credit_limit: Decimal | None = None
     """
     Customer credit limit
     """
@@ -628,7 +629,7 @@ class CustomerUpdate(BaseModel):
     """
     When true, customer is on credit hold
     """
-    credit_limit: float | None = None
+    credit_limit: Decimal | None = None
     """
     Customer credit limit
     """
@@ -926,7 +927,7 @@ class BalanceHistoryEntry(BaseModel):
     """
     3-letter ISO code (lower case in the docs' example; absent in older payloads)
     """
-    balance: float | None = None
+    balance: Decimal | None = None
     """
     Credit balance at that time
     """
@@ -937,7 +938,7 @@ class Balance(BaseModel):
     A customer's balance. `currency` and `due_now` were added on 2020-06-16: older payloads lack them, so none is `required`.
     """
 
-    available_credits: float | None = None
+    available_credits: Decimal | None = None
     """
     Current credit balance
     """
@@ -945,7 +946,7 @@ class Balance(BaseModel):
     """
     3-letter ISO code of the amounts (lower case in the docs' example)
     """
-    due_now: float | None = None
+    due_now: Decimal | None = None
     """
     Amount due now
     """
@@ -957,7 +958,7 @@ class Balance(BaseModel):
     """
     Whether any amount is past due
     """
-    total_outstanding: float | None = None
+    total_outstanding: Decimal | None = None
     """
     Total amount outstanding
     """

@@ -5,8 +5,9 @@ Works with any generated count function's `sync_detailed` / `asyncio_detailed`:
 
     open_invoices = count(count_invoices.sync_detailed, client=client, where=Where().equals(...))
 
-The count envelope's `response` is typed `int | str` because legacy responses send it as a numeric
-string (spec/NOTES.md, "Ids as strings"); these helpers hand back an int either way.
+Legacy responses send the count as a numeric string (spec/NOTES.md, "Ids as strings"); the
+generated decoder turns it into an int (`x-kit-decode: integer`), and these helpers check that the
+function they were given did answer a count.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .envelope import DetailedResponse, Envelope, unwrap
 from .query import Where
 
 # The error envelopes' `response` is false or null; listing it keeps error responses assignable.
-CountResponse = DetailedResponse[Envelope[int | str | bool | None]]
+CountResponse = DetailedResponse[Envelope[int | bool | None]]
 
 
 def _params(where: Where | str | None) -> dict[str, str]:

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.count_envelope_status import CountEnvelopeStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_integer
 
 if TYPE_CHECKING:
     from ..models.count_envelope_details_type_0 import CountEnvelopeDetailsType0
@@ -25,7 +25,7 @@ class CountEnvelope:
         code (int): Mirrors the HTTP status code
         status (CountEnvelopeStatus): `OK` on success, `Error` on failure
         message (None | str): Empty on success; the human-readable error otherwise
-        response (int | str): An integer id. Tolerant reader: legacy responses send some ids as numeric strings
+        response (int): An integer id. Tolerant reader: legacy responses send some ids as numeric strings
             (`"customer_id": "1"`), so a reader accepts both; the emulator always writes a JSON integer.
         details (CountEnvelopeDetailsType0 | None | Unset): Optional: `{}` in the current docs, absent in legacy
             responses
@@ -34,7 +34,7 @@ class CountEnvelope:
     code: int
     status: CountEnvelopeStatus
     message: None | str
-    response: int | str
+    response: int
     details: CountEnvelopeDetailsType0 | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -48,7 +48,6 @@ class CountEnvelope:
         message: None | str
         message = self.message
 
-        response: int | str
         response = self.response
 
         details: dict[str, Any] | None | Unset
@@ -85,7 +84,7 @@ class CountEnvelope:
 
         message: None | str = d.pop("message")
 
-        response: int | str = d.pop("response")
+        response = decode_integer(d.pop("response"))
 
         def _parse_details(data: object) -> CountEnvelopeDetailsType0 | None | Unset:
             if data is None:

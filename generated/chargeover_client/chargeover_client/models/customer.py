@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
@@ -10,7 +11,7 @@ from attrs import field as _attrs_field
 from ..models.customer_status_state import CustomerStatusState
 from ..models.customer_status_str import CustomerStatusStr
 from ..models.delivery_method import DeliveryMethod
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_decimal, decode_integer
 
 T = TypeVar("T", bound="Customer")
 
@@ -20,13 +21,12 @@ class Customer:
     """A customer as read (GET one; list and query items omit `tags`).
 
     Attributes:
-        customer_id (int | str | Unset): An integer id. Tolerant reader: legacy responses send some ids as numeric
-            strings (`"customer_id": "1"`), so a reader accepts both; the emulator always writes a JSON integer.
+        customer_id (int | Unset): An integer id. Tolerant reader: legacy responses send some ids as numeric strings
+            (`"customer_id": "1"`), so a reader accepts both; the emulator always writes a JSON integer.
         parent_customer_id (int | None | Unset): Parent customer ID #
         token (None | str | Unset): Customer token: a unique random identifier usable instead of the id
             (`token:{token}`)
-        superuser_id (int | None | str | Unset): Main contact (user) ID #. Legacy list responses send it as a numeric
-            string.
+        superuser_id (int | None | Unset): Main contact (user) ID #. Legacy list responses send it as a numeric string.
         external_key (None | str | Unset): External key value: unique per object type, usable instead of the id
             (`external_key:{key}`)
         display_as (None | str | Unset): Deprecated: equals `company`
@@ -119,18 +119,19 @@ class Customer:
             copy.
         tax_ident (None | str | Unset): Tax ID #/VAT #
         custtype_id (int | None | Unset): Customer type ID # (the 2015 recordings; the C# SDK's customer model sends it)
-        total (float | None | Unset): The sum total amount of all invoices ever issued to this customer (lifetime value)
-        balance (float | None | Unset): Balance due for this customer
-        paid (float | None | Unset): The lifetime net total payments minus refunds this customer has made
-        mrr (float | None | Unset): Current monthly recurring revenue of the customer
-        arr (float | None | Unset): Current annual recurring revenue of the customer
+        total (Decimal | None | Unset): The sum total amount of all invoices ever issued to this customer (lifetime
+            value)
+        balance (Decimal | None | Unset): Balance due for this customer
+        paid (Decimal | None | Unset): The lifetime net total payments minus refunds this customer has made
+        mrr (Decimal | None | Unset): Current monthly recurring revenue of the customer
+        arr (Decimal | None | Unset): Current annual recurring revenue of the customer
         tags (list[str] | Unset): A list of tags (get-one only; absent from list and query items)
     """
 
-    customer_id: int | str | Unset = UNSET
+    customer_id: int | Unset = UNSET
     parent_customer_id: int | None | Unset = UNSET
     token: None | str | Unset = UNSET
-    superuser_id: int | None | str | Unset = UNSET
+    superuser_id: int | None | Unset = UNSET
     external_key: None | str | Unset = UNSET
     display_as: None | str | Unset = UNSET
     company: None | str | Unset = UNSET
@@ -216,20 +217,16 @@ class Customer:
     dunning_delivery: DeliveryMethod | Unset = UNSET
     tax_ident: None | str | Unset = UNSET
     custtype_id: int | None | Unset = UNSET
-    total: float | None | Unset = UNSET
-    balance: float | None | Unset = UNSET
-    paid: float | None | Unset = UNSET
-    mrr: float | None | Unset = UNSET
-    arr: float | None | Unset = UNSET
+    total: Decimal | None | Unset = UNSET
+    balance: Decimal | None | Unset = UNSET
+    paid: Decimal | None | Unset = UNSET
+    mrr: Decimal | None | Unset = UNSET
+    arr: Decimal | None | Unset = UNSET
     tags: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id: int | str | Unset
-        if isinstance(self.customer_id, Unset):
-            customer_id = UNSET
-        else:
-            customer_id = self.customer_id
+        customer_id = self.customer_id
 
         parent_customer_id: int | None | Unset
         if isinstance(self.parent_customer_id, Unset):
@@ -243,7 +240,7 @@ class Customer:
         else:
             token = self.token
 
-        superuser_id: int | None | str | Unset
+        superuser_id: int | None | Unset
         if isinstance(self.superuser_id, Unset):
             superuser_id = UNSET
         else:
@@ -751,31 +748,31 @@ class Customer:
         else:
             custtype_id = self.custtype_id
 
-        total: float | None | Unset
+        total: Decimal | None | Unset
         if isinstance(self.total, Unset):
             total = UNSET
         else:
             total = self.total
 
-        balance: float | None | Unset
+        balance: Decimal | None | Unset
         if isinstance(self.balance, Unset):
             balance = UNSET
         else:
             balance = self.balance
 
-        paid: float | None | Unset
+        paid: Decimal | None | Unset
         if isinstance(self.paid, Unset):
             paid = UNSET
         else:
             paid = self.paid
 
-        mrr: float | None | Unset
+        mrr: Decimal | None | Unset
         if isinstance(self.mrr, Unset):
             mrr = UNSET
         else:
             mrr = self.mrr
 
-        arr: float | None | Unset
+        arr: Decimal | None | Unset
         if isinstance(self.arr, Unset):
             arr = UNSET
         else:
@@ -984,13 +981,33 @@ class Customer:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        customer_id: int | str | Unset = d.pop("customer_id", UNSET)
+        _customer_id = d.pop("customer_id", UNSET)
+        customer_id: int | Unset
+        if isinstance(_customer_id, Unset):
+            customer_id = UNSET
+        else:
+            customer_id = decode_integer(_customer_id)
 
         parent_customer_id: int | None | Unset = d.pop("parent_customer_id", UNSET)
 
         token: None | str | Unset = d.pop("token", UNSET)
 
-        superuser_id: int | None | str | Unset = d.pop("superuser_id", UNSET)
+        def _parse_superuser_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (int, str)):
+                    raise TypeError()
+                superuser_id_type_0 = decode_integer(data)
+
+                return superuser_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(int | None | Unset, data)
+
+        superuser_id = _parse_superuser_id(d.pop("superuser_id", UNSET))
 
         external_key: None | str | Unset = d.pop("external_key", UNSET)
 
@@ -1182,15 +1199,90 @@ class Customer:
 
         custtype_id: int | None | Unset = d.pop("custtype_id", UNSET)
 
-        total: float | None | Unset = d.pop("total", UNSET)
+        def _parse_total(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                total_type_0 = decode_decimal(data)
 
-        balance: float | None | Unset = d.pop("balance", UNSET)
+                return total_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
 
-        paid: float | None | Unset = d.pop("paid", UNSET)
+        total = _parse_total(d.pop("total", UNSET))
 
-        mrr: float | None | Unset = d.pop("mrr", UNSET)
+        def _parse_balance(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                balance_type_0 = decode_decimal(data)
 
-        arr: float | None | Unset = d.pop("arr", UNSET)
+                return balance_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        balance = _parse_balance(d.pop("balance", UNSET))
+
+        def _parse_paid(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                paid_type_0 = decode_decimal(data)
+
+                return paid_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        paid = _parse_paid(d.pop("paid", UNSET))
+
+        def _parse_mrr(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                mrr_type_0 = decode_decimal(data)
+
+                return mrr_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        mrr = _parse_mrr(d.pop("mrr", UNSET))
+
+        def _parse_arr(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                arr_type_0 = decode_decimal(data)
+
+                return arr_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        arr = _parse_arr(d.pop("arr", UNSET))
 
         tags = cast(list[str], d.pop("tags", UNSET))
 

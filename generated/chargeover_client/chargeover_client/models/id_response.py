@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import decode_integer
+
 T = TypeVar("T", bound="IdResponse")
 
 
@@ -15,15 +17,14 @@ class IdResponse:
     """The id of the created or updated object.
 
     Attributes:
-        id (int | str): An integer id. Tolerant reader: legacy responses send some ids as numeric strings
-            (`"customer_id": "1"`), so a reader accepts both; the emulator always writes a JSON integer.
+        id (int): An integer id. Tolerant reader: legacy responses send some ids as numeric strings (`"customer_id":
+            "1"`), so a reader accepts both; the emulator always writes a JSON integer.
     """
 
-    id: int | str
+    id: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: int | str
         id = self.id
 
         field_dict: dict[str, Any] = {}
@@ -39,7 +40,7 @@ class IdResponse:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id: int | str = d.pop("id")
+        id = decode_integer(d.pop("id"))
 
         id_response = cls(
             id=id,

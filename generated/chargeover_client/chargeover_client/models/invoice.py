@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
@@ -10,7 +11,7 @@ from attrs import field as _attrs_field
 
 from ..models.invoice_status_state import InvoiceStatusState
 from ..models.invoice_status_str import InvoiceStatusStr
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_decimal, decode_integer
 
 if TYPE_CHECKING:
     from ..models.line_item import LineItem
@@ -24,14 +25,14 @@ class Invoice:
     """An invoice as read. List and query items omit `line_items` and `tags`.
 
     Attributes:
-        invoice_id (int | str | Unset): An integer id. Tolerant reader: legacy responses send some ids as numeric
-            strings (`"customer_id": "1"`), so a reader accepts both; the emulator always writes a JSON integer.
+        invoice_id (int | Unset): An integer id. Tolerant reader: legacy responses send some ids as numeric strings
+            (`"customer_id": "1"`), so a reader accepts both; the emulator always writes a JSON integer.
         refnumber (None | str | Unset): Invoice reference number (digits; usually equals the id)
         external_key (None | str | Unset): External key value
         package_id (int | None | Unset): Subscription (billing package) ID #
         package_token (None | str | Unset): Subscription (billing package) token
         invoice_index (int | None | Unset): The invoice's sequence number within its subscription
-        customer_id (int | None | str | Unset): Customer ID #
+        customer_id (int | None | Unset): Customer ID #
         brand_id (int | None | Unset): Brand ID #
         currency_id (int | None | Unset): Currency ID #
         currency_symbol (None | str | Unset): Currency symbol
@@ -100,17 +101,17 @@ class Invoice:
             `Void`)
         invoice_status_str (InvoiceStatusStr | Unset): Invoice status string.
         invoice_status_state (InvoiceStatusState | Unset): `o` open (money due); `c` closed (nothing due).
-        subtotal (float | None | Unset): Sum of the line items before taxes
-        total (float | None | Unset): Invoice total
-        taxes (float | None | Unset): Taxes
-        credits_ (float | None | Unset): Credits applied
-        payments (float | None | Unset): Payments applied
-        writeoffs (float | None | Unset): Amounts written off
-        applied (float | None | Unset): Credits + payments applied
-        balance (float | None | Unset): Balance due (0 once paid or void)
-        sum_base (float | None | Unset): Sum of base (recurring) lines
-        sum_usage (float | None | Unset): Sum of usage lines
-        sum_onetime (float | None | Unset): Sum of one-time lines
+        subtotal (Decimal | None | Unset): Sum of the line items before taxes
+        total (Decimal | None | Unset): Invoice total
+        taxes (Decimal | None | Unset): Taxes
+        credits_ (Decimal | None | Unset): Credits applied
+        payments (Decimal | None | Unset): Payments applied
+        writeoffs (Decimal | None | Unset): Amounts written off
+        applied (Decimal | None | Unset): Credits + payments applied
+        balance (Decimal | None | Unset): Balance due (0 once paid or void)
+        sum_base (Decimal | None | Unset): Sum of base (recurring) lines
+        sum_usage (Decimal | None | Unset): Sum of usage lines
+        sum_onetime (Decimal | None | Unset): Sum of one-time lines
         declines (int | None | Unset): Number of declined payment attempts
         days_overdue (int | None | Unset): Days overdue (0 when not overdue)
         is_paid (bool | None | Unset): Paid in full (also true for void invoices)
@@ -124,13 +125,13 @@ class Invoice:
         line_items (list[LineItem] | Unset): The invoice's line items (get-one only; absent from list and query items)
     """
 
-    invoice_id: int | str | Unset = UNSET
+    invoice_id: int | Unset = UNSET
     refnumber: None | str | Unset = UNSET
     external_key: None | str | Unset = UNSET
     package_id: int | None | Unset = UNSET
     package_token: None | str | Unset = UNSET
     invoice_index: int | None | Unset = UNSET
-    customer_id: int | None | str | Unset = UNSET
+    customer_id: int | None | Unset = UNSET
     brand_id: int | None | Unset = UNSET
     currency_id: int | None | Unset = UNSET
     currency_symbol: None | str | Unset = UNSET
@@ -197,17 +198,17 @@ class Invoice:
     invoice_status_name: None | str | Unset = UNSET
     invoice_status_str: InvoiceStatusStr | Unset = UNSET
     invoice_status_state: InvoiceStatusState | Unset = UNSET
-    subtotal: float | None | Unset = UNSET
-    total: float | None | Unset = UNSET
-    taxes: float | None | Unset = UNSET
-    credits_: float | None | Unset = UNSET
-    payments: float | None | Unset = UNSET
-    writeoffs: float | None | Unset = UNSET
-    applied: float | None | Unset = UNSET
-    balance: float | None | Unset = UNSET
-    sum_base: float | None | Unset = UNSET
-    sum_usage: float | None | Unset = UNSET
-    sum_onetime: float | None | Unset = UNSET
+    subtotal: Decimal | None | Unset = UNSET
+    total: Decimal | None | Unset = UNSET
+    taxes: Decimal | None | Unset = UNSET
+    credits_: Decimal | None | Unset = UNSET
+    payments: Decimal | None | Unset = UNSET
+    writeoffs: Decimal | None | Unset = UNSET
+    applied: Decimal | None | Unset = UNSET
+    balance: Decimal | None | Unset = UNSET
+    sum_base: Decimal | None | Unset = UNSET
+    sum_usage: Decimal | None | Unset = UNSET
+    sum_onetime: Decimal | None | Unset = UNSET
     declines: int | None | Unset = UNSET
     days_overdue: int | None | Unset = UNSET
     is_paid: bool | None | Unset = UNSET
@@ -222,11 +223,7 @@ class Invoice:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        invoice_id: int | str | Unset
-        if isinstance(self.invoice_id, Unset):
-            invoice_id = UNSET
-        else:
-            invoice_id = self.invoice_id
+        invoice_id = self.invoice_id
 
         refnumber: None | str | Unset
         if isinstance(self.refnumber, Unset):
@@ -258,7 +255,7 @@ class Invoice:
         else:
             invoice_index = self.invoice_index
 
-        customer_id: int | None | str | Unset
+        customer_id: int | None | Unset
         if isinstance(self.customer_id, Unset):
             customer_id = UNSET
         else:
@@ -662,67 +659,67 @@ class Invoice:
         if not isinstance(self.invoice_status_state, Unset):
             invoice_status_state = self.invoice_status_state.value
 
-        subtotal: float | None | Unset
+        subtotal: Decimal | None | Unset
         if isinstance(self.subtotal, Unset):
             subtotal = UNSET
         else:
             subtotal = self.subtotal
 
-        total: float | None | Unset
+        total: Decimal | None | Unset
         if isinstance(self.total, Unset):
             total = UNSET
         else:
             total = self.total
 
-        taxes: float | None | Unset
+        taxes: Decimal | None | Unset
         if isinstance(self.taxes, Unset):
             taxes = UNSET
         else:
             taxes = self.taxes
 
-        credits_: float | None | Unset
+        credits_: Decimal | None | Unset
         if isinstance(self.credits_, Unset):
             credits_ = UNSET
         else:
             credits_ = self.credits_
 
-        payments: float | None | Unset
+        payments: Decimal | None | Unset
         if isinstance(self.payments, Unset):
             payments = UNSET
         else:
             payments = self.payments
 
-        writeoffs: float | None | Unset
+        writeoffs: Decimal | None | Unset
         if isinstance(self.writeoffs, Unset):
             writeoffs = UNSET
         else:
             writeoffs = self.writeoffs
 
-        applied: float | None | Unset
+        applied: Decimal | None | Unset
         if isinstance(self.applied, Unset):
             applied = UNSET
         else:
             applied = self.applied
 
-        balance: float | None | Unset
+        balance: Decimal | None | Unset
         if isinstance(self.balance, Unset):
             balance = UNSET
         else:
             balance = self.balance
 
-        sum_base: float | None | Unset
+        sum_base: Decimal | None | Unset
         if isinstance(self.sum_base, Unset):
             sum_base = UNSET
         else:
             sum_base = self.sum_base
 
-        sum_usage: float | None | Unset
+        sum_usage: Decimal | None | Unset
         if isinstance(self.sum_usage, Unset):
             sum_usage = UNSET
         else:
             sum_usage = self.sum_usage
 
-        sum_onetime: float | None | Unset
+        sum_onetime: Decimal | None | Unset
         if isinstance(self.sum_onetime, Unset):
             sum_onetime = UNSET
         else:
@@ -994,7 +991,12 @@ class Invoice:
         from ..models.line_item import LineItem  # noqa: PLC0415
 
         d = dict(src_dict)
-        invoice_id: int | str | Unset = d.pop("invoice_id", UNSET)
+        _invoice_id = d.pop("invoice_id", UNSET)
+        invoice_id: int | Unset
+        if isinstance(_invoice_id, Unset):
+            invoice_id = UNSET
+        else:
+            invoice_id = decode_integer(_invoice_id)
 
         refnumber: None | str | Unset = d.pop("refnumber", UNSET)
 
@@ -1006,7 +1008,22 @@ class Invoice:
 
         invoice_index: int | None | Unset = d.pop("invoice_index", UNSET)
 
-        customer_id: int | None | str | Unset = d.pop("customer_id", UNSET)
+        def _parse_customer_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (int, str)):
+                    raise TypeError()
+                customer_id_type_0 = decode_integer(data)
+
+                return customer_id_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(int | None | Unset, data)
+
+        customer_id = _parse_customer_id(d.pop("customer_id", UNSET))
 
         brand_id: int | None | Unset = d.pop("brand_id", UNSET)
 
@@ -1195,27 +1212,192 @@ class Invoice:
         else:
             invoice_status_state = InvoiceStatusState(_invoice_status_state)
 
-        subtotal: float | None | Unset = d.pop("subtotal", UNSET)
+        def _parse_subtotal(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                subtotal_type_0 = decode_decimal(data)
 
-        total: float | None | Unset = d.pop("total", UNSET)
+                return subtotal_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
 
-        taxes: float | None | Unset = d.pop("taxes", UNSET)
+        subtotal = _parse_subtotal(d.pop("subtotal", UNSET))
 
-        credits_: float | None | Unset = d.pop("credits", UNSET)
+        def _parse_total(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                total_type_0 = decode_decimal(data)
 
-        payments: float | None | Unset = d.pop("payments", UNSET)
+                return total_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
 
-        writeoffs: float | None | Unset = d.pop("writeoffs", UNSET)
+        total = _parse_total(d.pop("total", UNSET))
 
-        applied: float | None | Unset = d.pop("applied", UNSET)
+        def _parse_taxes(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                taxes_type_0 = decode_decimal(data)
 
-        balance: float | None | Unset = d.pop("balance", UNSET)
+                return taxes_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
 
-        sum_base: float | None | Unset = d.pop("sum_base", UNSET)
+        taxes = _parse_taxes(d.pop("taxes", UNSET))
 
-        sum_usage: float | None | Unset = d.pop("sum_usage", UNSET)
+        def _parse_credits_(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                credits_type_0 = decode_decimal(data)
 
-        sum_onetime: float | None | Unset = d.pop("sum_onetime", UNSET)
+                return credits_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        credits_ = _parse_credits_(d.pop("credits", UNSET))
+
+        def _parse_payments(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                payments_type_0 = decode_decimal(data)
+
+                return payments_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        payments = _parse_payments(d.pop("payments", UNSET))
+
+        def _parse_writeoffs(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                writeoffs_type_0 = decode_decimal(data)
+
+                return writeoffs_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        writeoffs = _parse_writeoffs(d.pop("writeoffs", UNSET))
+
+        def _parse_applied(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                applied_type_0 = decode_decimal(data)
+
+                return applied_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        applied = _parse_applied(d.pop("applied", UNSET))
+
+        def _parse_balance(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                balance_type_0 = decode_decimal(data)
+
+                return balance_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        balance = _parse_balance(d.pop("balance", UNSET))
+
+        def _parse_sum_base(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                sum_base_type_0 = decode_decimal(data)
+
+                return sum_base_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        sum_base = _parse_sum_base(d.pop("sum_base", UNSET))
+
+        def _parse_sum_usage(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                sum_usage_type_0 = decode_decimal(data)
+
+                return sum_usage_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        sum_usage = _parse_sum_usage(d.pop("sum_usage", UNSET))
+
+        def _parse_sum_onetime(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                sum_onetime_type_0 = decode_decimal(data)
+
+                return sum_onetime_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        sum_onetime = _parse_sum_onetime(d.pop("sum_onetime", UNSET))
 
         declines: int | None | Unset = d.pop("declines", UNSET)
 

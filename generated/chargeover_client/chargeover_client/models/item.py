@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_integer
 
 if TYPE_CHECKING:
     from ..models.item_tierset import ItemTierset
@@ -38,10 +38,9 @@ class Item:
             write_datetime (None | str | Unset): Date/time the item was created
             mod_datetime (None | str | Unset): Date/time the item was last modified
             units_plural (None | str | Unset): Units, plural
-            expire_recurs (int | None | str | Unset): Number of billing cycles before a subscription line of this item
-                expires (a numeric string in the docs' example)
-            trial_recurs (int | None | str | Unset): Number of free trial billing cycles (a numeric string in the docs'
-                example)
+            expire_recurs (int | None | Unset): Number of billing cycles before a subscription line of this item expires (a
+                numeric string in the docs' example)
+            trial_recurs (int | None | Unset): Number of free trial billing cycles (a numeric string in the docs' example)
             tiersets (list[ItemTierset] | Unset): Pricing, one tierset per currency
     """
 
@@ -61,8 +60,8 @@ class Item:
     write_datetime: None | str | Unset = UNSET
     mod_datetime: None | str | Unset = UNSET
     units_plural: None | str | Unset = UNSET
-    expire_recurs: int | None | str | Unset = UNSET
-    trial_recurs: int | None | str | Unset = UNSET
+    expire_recurs: int | None | Unset = UNSET
+    trial_recurs: int | None | Unset = UNSET
     tiersets: list[ItemTierset] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -159,13 +158,13 @@ class Item:
         else:
             units_plural = self.units_plural
 
-        expire_recurs: int | None | str | Unset
+        expire_recurs: int | None | Unset
         if isinstance(self.expire_recurs, Unset):
             expire_recurs = UNSET
         else:
             expire_recurs = self.expire_recurs
 
-        trial_recurs: int | None | str | Unset
+        trial_recurs: int | None | Unset
         if isinstance(self.trial_recurs, Unset):
             trial_recurs = UNSET
         else:
@@ -259,9 +258,39 @@ class Item:
 
         units_plural: None | str | Unset = d.pop("units_plural", UNSET)
 
-        expire_recurs: int | None | str | Unset = d.pop("expire_recurs", UNSET)
+        def _parse_expire_recurs(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (int, str)):
+                    raise TypeError()
+                expire_recurs_type_0 = decode_integer(data)
 
-        trial_recurs: int | None | str | Unset = d.pop("trial_recurs", UNSET)
+                return expire_recurs_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(int | None | Unset, data)
+
+        expire_recurs = _parse_expire_recurs(d.pop("expire_recurs", UNSET))
+
+        def _parse_trial_recurs(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (int, str)):
+                    raise TypeError()
+                trial_recurs_type_0 = decode_integer(data)
+
+                return trial_recurs_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(int | None | Unset, data)
+
+        trial_recurs = _parse_trial_recurs(d.pop("trial_recurs", UNSET))
 
         _tiersets = d.pop("tiersets", UNSET)
         tiersets: list[ItemTierset] | Unset = UNSET

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_decimal
 
 if TYPE_CHECKING:
     from ..models.item_tierset_tiers_type_0_item import ItemTiersetTiersType0Item
@@ -23,8 +24,8 @@ class ItemTierset:
     Attributes:
         tierset_id (int | None | Unset): Tierset ID #
         currency_id (int | None | Unset): Currency ID #
-        setup (float | None | Unset): Setup fee
-        base (float | None | Unset): Base price
+        setup (Decimal | None | Unset): Setup fee
+        base (Decimal | None | Unset): Base price
         percent (float | None | str | Unset): Percentage (the recordings send `"0.000000"` on package tiersets)
         paycycle (None | str | Unset): Payment cycle (`evy` in the docs' example)
         pricemodel (None | str | Unset): Pricing model (`fla`, flat, in the docs' example)
@@ -41,8 +42,8 @@ class ItemTierset:
 
     tierset_id: int | None | Unset = UNSET
     currency_id: int | None | Unset = UNSET
-    setup: float | None | Unset = UNSET
-    base: float | None | Unset = UNSET
+    setup: Decimal | None | Unset = UNSET
+    base: Decimal | None | Unset = UNSET
     percent: float | None | str | Unset = UNSET
     paycycle: None | str | Unset = UNSET
     pricemodel: None | str | Unset = UNSET
@@ -70,13 +71,13 @@ class ItemTierset:
         else:
             currency_id = self.currency_id
 
-        setup: float | None | Unset
+        setup: Decimal | None | Unset
         if isinstance(self.setup, Unset):
             setup = UNSET
         else:
             setup = self.setup
 
-        base: float | None | Unset
+        base: Decimal | None | Unset
         if isinstance(self.base, Unset):
             base = UNSET
         else:
@@ -207,9 +208,39 @@ class ItemTierset:
 
         currency_id: int | None | Unset = d.pop("currency_id", UNSET)
 
-        setup: float | None | Unset = d.pop("setup", UNSET)
+        def _parse_setup(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                setup_type_0 = decode_decimal(data)
 
-        base: float | None | Unset = d.pop("base", UNSET)
+                return setup_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        setup = _parse_setup(d.pop("setup", UNSET))
+
+        def _parse_base(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                base_type_0 = decode_decimal(data)
+
+                return base_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        base = _parse_base(d.pop("base", UNSET))
 
         percent: float | None | str | Unset = d.pop("percent", UNSET)
 

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.legacy_flag_type_1 import LegacyFlagType1
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_decimal
 
 T = TypeVar("T", bound="LineItem")
 
@@ -24,14 +25,14 @@ class LineItem:
         tierset_id (int | None | Unset): Pricing tierset ID #
         package_line_id (int | None | Unset): Subscription line ID #
         descrip (None | str | Unset): Description
-        line_rate (float | None | Unset): Unit price
-        line_quantity (float | None | Unset): Quantity
-        line_usage (float | None | Unset): Usage
-        line_subtotal (float | None | Unset): line_rate x line_quantity
-        line_total (float | None | Unset): Line total including taxes
-        tax_taxable (float | None | Unset): Taxable amount
-        tax_taxed (float | None | Unset): Taxed amount
-        tax_total (float | None | Unset): Tax total
+        line_rate (Decimal | None | Unset): Unit price
+        line_quantity (Decimal | None | Unset): Quantity
+        line_usage (Decimal | None | Unset): Usage
+        line_subtotal (Decimal | None | Unset): line_rate x line_quantity
+        line_total (Decimal | None | Unset): Line total including taxes
+        tax_taxable (Decimal | None | Unset): Taxable amount
+        tax_taxed (Decimal | None | Unset): Taxed amount
+        tax_total (Decimal | None | Unset): Tax total
         is_base (bool | None | Unset): Base (recurring) line
         is_free (bool | None | Unset): Free line
         is_setup (bool | None | Unset): Setup line
@@ -54,14 +55,14 @@ class LineItem:
     tierset_id: int | None | Unset = UNSET
     package_line_id: int | None | Unset = UNSET
     descrip: None | str | Unset = UNSET
-    line_rate: float | None | Unset = UNSET
-    line_quantity: float | None | Unset = UNSET
-    line_usage: float | None | Unset = UNSET
-    line_subtotal: float | None | Unset = UNSET
-    line_total: float | None | Unset = UNSET
-    tax_taxable: float | None | Unset = UNSET
-    tax_taxed: float | None | Unset = UNSET
-    tax_total: float | None | Unset = UNSET
+    line_rate: Decimal | None | Unset = UNSET
+    line_quantity: Decimal | None | Unset = UNSET
+    line_usage: Decimal | None | Unset = UNSET
+    line_subtotal: Decimal | None | Unset = UNSET
+    line_total: Decimal | None | Unset = UNSET
+    tax_taxable: Decimal | None | Unset = UNSET
+    tax_taxed: Decimal | None | Unset = UNSET
+    tax_total: Decimal | None | Unset = UNSET
     is_base: bool | None | Unset = UNSET
     is_free: bool | None | Unset = UNSET
     is_setup: bool | None | Unset = UNSET
@@ -110,49 +111,49 @@ class LineItem:
         else:
             descrip = self.descrip
 
-        line_rate: float | None | Unset
+        line_rate: Decimal | None | Unset
         if isinstance(self.line_rate, Unset):
             line_rate = UNSET
         else:
             line_rate = self.line_rate
 
-        line_quantity: float | None | Unset
+        line_quantity: Decimal | None | Unset
         if isinstance(self.line_quantity, Unset):
             line_quantity = UNSET
         else:
             line_quantity = self.line_quantity
 
-        line_usage: float | None | Unset
+        line_usage: Decimal | None | Unset
         if isinstance(self.line_usage, Unset):
             line_usage = UNSET
         else:
             line_usage = self.line_usage
 
-        line_subtotal: float | None | Unset
+        line_subtotal: Decimal | None | Unset
         if isinstance(self.line_subtotal, Unset):
             line_subtotal = UNSET
         else:
             line_subtotal = self.line_subtotal
 
-        line_total: float | None | Unset
+        line_total: Decimal | None | Unset
         if isinstance(self.line_total, Unset):
             line_total = UNSET
         else:
             line_total = self.line_total
 
-        tax_taxable: float | None | Unset
+        tax_taxable: Decimal | None | Unset
         if isinstance(self.tax_taxable, Unset):
             tax_taxable = UNSET
         else:
             tax_taxable = self.tax_taxable
 
-        tax_taxed: float | None | Unset
+        tax_taxed: Decimal | None | Unset
         if isinstance(self.tax_taxed, Unset):
             tax_taxed = UNSET
         else:
             tax_taxed = self.tax_taxed
 
-        tax_total: float | None | Unset
+        tax_total: Decimal | None | Unset
         if isinstance(self.tax_total, Unset):
             tax_total = UNSET
         else:
@@ -313,21 +314,141 @@ class LineItem:
 
         descrip: None | str | Unset = d.pop("descrip", UNSET)
 
-        line_rate: float | None | Unset = d.pop("line_rate", UNSET)
+        def _parse_line_rate(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                line_rate_type_0 = decode_decimal(data)
 
-        line_quantity: float | None | Unset = d.pop("line_quantity", UNSET)
+                return line_rate_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
 
-        line_usage: float | None | Unset = d.pop("line_usage", UNSET)
+        line_rate = _parse_line_rate(d.pop("line_rate", UNSET))
 
-        line_subtotal: float | None | Unset = d.pop("line_subtotal", UNSET)
+        def _parse_line_quantity(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                line_quantity_type_0 = decode_decimal(data)
 
-        line_total: float | None | Unset = d.pop("line_total", UNSET)
+                return line_quantity_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
 
-        tax_taxable: float | None | Unset = d.pop("tax_taxable", UNSET)
+        line_quantity = _parse_line_quantity(d.pop("line_quantity", UNSET))
 
-        tax_taxed: float | None | Unset = d.pop("tax_taxed", UNSET)
+        def _parse_line_usage(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                line_usage_type_0 = decode_decimal(data)
 
-        tax_total: float | None | Unset = d.pop("tax_total", UNSET)
+                return line_usage_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        line_usage = _parse_line_usage(d.pop("line_usage", UNSET))
+
+        def _parse_line_subtotal(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                line_subtotal_type_0 = decode_decimal(data)
+
+                return line_subtotal_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        line_subtotal = _parse_line_subtotal(d.pop("line_subtotal", UNSET))
+
+        def _parse_line_total(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                line_total_type_0 = decode_decimal(data)
+
+                return line_total_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        line_total = _parse_line_total(d.pop("line_total", UNSET))
+
+        def _parse_tax_taxable(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                tax_taxable_type_0 = decode_decimal(data)
+
+                return tax_taxable_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        tax_taxable = _parse_tax_taxable(d.pop("tax_taxable", UNSET))
+
+        def _parse_tax_taxed(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                tax_taxed_type_0 = decode_decimal(data)
+
+                return tax_taxed_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        tax_taxed = _parse_tax_taxed(d.pop("tax_taxed", UNSET))
+
+        def _parse_tax_total(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                tax_total_type_0 = decode_decimal(data)
+
+                return tax_total_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        tax_total = _parse_tax_total(d.pop("tax_total", UNSET))
 
         is_base: bool | None | Unset = d.pop("is_base", UNSET)
 

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_decimal
 
 T = TypeVar("T", bound="LineItemCreate")
 
@@ -18,8 +19,8 @@ class LineItemCreate:
     Attributes:
         item_id (int): Item (product) ID #: must exist.
         descrip (str | Unset): Description
-        line_rate (float | Unset): Unit price
-        line_quantity (float | Unset): Quantity
+        line_rate (Decimal | Unset): Unit price
+        line_quantity (Decimal | Unset): Quantity
         custom_1 (str | Unset): Custom field #1
         custom_2 (str | Unset): Custom field #2
         custom_3 (str | Unset): Custom field #3
@@ -27,8 +28,8 @@ class LineItemCreate:
 
     item_id: int
     descrip: str | Unset = UNSET
-    line_rate: float | Unset = UNSET
-    line_quantity: float | Unset = UNSET
+    line_rate: Decimal | Unset = UNSET
+    line_quantity: Decimal | Unset = UNSET
     custom_1: str | Unset = UNSET
     custom_2: str | Unset = UNSET
     custom_3: str | Unset = UNSET
@@ -77,9 +78,19 @@ class LineItemCreate:
 
         descrip = d.pop("descrip", UNSET)
 
-        line_rate = d.pop("line_rate", UNSET)
+        _line_rate = d.pop("line_rate", UNSET)
+        line_rate: Decimal | Unset
+        if isinstance(_line_rate, Unset):
+            line_rate = UNSET
+        else:
+            line_rate = decode_decimal(_line_rate)
 
-        line_quantity = d.pop("line_quantity", UNSET)
+        _line_quantity = d.pop("line_quantity", UNSET)
+        line_quantity: Decimal | Unset
+        if isinstance(_line_quantity, Unset):
+            line_quantity = UNSET
+        else:
+            line_quantity = decode_decimal(_line_quantity)
 
         custom_1 = d.pop("custom_1", UNSET)
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_decimal
 
 T = TypeVar("T", bound="ScheduledPayment")
 
@@ -17,7 +18,7 @@ class ScheduledPayment:
     """One scheduled payment.
 
     Attributes:
-        amount (float): Amount
+        amount (Decimal): Amount
         date (datetime.date): When (`YYYY-MM-DD`)
         paymethod (str | Unset): `any`, `crd`, `ach`, `tok`, or leave out and name a stored method
         creditcard_id (int | Unset): Stored card
@@ -25,7 +26,7 @@ class ScheduledPayment:
         tokenized_id (int | Unset): Stored tokenized method
     """
 
-    amount: float
+    amount: Decimal
     date: datetime.date
     paymethod: str | Unset = UNSET
     creditcard_id: int | Unset = UNSET
@@ -67,7 +68,7 @@ class ScheduledPayment:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        amount = d.pop("amount")
+        amount = decode_decimal(d.pop("amount"))
 
         date = datetime.date.fromisoformat(d.pop("date"))
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_integer
 
 T = TypeVar("T", bound="UserCustomer")
 
@@ -17,21 +17,17 @@ class UserCustomer:
     """A customer a contact belongs to (real get-one responses).
 
     Attributes:
-        customer_id (int | str | Unset): An integer id. Tolerant reader: legacy responses send some ids as numeric
-            strings (`"customer_id": "1"`), so a reader accepts both; the emulator always writes a JSON integer.
+        customer_id (int | Unset): An integer id. Tolerant reader: legacy responses send some ids as numeric strings
+            (`"customer_id": "1"`), so a reader accepts both; the emulator always writes a JSON integer.
         company (None | str | Unset): Company name
     """
 
-    customer_id: int | str | Unset = UNSET
+    customer_id: int | Unset = UNSET
     company: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        customer_id: int | str | Unset
-        if isinstance(self.customer_id, Unset):
-            customer_id = UNSET
-        else:
-            customer_id = self.customer_id
+        customer_id = self.customer_id
 
         company: None | str | Unset
         if isinstance(self.company, Unset):
@@ -52,7 +48,12 @@ class UserCustomer:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        customer_id: int | str | Unset = d.pop("customer_id", UNSET)
+        _customer_id = d.pop("customer_id", UNSET)
+        customer_id: int | Unset
+        if isinstance(_customer_id, Unset):
+            customer_id = UNSET
+        else:
+            customer_id = decode_integer(_customer_id)
 
         company: None | str | Unset = d.pop("company", UNSET)
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_decimal
 
 if TYPE_CHECKING:
     from ..models.balance_history_entry import BalanceHistoryEntry
@@ -22,20 +23,20 @@ class Balance:
     `required`.
 
         Attributes:
-            available_credits (float | Unset): Current credit balance
+            available_credits (Decimal | Unset): Current credit balance
             currency (str | Unset): 3-letter ISO code of the amounts (lower case in the docs' example)
-            due_now (float | Unset): Amount due now
+            due_now (Decimal | Unset): Amount due now
             history (list[BalanceHistoryEntry] | Unset): Credit balance history, most recent first
             past_due (bool | Unset): Whether any amount is past due
-            total_outstanding (float | Unset): Total amount outstanding
+            total_outstanding (Decimal | Unset): Total amount outstanding
     """
 
-    available_credits: float | Unset = UNSET
+    available_credits: Decimal | Unset = UNSET
     currency: str | Unset = UNSET
-    due_now: float | Unset = UNSET
+    due_now: Decimal | Unset = UNSET
     history: list[BalanceHistoryEntry] | Unset = UNSET
     past_due: bool | Unset = UNSET
-    total_outstanding: float | Unset = UNSET
+    total_outstanding: Decimal | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -79,11 +80,21 @@ class Balance:
         from ..models.balance_history_entry import BalanceHistoryEntry  # noqa: PLC0415
 
         d = dict(src_dict)
-        available_credits = d.pop("available_credits", UNSET)
+        _available_credits = d.pop("available_credits", UNSET)
+        available_credits: Decimal | Unset
+        if isinstance(_available_credits, Unset):
+            available_credits = UNSET
+        else:
+            available_credits = decode_decimal(_available_credits)
 
         currency = d.pop("currency", UNSET)
 
-        due_now = d.pop("due_now", UNSET)
+        _due_now = d.pop("due_now", UNSET)
+        due_now: Decimal | Unset
+        if isinstance(_due_now, Unset):
+            due_now = UNSET
+        else:
+            due_now = decode_decimal(_due_now)
 
         _history = d.pop("history", UNSET)
         history: list[BalanceHistoryEntry] | Unset = UNSET
@@ -96,7 +107,12 @@ class Balance:
 
         past_due = d.pop("past_due", UNSET)
 
-        total_outstanding = d.pop("total_outstanding", UNSET)
+        _total_outstanding = d.pop("total_outstanding", UNSET)
+        total_outstanding: Decimal | Unset
+        if isinstance(_total_outstanding, Unset):
+            total_outstanding = UNSET
+        else:
+            total_outstanding = decode_decimal(_total_outstanding)
 
         balance = cls(
             available_credits=available_credits,

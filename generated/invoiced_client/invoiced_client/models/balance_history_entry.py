@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_decimal
 
 T = TypeVar("T", bound="BalanceHistoryEntry")
 
@@ -19,12 +20,12 @@ class BalanceHistoryEntry:
     Attributes:
         timestamp (int | Unset): UNIX timestamp
         currency (str | Unset): 3-letter ISO code (lower case in the docs' example; absent in older payloads)
-        balance (float | Unset): Credit balance at that time
+        balance (Decimal | Unset): Credit balance at that time
     """
 
     timestamp: int | Unset = UNSET
     currency: str | Unset = UNSET
-    balance: float | Unset = UNSET
+    balance: Decimal | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,7 +54,12 @@ class BalanceHistoryEntry:
 
         currency = d.pop("currency", UNSET)
 
-        balance = d.pop("balance", UNSET)
+        _balance = d.pop("balance", UNSET)
+        balance: Decimal | Unset
+        if isinstance(_balance, Unset):
+            balance = UNSET
+        else:
+            balance = decode_decimal(_balance)
 
         balance_history_entry = cls(
             timestamp=timestamp,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
@@ -9,7 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.customer_object import CustomerObject
 from ..models.customer_type import CustomerType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_decimal
 
 if TYPE_CHECKING:
     from ..models.bank_account import BankAccount
@@ -53,7 +54,7 @@ class Customer:
             next_chase_step (int | None | Unset): Cadence step ID
             phone (None | str | Unset): Phone #
             credit_hold (bool | Unset): When true, customer is on credit hold
-            credit_limit (float | None | Unset): Customer credit limit
+            credit_limit (Decimal | None | Unset): Customer credit limit
             owner (int | None | Unset): User ID
             taxable (bool | Unset): Customer taxable?
             taxes (list[int | str | TaxRate] | Unset): Collection of Tax Rate IDs. Tolerant reader: ids (strings such as
@@ -100,7 +101,7 @@ class Customer:
     next_chase_step: int | None | Unset = UNSET
     phone: None | str | Unset = UNSET
     credit_hold: bool | Unset = UNSET
-    credit_limit: float | None | Unset = UNSET
+    credit_limit: Decimal | None | Unset = UNSET
     owner: int | None | Unset = UNSET
     taxable: bool | Unset = UNSET
     taxes: list[int | str | TaxRate] | Unset = UNSET
@@ -242,7 +243,7 @@ class Customer:
 
         credit_hold = self.credit_hold
 
-        credit_limit: float | None | Unset
+        credit_limit: Decimal | None | Unset
         if isinstance(self.credit_limit, Unset):
             credit_limit = UNSET
         else:
@@ -509,7 +510,22 @@ class Customer:
 
         credit_hold = d.pop("credit_hold", UNSET)
 
-        credit_limit: float | None | Unset = d.pop("credit_limit", UNSET)
+        def _parse_credit_limit(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                credit_limit_type_0 = decode_decimal(data)
+
+                return credit_limit_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        credit_limit = _parse_credit_limit(d.pop("credit_limit", UNSET))
 
         owner: int | None | Unset = d.pop("owner", UNSET)
 

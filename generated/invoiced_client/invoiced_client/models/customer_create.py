@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..models.customer_type import CustomerType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_decimal
 
 if TYPE_CHECKING:
     from ..models.metadata_write import MetadataWrite
@@ -41,7 +42,7 @@ class CustomerCreate:
         next_chase_step (int | None | Unset): Cadence step ID
         phone (None | str | Unset): Phone #
         credit_hold (bool | Unset): When true, customer is on credit hold
-        credit_limit (float | None | Unset): Customer credit limit
+        credit_limit (Decimal | None | Unset): Customer credit limit
         owner (int | None | Unset): User ID
         taxable (bool | Unset): Customer taxable?
         taxes (list[str] | Unset): Collection of Tax Rate IDs
@@ -80,7 +81,7 @@ class CustomerCreate:
     next_chase_step: int | None | Unset = UNSET
     phone: None | str | Unset = UNSET
     credit_hold: bool | Unset = UNSET
-    credit_limit: float | None | Unset = UNSET
+    credit_limit: Decimal | None | Unset = UNSET
     owner: int | None | Unset = UNSET
     taxable: bool | Unset = UNSET
     taxes: list[str] | Unset = UNSET
@@ -197,7 +198,7 @@ class CustomerCreate:
 
         credit_hold = self.credit_hold
 
-        credit_limit: float | None | Unset
+        credit_limit: Decimal | None | Unset
         if isinstance(self.credit_limit, Unset):
             credit_limit = UNSET
         else:
@@ -398,7 +399,22 @@ class CustomerCreate:
 
         credit_hold = d.pop("credit_hold", UNSET)
 
-        credit_limit: float | None | Unset = d.pop("credit_limit", UNSET)
+        def _parse_credit_limit(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                credit_limit_type_0 = decode_decimal(data)
+
+                return credit_limit_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        credit_limit = _parse_credit_limit(d.pop("credit_limit", UNSET))
 
         owner: int | None | Unset = d.pop("owner", UNSET)
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
 from ..models.customer_type import CustomerType
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_decimal
 
 T = TypeVar("T", bound="ListCustomersCustomerFilter")
 
@@ -37,7 +38,7 @@ class ListCustomersCustomerFilter:
         next_chase_step (int | Unset):
         phone (str | Unset):
         credit_hold (bool | Unset):
-        credit_limit (float | Unset):
+        credit_limit (Decimal | Unset):
         owner (int | Unset):
         taxable (bool | Unset):
         tax_id (str | Unset):
@@ -72,7 +73,7 @@ class ListCustomersCustomerFilter:
     next_chase_step: int | Unset = UNSET
     phone: str | Unset = UNSET
     credit_hold: bool | Unset = UNSET
-    credit_limit: float | Unset = UNSET
+    credit_limit: Decimal | Unset = UNSET
     owner: int | Unset = UNSET
     taxable: bool | Unset = UNSET
     tax_id: str | Unset = UNSET
@@ -271,7 +272,12 @@ class ListCustomersCustomerFilter:
 
         credit_hold = d.pop("credit_hold", UNSET)
 
-        credit_limit = d.pop("credit_limit", UNSET)
+        _credit_limit = d.pop("credit_limit", UNSET)
+        credit_limit: Decimal | Unset
+        if isinstance(_credit_limit, Unset):
+            credit_limit = UNSET
+        else:
+            credit_limit = decode_decimal(_credit_limit)
 
         owner = d.pop("owner", UNSET)
 

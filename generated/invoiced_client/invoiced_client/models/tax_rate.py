@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.tax_rate_object import TaxRateObject
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, decode_decimal
 
 if TYPE_CHECKING:
     from ..models.metadata_type_0 import MetadataType0
@@ -26,7 +27,7 @@ class TaxRate:
             id (int | str | Unset): Tax rate id, e.g. `vat`
             object_ (TaxRateObject | Unset): Object type, `tax_rate`
             name (None | str | Unset): Tax rate name
-            value (float | None | Unset): Rate (a percent when `is_percent`) or amount
+            value (Decimal | None | Unset): Rate (a percent when `is_percent`) or amount
             is_percent (bool | None | Unset): Whether `value` is a percentage
             inclusive (bool | None | Unset): Whether the tax is included in prices
             currency (None | str | Unset): 3-letter ISO code, for amount rates
@@ -39,7 +40,7 @@ class TaxRate:
     id: int | str | Unset = UNSET
     object_: TaxRateObject | Unset = UNSET
     name: None | str | Unset = UNSET
-    value: float | None | Unset = UNSET
+    value: Decimal | None | Unset = UNSET
     is_percent: bool | None | Unset = UNSET
     inclusive: bool | None | Unset = UNSET
     currency: None | str | Unset = UNSET
@@ -66,7 +67,7 @@ class TaxRate:
         else:
             name = self.name
 
-        value: float | None | Unset
+        value: Decimal | None | Unset
         if isinstance(self.value, Unset):
             value = UNSET
         else:
@@ -144,7 +145,22 @@ class TaxRate:
 
         name: None | str | Unset = d.pop("name", UNSET)
 
-        value: float | None | Unset = d.pop("value", UNSET)
+        def _parse_value(data: object) -> Decimal | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, (Decimal, int, float)):
+                    raise TypeError()
+                value_type_0 = decode_decimal(data)
+
+                return value_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(Decimal | None | Unset, data)
+
+        value = _parse_value(d.pop("value", UNSET))
 
         is_percent: bool | None | Unset = d.pop("is_percent", UNSET)
 

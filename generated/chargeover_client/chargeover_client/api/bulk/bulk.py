@@ -4,7 +4,7 @@ from typing import Any
 
 import httpx
 
-from ... import errors
+from ... import errors, types
 from ...client import AuthenticatedClient, Client
 from ...models.bulk_envelope import BulkEnvelope
 from ...models.bulk_request_item import BulkRequestItem
@@ -31,6 +31,8 @@ def _get_kwargs(
     headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
+    if "json" in _kwargs:
+        _kwargs["content"] = types.encode_json(_kwargs.pop("json"))
     return _kwargs
 
 
@@ -38,27 +40,27 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> BulkEnvelope | ErrorEnvelope | None:
     if response.status_code == 200:
-        response_200 = BulkEnvelope.from_dict(response.json())
+        response_200 = BulkEnvelope.from_dict(types.decode_json(response.content))
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorEnvelope.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(types.decode_json(response.content))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorEnvelope.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(types.decode_json(response.content))
 
         return response_401
 
     if response.status_code == 429:
-        response_429 = ErrorEnvelope.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(types.decode_json(response.content))
 
         return response_429
 
     if response.status_code == 500:
-        response_500 = ErrorEnvelope.from_dict(response.json())
+        response_500 = ErrorEnvelope.from_dict(types.decode_json(response.content))
 
         return response_500
 

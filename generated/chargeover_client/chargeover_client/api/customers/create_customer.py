@@ -4,7 +4,7 @@ from typing import Any
 
 import httpx
 
-from ... import errors
+from ... import errors, types
 from ...client import AuthenticatedClient, Client
 from ...models.customer_create import CustomerCreate
 from ...models.error_envelope import ErrorEnvelope
@@ -28,6 +28,8 @@ def _get_kwargs(
     headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
+    if "json" in _kwargs:
+        _kwargs["content"] = types.encode_json(_kwargs.pop("json"))
     return _kwargs
 
 
@@ -35,27 +37,27 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorEnvelope | IdEnvelope | None:
     if response.status_code == 201:
-        response_201 = IdEnvelope.from_dict(response.json())
+        response_201 = IdEnvelope.from_dict(types.decode_json(response.content))
 
         return response_201
 
     if response.status_code == 400:
-        response_400 = ErrorEnvelope.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(types.decode_json(response.content))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorEnvelope.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(types.decode_json(response.content))
 
         return response_401
 
     if response.status_code == 429:
-        response_429 = ErrorEnvelope.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(types.decode_json(response.content))
 
         return response_429
 
     if response.status_code == 500:
-        response_500 = ErrorEnvelope.from_dict(response.json())
+        response_500 = ErrorEnvelope.from_dict(types.decode_json(response.content))
 
         return response_500
 

@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import httpx
 
-from ... import errors
+from ... import errors, types
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
 from ...models.invoice_envelope import InvoiceEnvelope
@@ -31,32 +31,32 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorEnvelope | InvoiceEnvelope | NotFoundEnvelope | None:
     if response.status_code == 200:
-        response_200 = InvoiceEnvelope.from_dict(response.json())
+        response_200 = InvoiceEnvelope.from_dict(types.decode_json(response.content))
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorEnvelope.from_dict(response.json())
+        response_400 = ErrorEnvelope.from_dict(types.decode_json(response.content))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorEnvelope.from_dict(response.json())
+        response_401 = ErrorEnvelope.from_dict(types.decode_json(response.content))
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = NotFoundEnvelope.from_dict(response.json())
+        response_404 = NotFoundEnvelope.from_dict(types.decode_json(response.content))
 
         return response_404
 
     if response.status_code == 429:
-        response_429 = ErrorEnvelope.from_dict(response.json())
+        response_429 = ErrorEnvelope.from_dict(types.decode_json(response.content))
 
         return response_429
 
     if response.status_code == 500:
-        response_500 = ErrorEnvelope.from_dict(response.json())
+        response_500 = ErrorEnvelope.from_dict(types.decode_json(response.content))
 
         return response_500
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import httpx
 
-from ... import errors
+from ... import errors, types
 from ...client import AuthenticatedClient, Client
 from ...models.customer_email_address import CustomerEmailAddress
 from ...models.customer_email_address_create import CustomerEmailAddressCreate
@@ -34,6 +34,8 @@ def _get_kwargs(
     headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
+    if "json" in _kwargs:
+        _kwargs["content"] = types.encode_json(_kwargs.pop("json"))
     return _kwargs
 
 
@@ -41,32 +43,32 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> CustomerEmailAddress | Error | ValidationError | None:
     if response.status_code == 201:
-        response_201 = CustomerEmailAddress.from_dict(response.json())
+        response_201 = CustomerEmailAddress.from_dict(types.decode_json(response.content))
 
         return response_201
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = Error.from_dict(types.decode_json(response.content))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = Error.from_dict(types.decode_json(response.content))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = Error.from_dict(types.decode_json(response.content))
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = Error.from_dict(types.decode_json(response.content))
 
         return response_404
 
     if response.status_code == 422:
-        response_422 = ValidationError.from_dict(response.json())
+        response_422 = ValidationError.from_dict(types.decode_json(response.content))
 
         return response_422
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import httpx
 
-from ... import errors
+from ... import errors, types
 from ...client import AuthenticatedClient, Client
 from ...models.customer_child import CustomerChild
 from ...models.error import Error
@@ -32,7 +32,7 @@ def _parse_response(
 ) -> Error | list[CustomerChild] | None:
     if response.status_code == 200:
         response_200 = []
-        _response_200 = response.json()
+        _response_200 = types.decode_json(response.content)
         for response_200_item_data in _response_200:
             response_200_item = CustomerChild.from_dict(response_200_item_data)
 
@@ -41,17 +41,17 @@ def _parse_response(
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = Error.from_dict(types.decode_json(response.content))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = Error.from_dict(types.decode_json(response.content))
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = Error.from_dict(types.decode_json(response.content))
 
         return response_404
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import httpx
 
-from ... import errors
+from ... import errors, types
 from ...client import AuthenticatedClient, Client
 from ...models.customer_reference import CustomerReference
 from ...models.error import Error
@@ -34,6 +34,8 @@ def _get_kwargs(
     headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
+    if "json" in _kwargs:
+        _kwargs["content"] = types.encode_json(_kwargs.pop("json"))
     return _kwargs
 
 
@@ -41,37 +43,37 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> CustomerReference | Error | ValidationError | None:
     if response.status_code == 200:
-        response_200 = CustomerReference.from_dict(response.json())
+        response_200 = CustomerReference.from_dict(types.decode_json(response.content))
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = Error.from_dict(types.decode_json(response.content))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = Error.from_dict(types.decode_json(response.content))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = Error.from_dict(types.decode_json(response.content))
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = Error.from_dict(types.decode_json(response.content))
 
         return response_404
 
     if response.status_code == 422:
-        response_422 = ValidationError.from_dict(response.json())
+        response_422 = ValidationError.from_dict(types.decode_json(response.content))
 
         return response_422
 
     if response.status_code == 501:
-        response_501 = Error.from_dict(response.json())
+        response_501 = Error.from_dict(types.decode_json(response.content))
 
         return response_501
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import httpx
 
-from ... import errors
+from ... import errors, types
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.validation_error import ValidationError
@@ -35,22 +35,22 @@ def _parse_response(
         return response_204
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = Error.from_dict(types.decode_json(response.content))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = Error.from_dict(types.decode_json(response.content))
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = Error.from_dict(types.decode_json(response.content))
 
         return response_404
 
     if response.status_code == 422:
-        response_422 = ValidationError.from_dict(response.json())
+        response_422 = ValidationError.from_dict(types.decode_json(response.content))
 
         return response_422
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 import httpx
 
-from ... import errors
+from ... import errors, types
 from ...client import AuthenticatedClient, Client
 from ...models.customer import Customer
 from ...models.error import Error
@@ -29,22 +29,22 @@ def _get_kwargs(
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Customer | Error | None:
     if response.status_code == 200:
-        response_200 = Customer.from_dict(response.json())
+        response_200 = Customer.from_dict(types.decode_json(response.content))
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = Error.from_dict(types.decode_json(response.content))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = Error.from_dict(types.decode_json(response.content))
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = Error.from_dict(types.decode_json(response.content))
 
         return response_404
 

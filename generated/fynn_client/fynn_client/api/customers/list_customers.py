@@ -4,7 +4,7 @@ from typing import Any
 
 import httpx
 
-from ... import errors
+from ... import errors, types
 from ...client import AuthenticatedClient, Client
 from ...models.customer_collection import CustomerCollection
 from ...models.error import Error
@@ -71,22 +71,22 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> CustomerCollection | Error | None:
     if response.status_code == 200:
-        response_200 = CustomerCollection.from_dict(response.json())
+        response_200 = CustomerCollection.from_dict(types.decode_json(response.content))
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = Error.from_dict(types.decode_json(response.content))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = Error.from_dict(types.decode_json(response.content))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = Error.from_dict(types.decode_json(response.content))
 
         return response_403
 

@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import httpx
 
-from ... import errors
+from ... import errors, types
 from ...client import AuthenticatedClient, Client
 from ...models.error import Error
 from ...models.statement_text_request import StatementTextRequest
@@ -35,6 +35,8 @@ def _get_kwargs(
     headers["Content-Type"] = "application/json"
 
     _kwargs["headers"] = headers
+    if "json" in _kwargs:
+        _kwargs["content"] = types.encode_json(_kwargs.pop("json"))
     return _kwargs
 
 
@@ -43,7 +45,7 @@ def _parse_response(
 ) -> Error | list[TextMessage] | None:
     if response.status_code == 200:
         response_200 = []
-        _response_200 = response.json()
+        _response_200 = types.decode_json(response.content)
         for componentsschemas_text_message_list_item_data in _response_200:
             componentsschemas_text_message_list_item = TextMessage.from_dict(
                 componentsschemas_text_message_list_item_data
@@ -55,7 +57,7 @@ def _parse_response(
 
     if response.status_code == 201:
         response_201 = []
-        _response_201 = response.json()
+        _response_201 = types.decode_json(response.content)
         for componentsschemas_text_message_list_item_data in _response_201:
             componentsschemas_text_message_list_item = TextMessage.from_dict(
                 componentsschemas_text_message_list_item_data
@@ -66,32 +68,32 @@ def _parse_response(
         return response_201
 
     if response.status_code == 400:
-        response_400 = Error.from_dict(response.json())
+        response_400 = Error.from_dict(types.decode_json(response.content))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = Error.from_dict(response.json())
+        response_401 = Error.from_dict(types.decode_json(response.content))
 
         return response_401
 
     if response.status_code == 403:
-        response_403 = Error.from_dict(response.json())
+        response_403 = Error.from_dict(types.decode_json(response.content))
 
         return response_403
 
     if response.status_code == 404:
-        response_404 = Error.from_dict(response.json())
+        response_404 = Error.from_dict(types.decode_json(response.content))
 
         return response_404
 
     if response.status_code == 429:
-        response_429 = Error.from_dict(response.json())
+        response_429 = Error.from_dict(types.decode_json(response.content))
 
         return response_429
 
     if response.status_code == 500:
-        response_500 = Error.from_dict(response.json())
+        response_500 = Error.from_dict(types.decode_json(response.content))
 
         return response_500
 
