@@ -152,7 +152,9 @@ class FynnDialect:
         if allowed:
             return MethodNotAllowed(
                 f'No route found for "{method} {path}": Method Not Allowed'
-                f" (Allow: {', '.join(allowed)})"
+                f" (Allow: {', '.join(allowed)})",
+                # RFC 9110 requires it on a 405, and Symfony sends it
+                headers={"Allow": ", ".join(allowed)},
             )
         return NotFound(f'No route found for "{method} {path or "/"}"')
 

@@ -13,6 +13,7 @@ runs of the tests must neither write into the checkout nor see each other's fail
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -61,9 +62,13 @@ def stock_run(
         "--checks", "all", "--auth", ":".join(auth),
         "--max-examples", "2", "--seed", "16", "--no-color", *extra,
     ]  # fmt: skip
+    # the hooks module (`contracts.stock_hooks`) comes from this checkout, as it does for a
+    # user at the repository root, whichever checkout the venv installed
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     done = subprocess.run(
-        command, cwd=checkout(folder), capture_output=True, text=True, timeout=540, check=False
-    )
+        command, cwd=checkout(folder), capture_output=True, text=True, timeout=540, check=False,
+        env=env,
+    )  # fmt: skip
     output = done.stdout + done.stderr
     assert f"Configuration:    {folder / 'schemathesis.toml'}" in output, output[-3000:]
     found = re.search(r"([0-9]+) failures?", output.splitlines()[-1])
@@ -116,17 +121,8 @@ Variant = Callable[[Any], Any]
     [
         (uncapped_limit, 520, ("listCustomers",)),
         (enum_outside_spec, 3, ("listCustomers", "getCustomer")),
-        pytest.param(
-            code_differs_from_status,
-            0,
-            ("createCustomer",),
-            marks=pytest.mark.xfail(
-                reason="the envelope's code mirrors the HTTP status, a rule no built-in check "
-                "sees: IdEnvelope serves 201 and 202 alike (`code: integer`); the harness's "
-                "chargeover_envelope check catches it",
-                strict=True,
-            ),
-        ),
+        # caught by the harness's chargeover_envelope, which schemathesis.toml loads as a hook
+        (code_differs_from_status, 0, ("createCustomer",)),
         (no_location_header, 0, ("createCustomer",)),
         (wrong_404_body, 0, ("getCustomer",)),
         (lost_write, 0, ("createCustomer", "getCustomer", "updateCustomer")),

@@ -242,6 +242,7 @@ def test_unknown_routes_and_methods(api: TestClient) -> None:
     assert missing.json()["detail"] == 'No route found for "GET /invoices"'
     wrong = api.patch("/customers")
     assert wrong.status_code == 405
+    assert wrong.headers["allow"] == "GET, POST"
     assert wrong.json()["detail"] == (
         'No route found for "PATCH /customers": Method Not Allowed (Allow: GET, POST)'
     )
