@@ -265,3 +265,16 @@ def test_each_vendors_broken_variants_fail_the_stock_run(
     with serve_in_thread(variant(app)) as origin:
         _, failures, output = stock_run(tmp_path, origin, credentials, *only, spec=spec)
     assert failures >= 1, output[-5000:]
+
+
+def test_loading_a_schema_at_the_root_registers_no_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """schemathesis reads the root schemathesis.toml, hooks included, when a schema is loaded
+    without a configuration at the repository root; the hook registers its check in the
+    schemathesis command only, so a test session or a harness run here is judged by no check
+    it did not ask for (and the harness's own `chargeover_envelope` never collides)."""
+    import schemathesis.openapi
+    from schemathesis.checks import CHECKS
+
+    monkeypatch.chdir(REPO_ROOT)
+    schemathesis.openapi.from_path(str(REPO_ROOT / CHARGEOVER_SPEC))
+    assert "chargeover_envelope" not in CHECKS.get_all_names()
