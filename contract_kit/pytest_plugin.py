@@ -13,17 +13,21 @@ Fixtures (function-scoped unless said otherwise):
   `.base_url`, `.credentials`, `.origin`, `.vendor`, `.settings`, `.state`.
 - `emulator_url`, `emulator_credentials`: the two things a user's own client needs.
 - `emulator_http`: an httpx.Client rooted at the API (`.get("customer")`), with the vendor's auth.
-- `emulator_client`: the generated client of the vendor (`chargeover_client.lib.connect`).
+- `emulator_client`: the generated client of the vendor (`chargeover_client.lib.connect`,
+  `invoiced_client.lib.connect`, `fynn_client.lib.connect`).
 - `emulator_app`: the ASGI app, in process, over a fresh in-memory database (no server).
 - `emulator_asgi`: an httpx.Client over `emulator_app` (no socket: the fast path).
 
 What they emulate comes from, first to last: the `emulator` marker
 (`@pytest.mark.emulator(vendor="chargeover", validation="strict", seed=7, seed_count=20,
-faults=True, reset=False)`), the command line (`--emulator-vendor`, `--emulator-validation`,
-`--emulator-seed`, `--emulator-seed-count`), then the defaults (ChargeOver, `faithful`, no data).
+faults=True, reset=False, credentials="read-only")`), the command line (`--emulator-vendor`,
+`--emulator-validation`, `--emulator-seed`, `--emulator-seed-count`), then the defaults
+(ChargeOver, `faithful`, no data).
 Nothing here names a vendor's rules: the emulator comes from `Settings(vendor=...)` and
-`load_dialect`, the auth from the vendor's harness dialect, so a vendor's dialect serves here
-as soon as it exists.
+`load_dialect`, the credentials, auth and client of the kit's vendors from
+`contract_kit.emulator_access`, and another vendor's auth from its harness dialect, so a vendor's
+dialect serves here as soon as it exists. `credentials` picks one of the emulator's named
+credentials for the fixtures (`emulator.named_credentials`: Fynn's `read-only` key gets 403s).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import contextlib
 import dataclasses
 import importlib
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -41,6 +45,7 @@ import pytest
 from chargeover_emulator.app import create_app
 from chargeover_emulator.config import DEFAULT_VENDOR, Settings
 from chargeover_emulator.emulator import Emulator
+from contract_kit.emulator_access import DEFAULT, access_for, vendors
 from contract_kit.threaded_server import serve_in_thread
 
 __all__ = ["EmulatorOptions", "LiveEmulator"]
@@ -48,16 +53,9 @@ __all__ = ["EmulatorOptions", "LiveEmulator"]
 _VALIDATIONS = ("faithful", "strict")
 _MARKER = (
     "emulator(vendor=None, validation=None, seed=None, seed_count=None, faults=False, "
-    "reset=True): what the contract kit's emulator fixtures emulate for this test"
+    "reset=True, credentials='default'): what the contract kit's emulator fixtures emulate "
+    "for this test, and which of its credentials they use"
 )
-# The generated clients the `emulator_client` fixture knows how to connect: module, and the
-# `connect` keywords for the emulator's credentials. Other vendors get a clear error.
-_CLIENTS: dict[str, tuple[str, Callable[[tuple[str, str]], dict[str, str]]]] = {
-    "chargeover": (
-        "chargeover_client.lib",
-        lambda credentials: {"username": credentials[0], "password": credentials[1]},
-    ),
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,6 +68,8 @@ class EmulatorOptions:
     seed_count: int = 10
     faults: bool = False
     reset: bool = True
+    #: which of the emulator's named credentials the fixtures use (Fynn: also `read-only`)
+    credentials: str = DEFAULT
 
     @property
     def server_key(self) -> tuple[str, str, bool]:
@@ -111,7 +111,12 @@ class LiveEmulator:
     @property
     def credentials(self) -> tuple[str, str]:
         """The (username or key, password or secret) pair the emulator accepts."""
-        return (self.state.settings.username, self.state.settings.password)
+        return self.named_credentials[DEFAULT]
+
+    @property
+    def named_credentials(self) -> Mapping[str, tuple[str, str]]:
+        """Every pair the emulator accepts, by name (`default`; Fynn: also `read-only`)."""
+        return _named_credentials(self.state.settings)
 
     def reset(self) -> None:
         """Empty every table through the emulator's own reset endpoint."""
@@ -143,8 +148,8 @@ def _options(request: pytest.FixtureRequest) -> EmulatorOptions:
         value = request.config.getoption(f"emulator_{name}")
         if value is not None:
             chosen[name] = value
-    marker = request.node.get_closest_marker("emulator")
-    if marker is not None:
+    # a module's or class's marker, then the test's own: the closest says last
+    for marker in reversed(list(request.node.iter_markers("emulator"))):
         if marker.args:
             pytest.fail("@pytest.mark.emulator takes keywords only", pytrace=False)
         unknown = set(marker.kwargs) - {f.name for f in dataclasses.fields(EmulatorOptions)}
@@ -207,16 +212,42 @@ def emulator_url(emulator: LiveEmulator) -> str:
     return emulator.base_url
 
 
+def _named_credentials(settings: Settings) -> Mapping[str, tuple[str, str]]:
+    """The credentials an emulator with `settings` accepts, by name."""
+    access = access_for(settings.vendor)
+    if access is None:  # a third party's dialect: the engine's settings carry them
+        return {DEFAULT: (settings.username, settings.password)}
+    return access.credentials(settings)
+
+
+def _chosen(settings: Settings, options: EmulatorOptions) -> tuple[str, str]:
+    """The credentials the test asked for (`@pytest.mark.emulator(credentials=...)`)."""
+    named = _named_credentials(settings)
+    if options.credentials not in named:
+        pytest.fail(
+            f"@pytest.mark.emulator: the {settings.vendor} emulator has no credentials named "
+            f"{options.credentials!r} (known: {', '.join(sorted(named))})",
+            pytrace=False,
+        )
+    return named[options.credentials]
+
+
 @pytest.fixture
-def emulator_credentials(emulator: LiveEmulator) -> tuple[str, str]:
-    """The credentials the live emulator accepts."""
-    return emulator.credentials
+def emulator_credentials(
+    emulator: LiveEmulator, emulator_options: EmulatorOptions
+) -> tuple[str, str]:
+    """The credentials the live emulator accepts (the marker's `credentials`, else default)."""
+    return _chosen(emulator.settings, emulator_options)
 
 
 def _vendor_auth(vendor: str, credentials: tuple[str, str]) -> httpx.Auth:
-    """How the vendor wants its credentials sent, as its harness dialect says (Basic, Bearer)."""
+    """How the vendor wants its credentials sent (Basic, Bearer): the kit's own vendors from
+    contract_kit.emulator_access, another from its harness dialect."""
     from contracts.dialects import UnknownVendor, by_name
 
+    access = access_for(vendor)
+    if access is not None:
+        return access.auth.httpx_auth(credentials)
     try:
         return by_name(vendor).auth.httpx_auth(credentials)
     except UnknownVendor as exc:
@@ -228,27 +259,29 @@ def _vendor_auth(vendor: str, credentials: tuple[str, str]) -> httpx.Auth:
 
 
 @pytest.fixture
-def emulator_http(emulator: LiveEmulator) -> Iterator[httpx.Client]:
+def emulator_http(
+    emulator: LiveEmulator, emulator_credentials: tuple[str, str]
+) -> Iterator[httpx.Client]:
     """An httpx.Client for the live emulator: paths relative to the API root, vendor's auth."""
     with httpx.Client(
         base_url=emulator.base_url + "/",
-        auth=_vendor_auth(emulator.vendor, emulator.credentials),
+        auth=_vendor_auth(emulator.vendor, emulator_credentials),
         timeout=30.0,
     ) as client:
         yield client
 
 
 @pytest.fixture
-def emulator_client(emulator: LiveEmulator) -> Iterator[Any]:
+def emulator_client(emulator: LiveEmulator, emulator_credentials: tuple[str, str]) -> Iterator[Any]:
     """The vendor's generated client, connected to the live emulator (retries and all)."""
-    known = _CLIENTS.get(emulator.vendor)
-    if known is None:
+    access = access_for(emulator.vendor)
+    if access is None:
         pytest.fail(
-            f"emulator_client serves {', '.join(sorted(_CLIENTS))}; for {emulator.vendor!r} use "
+            f"emulator_client serves {', '.join(vendors())}; for {emulator.vendor!r} use "
             "emulator_url and emulator_credentials with its client",
             pytrace=False,
         )
-    module_name, keywords = known
+    module_name, keywords = access.client_module, access.client_keywords
     try:
         library = importlib.import_module(module_name)
     except ImportError:
@@ -258,7 +291,7 @@ def emulator_client(emulator: LiveEmulator) -> Iterator[Any]:
             f"(pip install generated/{package})",
             pytrace=False,
         )
-    client = library.connect(emulator.base_url, **keywords(emulator.credentials))
+    client = library.connect(emulator.base_url, **keywords(emulator_credentials))
     with client:
         yield client
 
@@ -278,12 +311,12 @@ def emulator_app(emulator_options: EmulatorOptions) -> Iterator[Any]:
 
 
 @pytest.fixture
-def emulator_asgi(emulator_app: Any) -> Iterator[httpx.Client]:
+def emulator_asgi(emulator_app: Any, emulator_options: EmulatorOptions) -> Iterator[httpx.Client]:
     """An httpx.Client over `emulator_app` without a socket (`http://testserver` + API root)."""
     from contracts.targets import SyncASGITransport
 
     state: Emulator = emulator_app.state.emulator
-    credentials = (state.settings.username, state.settings.password)
+    credentials = _chosen(state.settings, emulator_options)
     with httpx.Client(
         base_url=f"http://testserver{state.dialect.api_prefix}/",
         auth=_vendor_auth(state.settings.vendor, credentials),

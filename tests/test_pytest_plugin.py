@@ -11,6 +11,7 @@ import tomllib
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.plugin_user_tests import USER_TEST_FILES
 
 # Every inner run is a subprocess, as a user's pytest is: an in-process pytester run forgets the
 # modules first imported inside it, and the copies imported afterwards (httpcore's exceptions,
@@ -27,6 +28,13 @@ PRELOADED = [
 ]
 
 pytest_plugins = ["pytester"]
+
+
+@pytest.fixture(autouse=True)
+def this_checkout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inner runs import the kit from this checkout, whichever checkout the venv installed."""
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+
 
 # A checkout that is not installed has no entry point: name the plugin, as the README says.
 PLUGIN = ("-p", "contract_kit.pytest_plugin")
@@ -117,6 +125,30 @@ def test_a_users_test_file_runs_green_with_only_the_fixtures(pytester: pytest.Py
     result.assert_outcomes(passed=13)
 
 
+@pytest.mark.parametrize("name", sorted(USER_TEST_FILES))
+def test_each_vendors_user_test_file_runs_green(pytester: pytest.Pytester, name: str) -> None:
+    """Per vendor: create, get, list, one of its errors, its generated client (Fynn: the
+    read-only key's 403), through the fixtures alone."""
+    source, passing = USER_TEST_FILES[name]
+    pytester.makepyfile(**{name: source})
+    pytester.runpytest_subprocess(*PLUGIN).assert_outcomes(passed=passing)
+
+
+def test_credentials_the_emulator_lacks_are_a_clear_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_wrong="""
+        import pytest
+
+        @pytest.mark.emulator(vendor="invoiced", credentials="read-only")
+        def test_no_read_only_key(emulator_http):
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess(*PLUGIN)
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*invoiced emulator has no credentials named 'read-only'*"])
+
+
 def test_the_command_line_picks_policy_and_seed(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         test_options="""
@@ -196,7 +228,10 @@ def test_any_vendor_with_a_dialect_is_served(
     result = pytester.runpytest_subprocess(*PLUGIN)
     result.assert_outcomes(passed=2, errors=2)
     result.stdout.fnmatch_lines(
-        ["*emulator_client serves chargeover; for 'toy'*", "*no harness dialect for vendor 'toy'*"]
+        [
+            "*emulator_client serves chargeover, fynn, invoiced; for 'toy'*",
+            "*no harness dialect for vendor 'toy'*",
+        ]
     )
 
 

@@ -9,6 +9,7 @@ choice where Fynn's behaviour is unconfirmed is in spec/fynn/NOTES.md.
 
 from __future__ import annotations
 
+import importlib.resources
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -37,6 +38,8 @@ from chargeover_emulator.validation import (
 __all__ = ["FynnDialect"]
 
 SPEC = Path(__file__).resolve().parents[2] / "spec" / "fynn" / "openapi.yaml"
+#: where an installed (non-editable) distribution carries the spec (pyproject's force-include)
+_PACKAGED = ("_spec", "fynn.openapi.yaml")
 
 
 class MethodNotAllowed(ApiError):
@@ -109,7 +112,12 @@ class FynnDialect:
         self._routes: RouteTable[Operation] = RouteTable()
 
     def spec_path(self, explicit: Path | None) -> Path:
-        return explicit or SPEC
+        """The explicit spec, else the checkout's, else the installed distribution's copy."""
+        if explicit is not None:
+            return explicit
+        if SPEC.is_file():
+            return SPEC
+        return Path(str(importlib.resources.files("chargeover_emulator").joinpath(*_PACKAGED)))
 
     def services(self, spec: SpecDocument, settings: Settings) -> Mapping[str, Service]:
         self.options = FynnOptions.parse(settings.options)
