@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import httpx
+
+from tests.emulator_process import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -74,12 +75,6 @@ def run_script(
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def served(
     vendor: str,
@@ -94,7 +89,7 @@ def served(
 
     Ready once GET `ready_path` with `headers` answers 200.
     """
-    port = _free_port()
+    port = free_port()
     log = tmp_path / f"{vendor}-emulator.log"
     with log.open("wb") as output:
         server = subprocess.Popen(

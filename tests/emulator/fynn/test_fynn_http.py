@@ -56,6 +56,8 @@ def _served(db: Path, log: Path) -> Iterator[str]:
                 httpx.get(f"{base}/customers", timeout=1.0)
                 break
             time.sleep(0.05)
+        else:
+            raise AssertionError(f"serve did not answer on {base} in 30 s:\n{log.read_text()}")
         yield base
     finally:
         process.terminate()

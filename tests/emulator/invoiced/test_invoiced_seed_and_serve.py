@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import httpx
 
 from chargeover_emulator.emulator import Emulator
 from tests.emulator.invoiced.conftest import KEY, invoiced_client, invoiced_settings
+from tests.emulator_process import free_port
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 CONTRACT_KIT = (sys.executable, "-m", "contract_kit")
@@ -60,12 +60,6 @@ def test_seeded_customers_have_contacts_and_unique_numbers(tmp_path: Path) -> No
     emulator.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_seed_then_serve_with_the_real_commands(tmp_path: Path) -> None:
     db = tmp_path / "served.sqlite3"
     seeded = subprocess.run(
@@ -74,7 +68,7 @@ def test_seed_then_serve_with_the_real_commands(tmp_path: Path) -> None:
         cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=120,
     )  # fmt: skip
     assert seeded.returncode == 0, seeded.stderr
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [*CONTRACT_KIT, "serve", "--vendor", "invoiced", "--db", str(db), "--port", str(port),
          "--api-key", "sk_served", "--rate-limit", "off"],
