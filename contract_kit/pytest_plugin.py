@@ -24,8 +24,8 @@ faults=True, reset=False, credentials="read-only")`), the command line (`--emula
 `--emulator-validation`, `--emulator-seed`, `--emulator-seed-count`), then the defaults
 (ChargeOver, `faithful`, no data).
 Nothing here names a vendor's rules: the emulator comes from `Settings(vendor=...)` and
-`load_dialect`, the credentials, auth and client of the kit's vendors from
-`contract_kit.emulator_access`, and another vendor's auth from its harness dialect, so a vendor's
+`load_dialect`, the credentials and client of the kit's vendors from
+`contract_kit.emulator_access`, and every vendor's auth from its harness dialect, so a vendor's
 dialect serves here as soon as it exists. `credentials` picks one of the emulator's named
 credentials for the fixtures (`emulator.named_credentials`: Fynn's `read-only` key gets 403s).
 """
@@ -241,13 +241,9 @@ def emulator_credentials(
 
 
 def _vendor_auth(vendor: str, credentials: tuple[str, str]) -> httpx.Auth:
-    """How the vendor wants its credentials sent (Basic, Bearer): the kit's own vendors from
-    contract_kit.emulator_access, another from its harness dialect."""
+    """How the vendor wants its credentials sent (Basic, Bearer): its harness dialect's auth."""
     from contracts.dialects import UnknownVendor, by_name
 
-    access = access_for(vendor)
-    if access is not None:
-        return access.auth.httpx_auth(credentials)
     try:
         return by_name(vendor).auth.httpx_auth(credentials)
     except UnknownVendor as exc:
