@@ -20,8 +20,16 @@ class RenderedJson:
 
     @classmethod
     def array(cls, items: list[bytes]) -> RenderedJson:
-        """A JSON array of already-encoded items (one splice instead of one per item)."""
-        return cls(b"[" + b",".join(items) + b"]")
+        """A JSON array of already-encoded items (one splice instead of one per item).
+
+        Copied once: the brackets go on the first and last items (small copies), not around
+        the joined page (two more copies of about 1 MB for a 500-customer page)."""
+        if not items:
+            return cls(b"[]")
+        ends = list(items)
+        ends[0] = b"[" + ends[0]
+        ends[-1] += b"]"
+        return cls(b",".join(ends))
 
 
 def _splice(value: Any) -> Any:

@@ -13,6 +13,10 @@ from chargeover_emulator.storage.checkpoint import BACKSTOP_PAGES, Checkpointer
 __all__ = ["Database"]
 
 
+#: the connection's SQLite page cache, in KiB
+PAGE_CACHE_KIB = 16 * 1024
+
+
 class Database:
     """One connection shared by the event loop; a lock serialises the rare off-loop users."""
 
@@ -29,6 +33,11 @@ class Database:
         # right trade for an emulator's test data: no fsync per request.
         self.connection.execute("PRAGMA synchronous=NORMAL")
         self.connection.execute("PRAGMA foreign_keys=ON")
+        # 16 MiB of page cache instead of SQLite's 2 MiB default: a list page first asks for
+        # its keys, then for the rows it must render (storage/rendered.py), and both read the
+        # same table pages (about 1 MB for 500 customers). With 2 MiB the second read went back
+        # to the OS for every page: 7.9 ms instead of 4.4 ms per cold 500-customer page.
+        self.connection.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
         self.checkpointer: Checkpointer | None = None
         if path != ":memory:":
             # Checkpoints (and their fsyncs) run on a background thread; see checkpoint.py.

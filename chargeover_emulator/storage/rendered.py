@@ -17,8 +17,12 @@ Where they live, and why:
   rolled-back request or bulk item rolls the TEMP table back with everything else. TEMP
   triggers fire for this connection only: the emulator must be the only writer of its database
   file while it runs, which the one-connection design already assumes.
-- Bounded: past `max_rows` renderings per resource the oldest ids are dropped, so memory stays
-  near 25 MB per resource however large the table (the rows are rendered again when read).
+- Bounded: at most `max_rows` renderings per resource, so memory stays near 25 MB however large
+  the table. When they are all taken, rows rendered for a page are served but not stored, and
+  what is stored stays: a walk through a 100k-row table used to store every page's renderings
+  and evict as many older ones, about 3 ms per cold page spent on bytes nobody read again (the
+  walk renders each row once) and on emptying the cache of the rows that were being read
+  repeatedly. Space comes back as rows change or are deleted (the triggers drop them).
 """
 
 from __future__ import annotations
@@ -59,6 +63,8 @@ class RenderedRows:
         # An upper bound of the renderings stored (triggers delete without telling); the real
         # count is taken only when this bound passes max_rows.
         self._size_bound = 0
+        # conn.total_changes when a count last found no room (None: count again when near).
+        self._full_at_changes: int | None = None
         name, key, side = table.name, table.primary_key, self.side_table
         self._select_keys = f'SELECT "{key}" FROM "{name}"'
         self._select_joined = (
@@ -86,6 +92,7 @@ class RenderedRows:
             )
         conn.execute(f'DELETE FROM temp."{side}"')
         self._size_bound = 0
+        self._full_at_changes = None
 
     def select(
         self,
@@ -137,20 +144,27 @@ class RenderedRows:
                 conn, f'{self._select_view} WHERE "{self.table.primary_key}" IN ({marks})', keys
             )
         }
-        conn.executemany(self._store, [(key, rendered) for key, rendered in fresh.items()])
-        self._size_bound += len(fresh)
-        if self._size_bound > self.max_rows:
-            self._evict(conn)
+        room = self._room(conn, len(fresh))
+        if room:
+            stored = list(fresh.items())[:room]
+            conn.executemany(self._store, stored)
+            self._size_bound += len(stored)
         return fresh
 
-    def _evict(self, conn: sqlite3.Connection) -> None:
-        """Keep at most `max_rows` renderings: drop the lowest ids (the oldest objects) first."""
-        side = self.side_table
-        count = int(conn.execute(f'SELECT COUNT(*) FROM temp."{side}"').fetchone()[0])
-        if count > self.max_rows:
-            conn.execute(
-                f'DELETE FROM temp."{side}" WHERE "{_ID}" IN'
-                f' (SELECT "{_ID}" FROM temp."{side}" ORDER BY "{_ID}" LIMIT ?)',
-                [count - self.max_rows],
-            )
-        self._size_bound = min(count, self.max_rows)
+    def _room(self, conn: sqlite3.Connection, wanted: int) -> int:
+        """How many of `wanted` new renderings fit under `max_rows`.
+
+        Counted only near the bound, and not again while nothing on the connection has changed
+        a row since a count found no room: a cold walk of a large table would otherwise count
+        the full TEMP table for every page (about 1 ms each). `total_changes` includes the rows
+        the invalidation triggers delete.
+        """
+        if self._size_bound + wanted <= self.max_rows:
+            return wanted
+        if conn.total_changes == self._full_at_changes:
+            return 0
+        count = int(conn.execute(f'SELECT COUNT(*) FROM temp."{self.side_table}"').fetchone()[0])
+        self._size_bound = count
+        room = max(0, min(wanted, self.max_rows - count))
+        self._full_at_changes = conn.total_changes if room == 0 else None
+        return room

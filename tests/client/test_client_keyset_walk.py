@@ -2,8 +2,10 @@
 HTTP: keyset paging yields every customer that exists throughout the walk exactly once; offset
 paging skips one for each deletion behind it.
 
-The writes happen between pages, deterministically: the walk is lazy, so taking one page of
-items and then writing puts the writes exactly between two of the walk's requests.
+The writes happen between pages, deterministically: with prefetch=False the walk is lazy, so
+taking one page of items and then writing puts the writes exactly between two of the walk's
+requests. With the default prefetch the next page is already on its way when the writes happen;
+the keyset guarantee holds all the same.
 """
 
 from __future__ import annotations
@@ -49,10 +51,18 @@ def _delete(client: Client, customer_id: int) -> None:
     assert unwrap(delete_customer.sync_detailed(customer_id, client=client)) is True
 
 
-def _walk_while_writing(client: Client, ids: list[int], *, keyset: bool) -> list[int]:
+def _walk_while_writing(
+    client: Client, ids: list[int], *, keyset: bool, prefetch: bool = False
+) -> list[int]:
     """Walk in pages of PAGE; after each of the first pages, delete an already-seen customer and
     one not seen yet, and create one. Returns the ids the walk yielded, in order."""
-    walk = paginate(list_customers.sync_detailed, client=client, page_size=PAGE, keyset=keyset)
+    walk = paginate(
+        list_customers.sync_detailed,
+        client=client,
+        page_size=PAGE,
+        keyset=keyset,
+        prefetch=prefetch,
+    )
     seen: list[int] = []
     for round_ in range(2):
         seen += [_id(c) for c in islice(walk, PAGE)]
@@ -62,9 +72,12 @@ def _walk_while_writing(client: Client, ids: list[int], *, keyset: bool) -> list
     return seen + [_id(c) for c in walk]
 
 
-def test_keyset_walk_neither_skips_nor_repeats_under_creates_and_deletes(client: Client) -> None:
+@pytest.mark.parametrize("prefetch", [False, True])
+def test_keyset_walk_neither_skips_nor_repeats_under_creates_and_deletes(
+    client: Client, prefetch: bool
+) -> None:
     ids = [_create(client, f"Customer {n}") for n in range(TOTAL)]
-    seen = _walk_while_writing(client, ids, keyset=True)
+    seen = _walk_while_writing(client, ids, keyset=True, prefetch=prefetch)
     assert len(seen) == len(set(seen)), "a customer was yielded twice"
     survivors = set(ids) - {ids[-1], ids[-2]}  # deleted while ahead of the walk
     assert survivors <= set(seen), f"skipped: {sorted(survivors - set(seen))}"

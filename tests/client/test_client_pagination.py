@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import threading
+import time
+from collections.abc import AsyncIterator
 from itertools import islice
 from typing import Any
 
@@ -153,14 +156,56 @@ def test_paginate_passes_where_and_order_and_page_size() -> None:
     assert len(server.queries) == 3
 
 
-def test_paginate_is_lazy_and_raises_on_error_page() -> None:
+def test_paginate_without_prefetch_is_lazy_and_raises_on_error_page() -> None:
     server = Server(2000, fail_at_request=2)
     client = connect(BASE, transport=httpx.MockTransport(server))
-    pages = paginate(list_customers.sync_detailed, client=client)
+    pages = paginate(list_customers.sync_detailed, client=client, prefetch=False)
     first = [next(pages) for _ in range(500)]
     assert len(first) == 500 and len(server.queries) == 1
     with pytest.raises(BadRequestError):
         next(pages)
+    assert len(server.queries) == 2
+
+
+def test_prefetch_runs_one_page_ahead_and_raises_its_error_in_page_order() -> None:
+    """The second page's request goes out while the first is being yielded; its error is
+    raised only where the walk reaches it, after every item of the first page."""
+    server = Server(2000, fail_at_request=2)
+    client = connect(BASE, transport=httpx.MockTransport(server))
+    pages = paginate(list_customers.sync_detailed, client=client)
+    first = [next(pages) for _ in range(500)]
+    assert [c.customer_id for c in first] == list(range(1, 501))
+    with pytest.raises(BadRequestError):
+        next(pages)
+    assert len(server.queries) == 2
+
+
+def _ahead_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "paginate-ahead"]
+
+
+def test_a_walk_stopped_early_sends_at_most_one_request_more_and_leaves_no_thread() -> None:
+    server = Server(5000)
+    client = connect(BASE, transport=httpx.MockTransport(server))
+    walk = paginate(list_customers.sync_detailed, client=client)
+    assert len(list(islice(walk, 10))) == 10
+    walk.close()
+    deadline = time.monotonic() + 10
+    while _ahead_threads() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _ahead_threads() == []
+    assert len(server.queries) <= 2
+
+
+def test_a_finished_walk_leaves_no_thread() -> None:
+    server = Server(1234)
+    client = connect(BASE, transport=httpx.MockTransport(server))
+    assert sum(1 for _ in paginate(list_customers.sync_detailed, client=client)) == 1234
+    deadline = time.monotonic() + 10
+    while _ahead_threads() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _ahead_threads() == []
+    assert len(server.queries) == 3
 
 
 def test_max_page_size_is_the_spec_limit_maximum(spec: dict[str, Any]) -> None:
@@ -182,17 +227,47 @@ def test_page_size_is_bounded(page_size: int) -> None:
         next(paginate(list_customers.sync_detailed, client=connect(BASE), page_size=page_size))
 
 
-def test_apaginate() -> None:
+@pytest.mark.parametrize("prefetch", [True, False])
+def test_apaginate(prefetch: bool) -> None:
     server = Server(750)
     client = connect(BASE, async_transport=httpx.MockTransport(server))
 
     async def collect() -> list[object]:
-        return [
-            c.customer_id async for c in apaginate(list_customers.asyncio_detailed, client=client)
-        ]
+        walk = apaginate(list_customers.asyncio_detailed, client=client, prefetch=prefetch)
+        return [c.customer_id async for c in walk]
 
     assert asyncio.run(collect()) == list(range(1, 751))
     assert [q.get("where") for q in server.queries] == [None, "customer_id:GT:500"]
+
+
+def test_apaginate_stopped_early_cancels_the_page_ahead() -> None:
+    """The second page never answers: a walk closed during the first must not leave its
+    request pending."""
+    server = Server(5000)
+
+    async def first_page_only(request: httpx.Request) -> httpx.Response:
+        if server.queries:
+            server.queries.append(dict(request.url.params))
+            await asyncio.Event().wait()  # never set: only a cancel ends this request
+        return server(request)
+
+    client = connect(BASE, async_transport=httpx.MockTransport(first_page_only))
+
+    async def first_ten() -> tuple[list[object], list[asyncio.Task[Any]]]:
+        walk = apaginate(list_customers.asyncio_detailed, client=client)
+        taken = [c async for c in aislice(walk, 10)]
+        await walk.aclose()
+        await asyncio.sleep(0.05)
+        return taken, [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+
+    taken, pending = asyncio.run(first_ten())
+    assert len(taken) == 10 and pending == []
+    assert len(server.queries) == 2  # the page ahead was asked for, then cancelled
+
+
+async def aislice(walk: AsyncIterator[Any], count: int) -> AsyncIterator[Any]:
+    for _ in range(count):
+        yield await anext(walk)
 
 
 def test_keyset_stops_with_a_clear_error_when_an_item_has_no_key() -> None:

@@ -125,7 +125,8 @@ def test_a_rolled_back_transaction_takes_its_renderings_with_it(
 
 
 def test_renderings_are_bounded_per_resource(client: TestClient, emulator: Emulator) -> None:
-    """Past max_rows the oldest ids are dropped; pages stay right, rendered again when read."""
+    """At most max_rows are stored: what is stored stays, and the rows past it are rendered on
+    every read without being stored (pages stay right either way); a deletion makes room."""
     rendered = chargeover_service(emulator, "customer")._rendered
     assert rendered is not None
     rendered.max_rows = 3
@@ -135,7 +136,12 @@ def test_renderings_are_bounded_per_resource(client: TestClient, emulator: Emula
     assert stored_count(emulator, "customer") == 3
     conn = emulator.database.connection
     sql = f'SELECT "_emulator_row_id" FROM temp."{RENDERED_PREFIX}customer" ORDER BY 1'
-    assert [row[0] for row in conn.execute(sql)] == keys[3:]
+    assert [row[0] for row in conn.execute(sql)] == keys[:3]
+    assert [c["customer_id"] for c in ok(client.get("/api/v3/customer"))] == keys
+    assert [row[0] for row in conn.execute(sql)] == keys[:3]
+    ok(client.delete(f"/api/v3/customer/{keys[0]}"))
+    assert [c["customer_id"] for c in ok(client.get("/api/v3/customer"))] == keys[1:]
+    assert [row[0] for row in conn.execute(sql)] == keys[1:4]
     assert stale_items(client) == []
 
 
