@@ -14,17 +14,21 @@ Steady (`@stdy/cli`, a newer mock server several SDK vendors use) answers the sa
 the same spec, like Prism. The "ceiling" (`benchmarks/ceiling.py`) is the emulator's own stack,
 uvicorn and Starlette, sending the bytes the emulator sent for each request without doing any
 work: emulator / ceiling is how much of its stack's capacity the emulator keeps.
+
+The machinery takes a Profile (`benchmarks/profiles.py`: request types, auth, API root), so the
+same runs compare Invoiced's and Fynn's emulators with their anchors (`benchmarks/vendors.py`).
 """
 
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
+import secrets
 import shutil
 import sys
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +37,7 @@ import yaml
 from benchmarks.emulator_load import SCENARIOS as EMULATOR_LOAD_SCENARIOS
 from benchmarks.loadgen import Load, generator_name, run_load
 from benchmarks.processes import Server, free_port
+from benchmarks.profiles import NUMBERED, Profile, Scenario
 from chargeover_emulator.config import DEFAULT_PASSWORD, DEFAULT_USERNAME
 
 __all__ = [
@@ -41,10 +46,17 @@ __all__ = [
     "SEED_CUSTOMERS",
     "USERNAME",
     "Scenario",
+    "anchors",
+    "capture_answers",
+    "chargeover_profile",
+    "drive",
     "emulator_command",
     "prism_binary",
+    "ratios",
     "run",
+    "scenario_table",
     "scenarios",
+    "serve_options",
     "steady_binary",
 ]
 
@@ -64,17 +76,6 @@ _LABELS = {
 }
 
 
-@dataclasses.dataclass(frozen=True)
-class Scenario:
-    """One request type; paths are relative to the API root (`/api/v3` on the emulator)."""
-
-    key: str
-    label: str
-    method: str
-    paths: tuple[str, ...]
-    body: dict[str, Any] | None = None
-
-
 def scenarios() -> tuple[Scenario, ...]:
     """The request types of benchmarks/emulator_load.py, so both benchmarks send the same requests.
 
@@ -89,6 +90,17 @@ def scenarios() -> tuple[Scenario, ...]:
     return tuple(out)
 
 
+def _response_list(payload: Any) -> list[Any] | None:
+    """ChargeOver's records: the envelope's `response` when it is a list."""
+    found = payload.get("response") if isinstance(payload, dict) else None
+    return found if isinstance(found, list) else None
+
+
+def chargeover_profile() -> Profile:
+    """ChargeOver's API as this section drives it (`/teapot`: the docs' credentials check)."""
+    return Profile("chargeover", _API_ROOT, AUTH, scenarios(), "/teapot", _response_list)
+
+
 def prism_binary(npm_prefix: Path) -> Path | None:
     """The Prism CLI the nox session installed under npm_prefix (None when it is missing)."""
     binary = npm_prefix / "node_modules" / ".bin" / "prism"
@@ -101,37 +113,60 @@ def steady_binary(npm_prefix: Path) -> Path | None:
     return binary if binary.exists() else None
 
 
-def emulator_command() -> str:
-    """The `chargeover-emulator` script of this interpreter's environment (nox's venv)."""
-    beside = Path(sys.executable).parent / "chargeover-emulator"
-    found = str(beside) if beside.exists() else shutil.which("chargeover-emulator")
+def emulator_command(script: str = "chargeover-emulator") -> str:
+    """A script (`chargeover-emulator`, `contract-kit`) of this interpreter's environment."""
+    beside = Path(sys.executable).parent / script
+    found = str(beside) if beside.exists() else shutil.which(script)
     if found is None:
-        raise RuntimeError("chargeover-emulator is not installed in this environment")
+        raise RuntimeError(f"{script} is not installed in this environment")
     return found
 
 
+def serve_options(port: int, db: Path) -> list[str]:
+    """`serve`'s options for an emulator under load: seeded, rate limit off, uvicorn quiet."""
+    return [
+        "--port",
+        str(port),
+        "--db",
+        str(db),
+        "--seed",
+        "1",
+        "--seed-count",
+        str(SEED_CUSTOMERS),
+        "--rate-limit",
+        "off",
+        "--log-level",
+        "warning",
+    ]
+
+
 def _load(
-    port: int, prefix: str, scenario: Scenario, seconds: float, extra: dict[str, str] | None = None
+    port: int,
+    prefix: str,
+    profile: Profile,
+    scenario: Scenario,
+    seconds: float,
+    extra: dict[str, str] | None = None,
 ) -> Load:
-    headers = {**AUTH, **(extra or {})}
-    body = None
+    headers = {**profile.auth, **(extra or {})}
     if scenario.body is not None:
         headers["Content-Type"] = "application/json"
-        body = json.dumps(scenario.body).encode()
     return Load(
         host="127.0.0.1",
         port=port,
         method=scenario.method,
         paths=[prefix + path for path in scenario.paths],
         headers=headers,
-        body=body,
+        body=None if scenario.body is None else json.dumps(scenario.body).encode(),
         connections=CONNECTIONS,
         seconds=seconds,
+        numbered=NUMBERED if scenario.numbered else None,
     )
 
 
-def _drive(
+def drive(
     server: Server,
+    profile: Profile,
     prefix: str,
     seconds: float,
     warmup: float,
@@ -145,19 +180,19 @@ def _drive(
     record), as sent right after that request type's load.
     """
     results: dict[str, Any] = {}
-    for scenario in scenarios():
+    for scenario in profile.scenarios:
         if only is not None and scenario.key not in only:
             continue
         extra = (only or {}).get(scenario.key)
         # A warm-up run first: imports, SQLite page cache and V8's JIT settle before we measure.
-        run_load(_load(server.port, prefix, scenario, warmup, extra), generator)
-        result = run_load(_load(server.port, prefix, scenario, seconds, extra), generator)
+        run_load(_load(server.port, prefix, profile, scenario, warmup, extra), generator)
+        result = run_load(_load(server.port, prefix, profile, scenario, seconds, extra), generator)
         if scenario.method == "GET":
             # One response as this run's requests get it (same headers): its body size, and its
             # records, so that list throughput can also be compared per record.
-            body = _fetch(server.port, prefix + scenario.paths[0], extra)
+            body = fetch(server.port, profile.auth, prefix + scenario.paths[0], extra)
             result["body_bytes"] = len(body)
-            result["items_per_response"] = _items(body)
+            result["items_per_response"] = profile.items(body)
             if list_bodies is not None and result["items_per_response"] > 1:
                 list_bodies[scenario.key] = body
             result["items_per_second"] = round(result["rps"] * result["items_per_response"], 1)
@@ -165,14 +200,23 @@ def _drive(
     return results
 
 
-def _fetch(port: int, path: str, extra: dict[str, str] | None = None) -> bytes:
-    return _send(port, "GET", path, None, extra)[1]
+def fetch(
+    port: int, auth: Mapping[str, str], path: str, extra: dict[str, str] | None = None
+) -> bytes:
+    """The body of one GET on loopback (raises on a non-2xx answer)."""
+    return send(port, auth, "GET", path, None, extra)[1]
 
 
-def _send(
-    port: int, method: str, path: str, body: bytes | None, extra: dict[str, str] | None = None
+def send(
+    port: int,
+    auth: Mapping[str, str],
+    method: str,
+    path: str,
+    body: bytes | None,
+    extra: dict[str, str] | None = None,
 ) -> tuple[int, bytes]:
-    headers = {**AUTH, **(extra or {})}
+    """Status and body of one request on loopback (raises on a non-2xx answer)."""
+    headers = {**auth, **(extra or {})}
     if body is not None:
         headers["Content-Type"] = "application/json"
     request = urllib.request.Request(
@@ -182,25 +226,20 @@ def _send(
         return int(response.status), bytes(response.read())
 
 
-def capture_answers(port: int, prefix: str) -> dict[str, dict[str, Any]]:
+def capture_answers(port: int, profile: Profile, prefix: str) -> dict[str, dict[str, Any]]:
     """The emulator's answer to every request line the scenarios send, for the ceiling.
 
     Keys are the request lines as the ceiling sees them (`GET /customer/8`, without the API
-    prefix, which the ceiling serves at its root like Prism and Steady).
+    prefix, which the ceiling serves at its root like Prism and Steady). A numbered body is
+    sent with a number of its own, which no load generator's number can equal.
     """
     answers: dict[str, dict[str, Any]] = {}
-    for scenario in scenarios():
-        body = None if scenario.body is None else json.dumps(scenario.body).encode()
+    for scenario in profile.scenarios:
         for path in scenario.paths:
-            status, sent = _send(port, scenario.method, prefix + path, body)
+            body = scenario.payload(f"capture.{secrets.token_hex(4)}")
+            status, sent = send(port, profile.auth, scenario.method, prefix + path, body)
             answers[f"{scenario.method} {path}"] = {"status": status, "body": sent.decode()}
     return answers
-
-
-def _items(body: bytes) -> int:
-    """How many records one response carries: the length of a list payload, else 1."""
-    payload = json.loads(body).get("response")
-    return len(payload) if isinstance(payload, list) else 1
 
 
 def same_bytes_spec(spec: Path, bodies: dict[str, bytes], out: Path) -> Path:
@@ -233,6 +272,7 @@ def run(
     generator: str = "auto",
 ) -> dict[str, Any]:
     """Load both servers in turn: per-scenario numbers and emulator/Prism throughput ratios."""
+    profile = chargeover_profile()
     emulator_bin = emulator_command()
     port = free_port()
     db = workdir / "http-load.sqlite3"
@@ -240,24 +280,9 @@ def run(
         stale.unlink()
     emulator = Server(
         "emulator",
-        [
-            emulator_bin,
-            "serve",
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-            "--seed",
-            "1",
-            "--seed-count",
-            str(SEED_CUSTOMERS),
-            "--rate-limit",
-            "off",
-            "--log-level",
-            "warning",
-        ],
+        [emulator_bin, "serve", *serve_options(port, db)],
         port=port,
-        ready_path="/api/v3/teapot",
+        ready_path=_API_ROOT + profile.ready_path,
         headers=AUTH,
         log=workdir / "emulator-http.log",
     )
@@ -267,49 +292,38 @@ def run(
         "seconds_per_scenario": seconds,
         "warmup_seconds": warmup,
         "seeded_customers": SEED_CUSTOMERS,
-        "scenarios": {
-            s.key: {"label": s.label, "method": s.method, "path": s.paths[0]} for s in scenarios()
-        },
+        "scenarios": scenario_table(profile),
     }
     with emulator:
         bodies: dict[str, bytes] = {}
-        out["emulator"] = _drive(
-            emulator, _API_ROOT, seconds, warmup, generator, list_bodies=bodies
+        out["emulator"] = drive(
+            emulator, profile, _API_ROOT, seconds, warmup, generator, list_bodies=bodies
         )
         out["emulator_startup_seconds"] = emulator.startup_seconds
         out["emulator_peak_rss_kib"] = emulator.peak_rss_kib()
-        answers = capture_answers(emulator.port, _API_ROOT)
-    bodies_file = workdir / "ceiling-bodies.json"
-    bodies_file.write_text(json.dumps(answers), encoding="utf-8")
-    with _ceiling(bodies_file, workdir / "ceiling.log") as server:
-        out["ceiling"] = _drive(server, "", seconds, warmup, generator)
-    out["ceiling_ratios"] = _ratios(out["emulator"], out["ceiling"])
-    steady = steady_binary(npm_prefix)
-    if steady is None:
-        out["steady"] = None
-        out["steady_missing"] = (
-            f"no Steady CLI under {npm_prefix} (the nox bench session installs it)"
+        answers = capture_answers(emulator.port, profile, _API_ROOT)
+    out.update(
+        anchors(
+            profile,
+            out["emulator"],
+            answers=answers,
+            spec=spec,
+            npm_prefix=npm_prefix,
+            workdir=workdir,
+            seconds=seconds,
+            warmup=warmup,
+            generator=generator,
         )
-    else:
-        with _steady(steady, spec, workdir / "steady.log") as server:
-            out["steady"] = _drive(server, "", seconds, warmup, generator)
-            out["steady_peak_rss_kib"] = server.peak_rss_kib()
-        out["steady_ratios"] = _ratios(out["emulator"], out["steady"])
+    )
     prism = prism_binary(npm_prefix)
     if prism is None:
-        out["prism"] = None
-        out["prism_missing"] = (
-            f"no Prism CLI under {npm_prefix} (the nox bench session installs it)"
-        )
         return out
-    with _prism(prism, spec, workdir / "prism.log") as server:
-        out["prism"] = _drive(server, "", seconds, warmup, generator)
-        out["prism_startup_seconds"] = server.startup_seconds
-        out["prism_peak_rss_kib"] = server.peak_rss_kib()
     variant = same_bytes_spec(spec, bodies, workdir / "prism-same-bytes.openapi.json")
     prefer = {key: {"Prefer": f"example={key}"} for key in bodies}
-    with _prism(prism, variant, workdir / "prism-same-bytes.log") as server:
-        out["prism_same_bytes"] = _drive(server, "", seconds, warmup, generator, only=prefer)
+    with _prism(prism, variant, workdir / "prism-same-bytes.log", profile) as server:
+        out["prism_same_bytes"] = drive(
+            server, profile, "", seconds, warmup, generator, only=prefer
+        )
     # A ratio only where both answered without errors and the bodies match in size (JSON
     # re-serialised by Prism may differ in a few number spellings, never by a record).
     out["same_bytes_ratios"] = {
@@ -329,17 +343,70 @@ def run(
         for key in valid
         if "items_per_second" in out["emulator"][key]
     }
-    out["ratios"] = {
-        key: round(out["emulator"][key]["rps"] / out["prism"][key]["rps"], 2)
-        if key in valid
-        else None
-        for key in out["emulator"]
-    }
+    out["ratios"] = ratios(out["emulator"], out["prism"])
     return out
 
 
-def _ratios(emulator: dict[str, Any], other: dict[str, Any]) -> dict[str, float | None]:
-    """emulator / other throughput per request type, only where both answered without errors."""
+def scenario_table(profile: Profile) -> dict[str, dict[str, str]]:
+    """Each request type as the report names it: label, method and its first path."""
+    return {
+        s.key: {"label": s.label, "method": s.method, "path": s.paths[0]} for s in profile.scenarios
+    }
+
+
+def anchors(
+    profile: Profile,
+    emulator: dict[str, Any],
+    *,
+    answers: dict[str, dict[str, Any]],
+    spec: Path,
+    npm_prefix: Path,
+    workdir: Path,
+    seconds: float,
+    warmup: float,
+    generator: str,
+) -> dict[str, Any]:
+    """The ceiling (replaying `answers`), Steady and Prism on `spec`, each driven like the
+    emulator was, with emulator/ceiling and emulator/Steady ratios (emulator/Prism is the
+    caller's: ChargeOver's section names it `ratios`). A missing mock CLI is recorded as
+    `<name>_missing` instead of its results. Logs and files go to `workdir`.
+    """
+    out: dict[str, Any] = {}
+    bodies_file = workdir / "ceiling-bodies.json"
+    bodies_file.write_text(json.dumps(answers), encoding="utf-8")
+    with _ceiling(bodies_file, workdir / "ceiling.log", profile) as server:
+        out["ceiling"] = drive(server, profile, "", seconds, warmup, generator)
+    out["ceiling_ratios"] = ratios(emulator, out["ceiling"])
+    steady = steady_binary(npm_prefix)
+    if steady is None:
+        out["steady"] = None
+        out["steady_missing"] = (
+            f"no Steady CLI under {npm_prefix} (the nox bench session installs it)"
+        )
+    else:
+        with _steady(steady, spec, workdir / "steady.log", profile) as server:
+            out["steady"] = drive(server, profile, "", seconds, warmup, generator)
+            out["steady_peak_rss_kib"] = server.peak_rss_kib()
+        out["steady_ratios"] = ratios(emulator, out["steady"])
+    prism = prism_binary(npm_prefix)
+    if prism is None:
+        out["prism"] = None
+        out["prism_missing"] = (
+            f"no Prism CLI under {npm_prefix} (the nox bench session installs it)"
+        )
+        return out
+    with _prism(prism, spec, workdir / "prism.log", profile) as server:
+        out["prism"] = drive(server, profile, "", seconds, warmup, generator)
+        out["prism_startup_seconds"] = server.startup_seconds
+        out["prism_peak_rss_kib"] = server.peak_rss_kib()
+    return out
+
+
+def ratios(emulator: dict[str, Any], other: dict[str, Any]) -> dict[str, float | None]:
+    """emulator / other throughput per request type, only where both answered without errors.
+
+    Error responses are cheap, so a failing server would look fast: no ratio for it.
+    """
     return {
         key: round(emulator[key]["rps"] / other[key]["rps"], 2)
         if key in other and _clean(emulator[key], other[key])
@@ -348,34 +415,36 @@ def _ratios(emulator: dict[str, Any], other: dict[str, Any]) -> dict[str, float 
     }
 
 
-def _steady(binary: Path, spec: Path, log: Path) -> Server:
+def _steady(binary: Path, spec: Path, log: Path, profile: Profile) -> Server:
     """`steady` on a free port, serving `spec` (quiet: no per-request log lines, like Prism)."""
     port = free_port()
     return Server(
         "steady",
         [str(binary), "--port", str(port), "--host", "127.0.0.1", "--quiet", str(spec)],
         port=port,
-        ready_path="/teapot",
-        headers=AUTH,
+        ready_path=profile.ready_path,
+        headers=profile.auth,
         log=log,
         env={"NO_COLOR": "1"},
     )
 
 
-def _ceiling(bodies: Path, log: Path) -> Server:
+def _ceiling(bodies: Path, log: Path, profile: Profile) -> Server:
     """`python -m benchmarks.ceiling` on a free port, answering with the captured bytes."""
     port = free_port()
+    first_get = next(s for s in profile.scenarios if s.method == "GET")
     return Server(
         "ceiling",
         [sys.executable, "-m", "benchmarks.ceiling", "--port", str(port), str(bodies)],
         port=port,
-        ready_path="/customer/1",
-        headers=AUTH,
+        # it answers only captured request lines
+        ready_path=first_get.paths[0],
+        headers=profile.auth,
         log=log,
     )
 
 
-def _prism(binary: Path, spec: Path, log: Path) -> Server:
+def _prism(binary: Path, spec: Path, log: Path, profile: Profile) -> Server:
     """`prism mock` on a free port, serving `spec`."""
     port = free_port()
     return Server(
@@ -393,8 +462,8 @@ def _prism(binary: Path, spec: Path, log: Path) -> Server:
             str(spec),
         ],
         port=port,
-        ready_path="/teapot",
-        headers=AUTH,
+        ready_path=profile.ready_path,
+        headers=profile.auth,
         log=log,
         env={"SCARF_ANALYTICS": "false", "NO_UPDATE_NOTIFIER": "1"},
     )

@@ -7,20 +7,26 @@ requests, seconds, bytes, errors (connect/read/non-2xx), median and p99 latency.
 
 The Python generator (`python -m benchmarks.loadgen SCENARIO_JSON`) exists for machines without
 wrk or root; it tops out far below wrk, so its numbers are marked `generator: python`.
+
+A body whose fields must differ per request (a create with a unique email) names a marker text
+(`Load.numbered`); each request replaces it with `<load id>.<request number>`, where the load id
+is random per load, so no two requests of a bench run send the same value.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import itertools
 import json
 import math
+import secrets
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +40,11 @@ _MARKER = "LOADGEN_JSON "
 
 @dataclasses.dataclass(frozen=True)
 class Load:
-    """What to send: one method, paths taken in turn, one optional JSON body, for `seconds`."""
+    """What to send: one method, paths taken in turn, one optional JSON body, for `seconds`.
+
+    `numbered`, when given, is a text in `body` that each request replaces with a value unique
+    to that request (see the module's docstring).
+    """
 
     host: str
     port: int
@@ -44,6 +54,7 @@ class Load:
     body: bytes | None = None
     connections: int = 8
     seconds: float = 10.0
+    numbered: str | None = None
 
     def to_json(self) -> str:
         data = dataclasses.asdict(self)
@@ -71,13 +82,35 @@ def _lua_string(text: str) -> str:
     return json.dumps(text)  # a JSON string literal is a valid Lua string literal for our ASCII
 
 
+def _load_id() -> str:
+    """A random prefix for the numbers of one load, so two loads never send the same one."""
+    return secrets.token_hex(4)
+
+
+def _wrk_body(load: Load) -> tuple[str, str]:
+    """The Lua setting wrk's fixed body (if any), and the `request` function's body argument.
+
+    A numbered body is kept as its parts around the marker and joined per request with that
+    request's number; wrk.format then sets its Content-Length. One wrk thread (`-t1`), so the
+    counter is unique within the load.
+    """
+    if load.body is None:
+        return "", ""
+    text = load.body.decode()
+    if load.numbered is None or load.numbered not in text:
+        return f"wrk.body = {_lua_string(text)}", ""
+    parts = ", ".join(_lua_string(part) for part in text.split(load.numbered))
+    number = f"{_lua_string(_load_id() + '.')} .. counter"
+    return f"local body_parts = {{{parts}}}", f", nil, table.concat(body_parts, {number})"
+
+
 def _wrk_script(load: Load) -> str:
     """Lua for wrk: rotate through the paths, and print the summary as one JSON line."""
     paths = ",\n".join(_lua_string(path) for path in load.paths)
     headers = "\n".join(
         f"wrk.headers[{_lua_string(k)}] = {_lua_string(v)}" for k, v in load.headers.items()
     )
-    body = f"wrk.body = {_lua_string(load.body.decode())}" if load.body is not None else ""
+    body, per_request_body = _wrk_body(load)
     return f"""
 wrk.method = {_lua_string(load.method)}
 {headers}
@@ -88,7 +121,7 @@ local paths = {{
 local counter = 0
 request = function()
   counter = counter + 1
-  return wrk.format(nil, paths[(counter % #paths) + 1])
+  return wrk.format(nil, paths[(counter % #paths) + 1]{per_request_body})
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -198,15 +231,39 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, int]:
     raise ConnectionError("response without Content-Length or chunked encoding")
 
 
-async def _connection(load: Load, offset: int, deadline: float, counters: _Counters) -> None:
+def _request_bytes(load: Load, path: str, body: bytes | None) -> bytes:
+    """One HTTP/1.1 request as sent on a keep-alive connection."""
     headers = {"Host": f"{load.host}:{load.port}", "Connection": "keep-alive", **load.headers}
-    if load.body is not None:
-        headers["Content-Length"] = str(len(load.body))
+    if body is not None:
+        headers["Content-Length"] = str(len(body))
     head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-    requests = [
-        f"{load.method} {path} HTTP/1.1\r\n{head}\r\n".encode("latin-1") + (load.body or b"")
-        for path in load.paths
-    ]
+    return f"{load.method} {path} HTTP/1.1\r\n{head}\r\n".encode("latin-1") + (body or b"")
+
+
+def _numbered_requests(load: Load) -> Callable[[int], bytes] | None:
+    """Request bytes per request index for a numbered body (None when the body is fixed)."""
+    if load.body is None or load.numbered is None or load.numbered.encode() not in load.body:
+        return None
+    parts = load.body.split(load.numbered.encode())
+    prefix = (_load_id() + ".").encode()
+    # one counter for all connections (one event loop: no two requests take the same number)
+    numbers = itertools.count(1)
+
+    def request(index: int) -> bytes:
+        body = (prefix + str(next(numbers)).encode()).join(parts)
+        return _request_bytes(load, load.paths[index % len(load.paths)], body)
+
+    return request
+
+
+async def _connection(
+    load: Load,
+    offset: int,
+    deadline: float,
+    counters: _Counters,
+    numbered: Callable[[int], bytes] | None,
+) -> None:
+    requests = [_request_bytes(load, path, load.body) for path in load.paths]
     index = offset
     while time.perf_counter() < deadline:
         try:
@@ -218,7 +275,10 @@ async def _connection(load: Load, offset: int, deadline: float, counters: _Count
         try:
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
-                writer.write(requests[index % len(requests)])
+                if numbered is None:
+                    writer.write(requests[index % len(requests)])
+                else:
+                    writer.write(numbered(index))
                 index += 1
                 status, size = await _read_response(reader)
                 counters.latencies.append(time.perf_counter() - started)
@@ -235,8 +295,9 @@ async def _generate(load: Load) -> dict[str, Any]:
     counters = _Counters()
     started = time.perf_counter()
     deadline = started + load.seconds
+    numbered = _numbered_requests(load)  # shared: its numbers are unique across connections
     await asyncio.gather(
-        *(_connection(load, i, deadline, counters) for i in range(load.connections))
+        *(_connection(load, i, deadline, counters, numbered) for i in range(load.connections))
     )
     seconds = time.perf_counter() - started
     return {

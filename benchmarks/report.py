@@ -182,6 +182,112 @@ def _same_bytes(http: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _vendors(section: dict[str, Any]) -> list[str]:
+    """Invoiced's and Fynn's emulators against their anchors: one table per vendor."""
+    lines = [
+        "## Invoiced and Fynn emulators vs Prism, Steady and the ceiling",
+        "",
+        f"As the ChargeOver section: server on core 0, {section['generator']} with"
+        f" {section['connections']} connections on core 1, {section['seconds_per_scenario']} s"
+        f" per request type after a {section['warmup_seconds']} s warm-up. Each emulator is"
+        " `contract-kit serve --vendor V` with its own auth and API root; Prism and Steady mock"
+        " the vendor's spec; the ceiling replays the emulator's own bytes. Get by id cycles"
+        " through every seventh seeded customer; list asks for the spec's largest page; create"
+        " sends the spec's request example (Fynn's login email numbered per request, as it must"
+        " be unique).",
+    ]
+    for vendor in section["vendors"].values():
+        lines += ["", *_vendor(vendor)]
+    return lines
+
+
+def _vendor(v: dict[str, Any]) -> list[str]:
+    prism, steady, ceiling = v.get("prism") or {}, v.get("steady") or {}, v["ceiling"]
+    lines = [
+        f"### {v['title']}",
+        "",
+        f"`{v['command']}` ({_num(v['customers'])} customers listed after seeding, get by id"
+        f" cycles through {v['ids_cycled']} of them); mocks serve `{v['spec']}`.",
+        "",
+        _row("Request", "Emulator req/s", "median ms", "p99 ms", "bytes", "Prism req/s")
+        + " Emulator / Prism | Steady req/s | Emulator / Steady | Ceiling req/s |"
+        " Emulator / ceiling |",
+        "|---|" + "---:|" * 10,
+    ]
+
+    def rps(result: dict[str, Any]) -> str:
+        errors = f" ({result['errors']} errors)" if result.get("errors") else ""
+        return _num(result.get("rps")) + errors
+
+    def ratio(name: str, key: str) -> str:
+        value = (v.get(name) or {}).get(key)
+        return f"**{_num(value, 2)}x**" if value else "n/a"
+
+    for key, scenario in v["scenarios"].items():
+        e = v["emulator"][key]
+        lines.append(
+            _row(
+                f"{scenario['label']}: `{scenario['method']} {scenario['path']}`",
+                rps(e),
+                _num(e["median_ms"]),
+                _num(e["p99_ms"]),
+                _num(e["bytes_per_response"]),
+                rps(prism.get(key, {})),
+                ratio("prism_ratios", key),
+                rps(steady.get(key, {})),
+                ratio("steady_ratios", key),
+                rps(ceiling[key]),
+                ratio("ceiling_ratios", key),
+            )
+        )
+    lines += [
+        "",
+        "What each server sends per response (bytes with headers; records in a list page): "
+        + "; ".join(
+            f"{name} {_served(v['scenarios'], results)}"
+            for name, results in (("emulator", v["emulator"]), ("Prism", prism), ("Steady", steady))
+            if results
+        )
+        + ".",
+    ]
+    for name in ("prism", "steady"):
+        if v.get(f"{name}_missing"):
+            lines += ["", f"{name.capitalize()} not measured: {v[f'{name}_missing']}"]
+    failed = [
+        f"{name} {v['scenarios'][key]['label']} ({_num(result['errors'])} of"
+        f" {_num(result['requests'])} requests: {_errors(result)})"
+        for name, results in (
+            ("emulator", v["emulator"]),
+            ("Prism", prism),
+            ("Steady", steady),
+            ("ceiling", ceiling),
+        )
+        for key, result in results.items()
+        if result.get("errors")
+    ]
+    if failed:
+        lines += ["", f"Errors (no ratio where a server failed): {', '.join(failed)}."]
+    return lines
+
+
+def _served(scenarios: dict[str, Any], results: dict[str, Any]) -> str:
+    """`get by id 898 B, list per_page=100 900 B (1 record), ...`: one server's responses."""
+    parts = []
+    for key, scenario in scenarios.items():
+        result = results.get(key) or {}
+        part = f"{scenario['label']} {_num(result.get('bytes_per_response'))} B"
+        items = result.get("items_per_response")
+        if key.startswith("list") and items is not None:
+            part += f" ({_num(items)} record{'' if items == 1 else 's'})"
+        parts.append(part)
+    return ", ".join(parts)
+
+
+def _errors(result: dict[str, Any]) -> str:
+    detail = result.get("error_detail") or {}
+    return ", ".join(f"{k.removeprefix('errors_')} {_num(n)}" for k, n in detail.items()) or "-"
+
+
 def _decode(decode: dict[str, Any]) -> list[str]:
     lines = [
         f"## Client decode (one {decode['page_items']}-customer page)",
@@ -315,7 +421,13 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         *_machine(results["machine"]),
     ]
-    renderers = (("http", _http), ("decode", _decode), ("contracts", _contracts), ("scale", _scale))
+    renderers = (
+        ("http", _http),
+        ("vendors", _vendors),
+        ("decode", _decode),
+        ("contracts", _contracts),
+        ("scale", _scale),
+    )
     for key, render in renderers:
         section = results.get(key)
         if section is None:

@@ -1,9 +1,10 @@
 """Run the benchmark sections and write the results table (Markdown + JSON).
 
-Sections: `http` (emulator vs Prism under load), `decode` (client decode ratios), `contracts`
-(examples/s), `scale` (1k/10k/100k). A full run is sized to finish in under ~10 minutes on
-2 cores, most of it seeding 100k customers; `--quick` is a smoke run of about two minutes whose
-results go to `quick.{md,json}` (not committed) so they never overwrite a full run.
+Sections: `http` (emulator vs Prism under load), `vendors` (the same for the Invoiced and Fynn
+emulators), `decode` (client decode ratios), `contracts` (examples/s), `scale` (1k/10k/100k).
+A full run is sized to finish in under ~10 minutes on 2 cores, most of it seeding 100k
+customers; `--quick` is a smoke run of a few minutes whose results go to `quick.{md,json}`
+(not committed) so they never overwrite a full run.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import contract_rate, decode, http_load, report, scale
+from benchmarks import contract_rate, decode, http_load, report, scale, vendors
 from benchmarks.machine import load_average, machine_facts
 from benchmarks.processes import LOAD_CORE, pin_to
 
@@ -25,7 +26,7 @@ __all__ = ["Budget", "main"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "chargeover.openapi.yaml"
-SECTIONS = ("http", "decode", "contracts", "scale")
+SECTIONS = ("http", "vendors", "decode", "contracts", "scale")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,10 +38,13 @@ class Budget:
     decode_rounds: int
     scale_sizes: tuple[int, ...]
     scale_samples: int
+    # per request type for Invoiced and Fynn: 2 vendors x 4 servers x 3 request types
+    vendor_seconds: float
+    vendor_warmup: float
 
 
-FULL = Budget(8.0, 1.0, 20, (1_000, 10_000, 100_000), 15)
-QUICK = Budget(2.0, 1.0, 8, (1_000, 5_000), 5)
+FULL = Budget(8.0, 1.0, 20, (1_000, 10_000, 100_000), 15, 4.0, 1.0)
+QUICK = Budget(2.0, 1.0, 8, (1_000, 5_000), 5, 2.0, 1.0)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,7 +64,12 @@ def _parser() -> argparse.ArgumentParser:
         default=ROOT / ".nox" / "_npm_bench",
         help="where Prism is installed",
     )
-    parser.add_argument("--spec", type=Path, default=SPEC)
+    parser.add_argument(
+        "--spec",
+        type=Path,
+        default=SPEC,
+        help="ChargeOver's spec (the vendors section serves each vendor's own)",
+    )
     parser.add_argument(
         "--generator",
         choices=["auto", "wrk", "python"],
@@ -108,6 +117,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                     npm_prefix=args.npm_prefix,
                     seconds=budget.http_seconds,
                     warmup=budget.http_warmup,
+                    generator=args.generator,
+                ),
+            )
+        if "vendors" in sections:
+            results["vendors"] = _section(
+                "vendors",
+                lambda: vendors.run(
+                    workdir=workdir,
+                    npm_prefix=args.npm_prefix,
+                    seconds=budget.vendor_seconds,
+                    warmup=budget.vendor_warmup,
                     generator=args.generator,
                 ),
             )
