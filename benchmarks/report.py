@@ -250,6 +250,17 @@ def _vendor(v: dict[str, Any]) -> list[str]:
         )
         + ".",
     ]
+    rss = ", ".join(
+        f"{label} {_num(v[key] / 1024)} MiB"
+        for label, key in (
+            ("emulator", "emulator_peak_rss_kib"),
+            ("Prism", "prism_peak_rss_kib"),
+            ("Steady", "steady_peak_rss_kib"),
+        )
+        if v.get(key)
+    )
+    if rss:
+        lines += ["", f"Peak RSS after the load: {rss}."]
     for name in ("prism", "steady"):
         if v.get(f"{name}_missing"):
             lines += ["", f"{name.capitalize()} not measured: {v[f'{name}_missing']}"]

@@ -19,11 +19,8 @@ import dataclasses
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
-from functools import cached_property
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from benchmarks.http_load import (
     CONNECTIONS,
@@ -42,6 +39,7 @@ from benchmarks.processes import Server, free_port
 from benchmarks.profiles import NUMBERED, Profile, Scenario
 from chargeover_emulator.dialects.invoiced import DEFAULT_API_KEY as INVOICED_KEY
 from chargeover_emulator.fynn.options import FULL_KEY as FYNN_KEY
+from chargeover_emulator.specdoc import Operation, SpecDocument
 
 __all__ = ["VENDORS", "Vendor", "run", "run_vendor", "seeded_ids"]
 
@@ -73,59 +71,36 @@ class Vendor:
     #: create-body fields the API keeps unique per account: numbered per request
     unique_fields: tuple[str, ...] = ()
 
-    @cached_property
-    def _document(self) -> dict[str, Any]:
-        document: dict[str, Any] = yaml.safe_load(self.spec.read_text(encoding="utf-8"))
-        return document
+    @property
+    def _spec(self) -> SpecDocument:
+        """The spec as the emulator reads it (parsed once per process)."""
+        return SpecDocument.load(self.spec)
 
-    def _operation(self, kind: str) -> tuple[str, dict[str, Any]]:
-        """The path and operation the spec annotates as `kind` of the customer resource."""
-        for path, item in self._document["paths"].items():
-            for operation in item.values():
-                annotation = (
-                    operation.get("x-kit-operation") if isinstance(operation, dict) else None
-                )
-                if (
-                    annotation
-                    and annotation.get("kind") == kind
-                    and (annotation.get("resource") == "customer")
-                ):
-                    return path, operation
-        raise LookupError(f"{self.spec}: no customer operation of kind {kind!r}")
-
-    def _resolve(self, node: dict[str, Any]) -> dict[str, Any]:
-        ref = node.get("$ref")
-        if not isinstance(ref, str):
-            return node
-        found: Any = self._document
-        for part in ref.removeprefix("#/").split("/"):
-            found = found[part]
-        return self._resolve(found)
+    def _operation(self, kind: str) -> Operation:
+        """The customer operation the spec annotates as `kind` (get, list, create)."""
+        return self._spec.resources["customer"].operations[kind]
 
     @property
     def max_page(self) -> int:
         """The largest page the spec allows (`maximum` of the page-size parameter)."""
-        _, operation = self._operation("list")
-        for parameter in map(self._resolve, operation.get("parameters", [])):
+        for parameter in self._operation("list").parameters:
             if parameter.get("name") == self.page_size:
                 return int(parameter["schema"]["maximum"])
         raise LookupError(f"{self.spec}: the list operation has no {self.page_size!r}")
 
-    @property
-    def list_path(self) -> str:
-        return self._operation("list")[0]
-
     def list_query(self, size: int | None = None, page: int | None = None) -> str:
         """The list path with a page size (the spec's largest by default) and a page."""
-        query = f"{self.list_path}?{self.page_size}={self.max_page if size is None else size}"
+        size = self.max_page if size is None else size
+        query = f"{self._operation('list').path}?{self.page_size}={size}"
         return query + ("" if page is None else f"&page={page}")
 
     def create_body(self) -> dict[str, Any]:
         """The create operation's first request example, its unique fields numbered."""
-        _, operation = self._operation("create")
-        content = operation["requestBody"]["content"]["application/json"]
-        example = next(iter(content["examples"].values()))
-        body = dict(self._resolve(example)["value"])
+        create = self._operation("create")
+        declared = self._spec.document["paths"][create.path][create.method.lower()]
+        content = self._spec.resolve(declared["requestBody"])["content"]["application/json"]
+        example = self._spec.resolve(next(iter(content["examples"].values())))
+        body = dict(example["value"])
         for field in self.unique_fields:
             local, at, domain = str(body[field]).partition("@")
             # an email stays an email: the number goes into its local part
@@ -134,7 +109,7 @@ class Vendor:
 
     def profile(self, ids: Sequence[str]) -> Profile:
         """The request types for an emulator holding these customers (ids in list order)."""
-        get_path = self._operation("get")[0]
+        get_path = self._operation("get").path
         by_id = tuple(re.sub(r"\{[^}]+\}", str(key), get_path) for key in ids[::ID_STRIDE])
         size = self.max_page
         return Profile(
@@ -154,7 +129,7 @@ class Vendor:
                     "create_customer",
                     "create",
                     "POST",
-                    (self._operation("create")[0],),
+                    (self._operation("create").path,),
                     self.create_body(),
                 ),
             ),

@@ -13,6 +13,7 @@ import json
 import shutil
 import urllib.error
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +22,10 @@ from benchmarks.http_load import (
     SEED_CUSTOMERS,
     capture_answers,
     chargeover_profile,
+    drive,
+    emulator_command,
     fetch,
+    serve_options,
 )
 from benchmarks.loadgen import Load, run_load
 from benchmarks.processes import Server, free_port
@@ -75,6 +79,19 @@ def test_every_request_of_the_vendor_scenarios_gets_2xx_from_its_emulator(
     assert listed is not None and len(listed) == vendor.max_page
     one = json.loads(answers[f"GET {profile.scenarios[0].paths[1]}"]["body"])
     assert str(one["id"]) == ids[7]
+
+
+def test_a_list_load_counts_the_vendors_records_without_errors(
+    served: tuple[Vendor, Server],
+) -> None:
+    vendor, server = served
+    profile = vendor.profile(seeded_ids(server.port, vendor))
+    key = profile.scenarios[1].key
+    results = drive(server, profile, "", 1.0, 1.0, "auto", only={key: {}})
+    assert list(results) == [key]
+    assert results[key]["errors"] == 0, results
+    assert results[key]["requests"] > 0
+    assert results[key]["items_per_response"] == vendor.max_page
 
 
 def test_the_auth_of_the_profile_is_the_one_the_emulator_checks(
@@ -155,6 +172,26 @@ def test_the_vendor_requests_come_from_the_spec() -> None:
     )
 
 
+def test_chargeovers_requests_get_2xx_from_the_emulator_the_http_section_starts(
+    tmp_path: Path,
+) -> None:
+    profile = chargeover_profile()
+    port = free_port()
+    server = Server(
+        "emulator",
+        [emulator_command(), "serve", *serve_options(port, tmp_path / "emulator.sqlite3")],
+        port=port,
+        ready_path=profile.api_root + profile.ready_path,
+        headers=profile.auth,
+        log=tmp_path / "emulator.log",
+    )
+    with server:
+        answers = capture_answers(server.port, profile, profile.api_root)
+        assert len(answers) == sum(len(s.paths) for s in profile.scenarios)
+        assert {a["status"] for a in answers.values()} <= {200, 201}
+        assert profile.items(answers["GET /customer?limit=500"]["body"].encode()) == 500
+
+
 def test_chargeovers_profile_keeps_its_request_types() -> None:
     profile = chargeover_profile()
     assert [s.key for s in profile.scenarios] == [
@@ -223,6 +260,8 @@ def _vendor_results(*, steady_errors: int = 0) -> dict[str, Any]:
             "list_per_page_100": 0.43,
             "create_customer": None if steady_errors else 1.32,
         },
+        "emulator_peak_rss_kib": 97_280,
+        "steady_peak_rss_kib": 51_200,
         "prism": None,
         "prism_missing": "no Prism CLI under /nowhere (the nox bench session installs it)",
     }
@@ -269,6 +308,7 @@ def test_the_report_renders_a_table_per_vendor_with_every_anchor() -> None:
     assert "emulator get by id 900 B, list per_page=100 900 B (100 records)" in served
     assert "Steady get by id 900 B, list per_page=100 900 B (1 record), create 900 B" in served
     assert "Prism not measured: no Prism CLI under /nowhere" in text
+    assert "Peak RSS after the load: emulator 95.0 MiB, Steady 50.0 MiB." in text
     assert "Errors" not in text
 
 
