@@ -42,6 +42,7 @@ from chargeover_emulator.config import DEFAULT_PASSWORD, DEFAULT_USERNAME
 
 __all__ = [
     "AUTH",
+    "ID_STRIDE",
     "PASSWORD",
     "SEED_CUSTOMERS",
     "USERNAME",
@@ -66,6 +67,8 @@ USERNAME = DEFAULT_USERNAME
 PASSWORD = DEFAULT_PASSWORD
 AUTH = {"Authorization": "Basic " + base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()}
 SEED_CUSTOMERS = 1000
+#: get by id reads every seventh seeded customer, spread over the table
+ID_STRIDE = 7
 CONNECTIONS = 8
 _API_ROOT = "/api/v3"
 _LABELS = {
@@ -85,7 +88,7 @@ def scenarios() -> tuple[Scenario, ...]:
     out = []
     for key, (method, path, body) in EMULATOR_LOAD_SCENARIOS.items():
         relative = path.removeprefix(_API_ROOT)
-        paths = tuple(relative.format(n=n) for n in range(1, SEED_CUSTOMERS + 1, 7))
+        paths = tuple(relative.format(n=n) for n in range(1, SEED_CUSTOMERS + 1, ID_STRIDE))
         out.append(Scenario(key, _LABELS.get(key, key), method, tuple(dict.fromkeys(paths)), body))
     return tuple(out)
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from benchmarks.http_load import (
     CONNECTIONS,
+    ID_STRIDE,
     SEED_CUSTOMERS,
     anchors,
     capture_answers,
@@ -44,8 +45,6 @@ from chargeover_emulator.specdoc import Operation, SpecDocument
 __all__ = ["VENDORS", "Vendor", "run", "run_vendor", "seeded_ids"]
 
 ROOT = Path(__file__).resolve().parent.parent
-#: every seventh seeded customer is read by id, as ChargeOver's `range(1, 1001, 7)`
-ID_STRIDE = 7
 
 
 def _bare_list(payload: Any) -> list[Any] | None:
