@@ -37,10 +37,11 @@ class Budget:
     decode_rounds: int
     scale_sizes: tuple[int, ...]
     scale_samples: int
+    walk_rounds: int
 
 
-FULL = Budget(8.0, 1.0, 20, (1_000, 10_000, 100_000), 15)
-QUICK = Budget(2.0, 1.0, 8, (1_000, 5_000), 5)
+FULL = Budget(8.0, 1.0, 20, (1_000, 10_000, 100_000), 15, 3)
+QUICK = Budget(2.0, 1.0, 8, (1_000, 5_000), 5, 1)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -129,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     workdir=workdir,
                     sizes=budget.scale_sizes,
                     samples=budget.scale_samples,
+                    walk_rounds=budget.walk_rounds,
                 ),
             )
     results["machine"]["load_average_after"] = load_average()
