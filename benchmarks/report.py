@@ -406,19 +406,41 @@ def _scale(scale: dict[str, Any]) -> list[str]:
         )
     pagination = by_size[sizes[-1]].get("pagination")
     if pagination:
-        lines += [
-            "",
-            f"Full pagination of {pagination['records']:,} customers through"
-            f" `chargeover_client.lib.paginate` ({pagination['pages']} pages of 500):"
-            f" {_num(pagination['seconds'])} s,"
-            f" **{_num(pagination['records_per_second'], 0)} records/s**.",
-        ]
-        typed = pagination.get("structs")
-        if typed:
-            lines[-1] += (
-                f" With `structs=True` (msgspec Structs): {_num(typed['seconds'])} s,"
-                f" **{_num(typed['records_per_second'], 0)} records/s**."
+        lines += ["", *_pagination(pagination)]
+    return lines
+
+
+_WALKS = {
+    "default": "`paginate(...)` (keyset, one page ahead, attrs models)",
+    "lazy": "`paginate(..., prefetch=False)` (each request when its page is needed)",
+    "structs": "`paginate(..., structs=True)` (msgspec Structs, one page ahead)",
+}
+
+
+def _pagination(pagination: dict[str, Any]) -> list[str]:
+    """The full walk per mode: medians of alternating rounds, and each walk's peak RSS."""
+    lines = [
+        f"Full pagination of {pagination['records']:,} customers through"
+        f" `chargeover_client.lib.paginate` ({pagination['pages']} pages of 500), each walk in"
+        f" its own process, {pagination['rounds']} alternating rounds:",
+        "",
+        "| Walk | records/s, median | each round | s, median | peak RSS MiB:"
+        " whole walk / first page only |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for mode, label in _WALKS.items():
+        walk = pagination.get(mode)
+        if walk is None:
+            continue
+        lines.append(
+            _row(
+                label,
+                f"**{_num(walk['median_records_per_second'], 0)}**",
+                ", ".join(_num(rate, 0) for rate in walk["records_per_second"]),
+                _num(walk["median_seconds"]),
+                f"{_num(walk['peak_rss_mib'])} / {_num(walk['first_page_peak_rss_mib'])}",
             )
+        )
     return lines
 
 

@@ -38,13 +38,14 @@ class Budget:
     decode_rounds: int
     scale_sizes: tuple[int, ...]
     scale_samples: int
+    walk_rounds: int
     # per request type for Invoiced and Fynn: 2 vendors x 4 servers x 3 request types
     vendor_seconds: float
     vendor_warmup: float
 
 
-FULL = Budget(8.0, 1.0, 20, (1_000, 10_000, 100_000), 15, 4.0, 1.0)
-QUICK = Budget(2.0, 1.0, 8, (1_000, 5_000), 5, 2.0, 1.0)
+FULL = Budget(8.0, 1.0, 20, (1_000, 10_000, 100_000), 15, 3, 4.0, 1.0)
+QUICK = Budget(2.0, 1.0, 8, (1_000, 5_000), 5, 1, 2.0, 1.0)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -149,6 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     workdir=workdir,
                     sizes=budget.scale_sizes,
                     samples=budget.scale_samples,
+                    walk_rounds=budget.walk_rounds,
                 ),
             )
     results["machine"]["load_average_after"] = load_average()

@@ -17,18 +17,21 @@ serves none of the customer queries measured here.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from benchmarks.http_load import AUTH, PASSWORD, USERNAME, emulator_command
+from benchmarks.http_load import AUTH, emulator_command
 from benchmarks.processes import Server, free_port
 from benchmarks.stats import summarize
-from chargeover_client.api.customers import list_customers
-from chargeover_client.lib import connect, paginate
+from benchmarks.walk import MODES
 from chargeover_emulator.config import Settings
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.seeding import seed
@@ -138,36 +141,51 @@ def _measure(client: httpx.Client, queries: dict[str, str], samples: int) -> dic
     return {key: {**summarize(timings[key]), "bytes": sizes[key]} for key in keys}
 
 
-def _walk(base_url: str, expected: int, **options: Any) -> dict[str, Any]:
-    """Every customer through the generated client's paginate() (500 per page), records/s."""
-    client = connect(base_url, username=USERNAME, password=PASSWORD)
-    started = time.perf_counter()
-    records = sum(1 for _ in paginate(list_customers.sync_detailed, client=client, **options))
-    seconds = time.perf_counter() - started
-    client.get_httpx_client().close()
-    if records != expected:
-        raise RuntimeError(f"paginate() yielded {records} customers, expected {expected}")
-    return {
-        "records": records,
-        "pages": -(-records // 500),
-        "seconds": round(seconds, 2),
-        "records_per_second": round(records / seconds, 1),
-    }
+def _walk(base_url: str, mode: str, stop_after: int | None = None) -> dict[str, Any]:
+    """One walk in its own process (benchmarks/walk.py), so its peak RSS is its own."""
+    argv = [sys.executable, "-m", "benchmarks.walk", base_url, "--mode", mode]
+    if stop_after is not None:
+        argv += ["--stop-after", str(stop_after)]
+    done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=600)
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
 
 
-def _paginate(base_url: str, expected: int) -> dict[str, Any]:
-    """The typed walk (msgspec Structs), then the default one (keyset, attrs models).
+def _paginate(base_url: str, expected: int, rounds: int) -> dict[str, Any]:
+    """Every customer through paginate(), each mode of benchmarks/walk.py `rounds` times.
 
-    Each walk reads every page once, as a client walking a large account does; at 100k the
-    emulator keeps renderings of the last 10k rows only (storage/rendered.py), so the first walk
-    renders every page cold and the second finds its last tenth warm. The default walk goes
-    second: that bias can only flatter it, never the optional typed path.
+    Rounds alternate the modes (a rotating order), so a burst of load from elsewhere spreads
+    over all of them alike; the medians are the figures. At 100k the emulator stores the
+    renderings of 10k rows only (storage/rendered.py), so every walk renders most pages cold,
+    as a client walking a large account meets them. The memory baseline is a walk stopped
+    after its first page: a flat iterator peaks at about the same RSS over 100k records.
     """
-    typed = _walk(base_url, expected, structs=True)
-    return {**_walk(base_url, expected), "structs": typed}
+    modes = list(MODES)
+    walks: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
+    for round_ in range(rounds):
+        shift = round_ % len(modes)
+        for mode in modes[shift:] + modes[:shift]:
+            result = _walk(base_url, mode)
+            if result["records"] != expected:
+                raise RuntimeError(f"{mode} walk yielded {result['records']}, expected {expected}")
+            walks[mode].append(result)
+    out: dict[str, Any] = {"records": expected, "pages": -(-expected // 500), "rounds": rounds}
+    for mode in modes:
+        rates = [w["records_per_second"] for w in walks[mode]]
+        one_page = _walk(base_url, mode, stop_after=500)
+        out[mode] = {
+            "records_per_second": rates,
+            "median_records_per_second": round(statistics.median(rates), 1),
+            "median_seconds": round(statistics.median(w["seconds"] for w in walks[mode]), 2),
+            "peak_rss_mib": max(w["peak_rss_mib"] for w in walks[mode]),
+            "first_page_peak_rss_mib": one_page["peak_rss_mib"],
+        }
+    return out
 
 
-def run(*, spec: Path, workdir: Path, sizes: tuple[int, ...], samples: int) -> dict[str, Any]:
+def run(
+    *, spec: Path, workdir: Path, sizes: tuple[int, ...], samples: int, walk_rounds: int
+) -> dict[str, Any]:
     """Per size: seeding, query latencies and peak RSS; full pagination at the largest size."""
     out: dict[str, Any] = {"sizes": list(sizes), "samples": samples, "queries": {}, "by_size": {}}
     for size in sizes:
@@ -198,7 +216,7 @@ def run(*, spec: Path, workdir: Path, sizes: tuple[int, ...], samples: int) -> d
             paths = {key: path for key, (_, path) in queries.items()}
             result["latency"] = _measure(client, paths, samples)
             if size == max(sizes):
-                result["pagination"] = _paginate(base_url, size)
+                result["pagination"] = _paginate(base_url, size, walk_rounds)
             result["server_peak_rss_mib"] = round((server.peak_rss_kib() or 0) / 1024, 1)
         out["by_size"][str(size)] = result
         for stale in db.parent.glob(db.name + "*"):
