@@ -36,7 +36,7 @@ from chargeover_emulator.config import Settings
 from chargeover_emulator.emulator import Emulator
 from chargeover_emulator.seeding import seed
 
-__all__ = ["run"]
+__all__ = ["run", "seed_database"]
 
 WORKAROUND_ABOVE = 10_000
 WARMUP_REQUESTS = 2
@@ -92,7 +92,7 @@ def _page_stats(db: Path) -> dict[str, int]:
         }
 
 
-def _seed(db: Path, spec: Path, size: int) -> dict[str, Any]:
+def seed_database(db: Path, spec: Path, size: int) -> dict[str, Any]:
     """Seed `size` customers into a fresh file with the emulator's own seeding; time it."""
     for stale in db.parent.glob(db.name + "*"):
         stale.unlink()
@@ -190,7 +190,7 @@ def run(
     out: dict[str, Any] = {"sizes": list(sizes), "samples": samples, "queries": {}, "by_size": {}}
     for size in sizes:
         db = workdir / f"scale-{size}.sqlite3"
-        result: dict[str, Any] = {"seeding": _seed(db, spec, size)}
+        result: dict[str, Any] = {"seeding": seed_database(db, spec, size)}
         port = free_port()
         server = Server(
             "emulator",

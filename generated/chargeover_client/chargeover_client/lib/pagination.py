@@ -19,12 +19,18 @@ Offset paging (`offset += limit`) is used instead when keyset cannot serve: an e
 other than `<key>:ASC`, a list function whose key the spec does not give, or `keyset=False`.
 Offset paging over a changing list can skip or repeat items.
 
-One page ahead by default: as soon as a page has arrived and its last key is known, the next
-page's request goes out on a background thread while this page is made into models and yielded,
-so the server's time and the client's decoding overlap (a full walk takes about the longer of the
-two instead of their sum). At most two pages are held at once. A caller who stops early has sent
-at most one request more than it used; `prefetch=False` sends each request only when its page is
-needed, which is the strictly lazy walk. Errors still raise in page order.
+One page ahead by default: as soon as a page has arrived, the next page's request goes out on a
+background thread (a daemon; a task for apaginate) while this page is decoded, made into models
+and yielded, so that the server's time and the client's decoding overlap (a full walk takes
+about the longer of the two instead of their sum). The next query is guessed from the raw body
+of the page, before decoding it: its item count and the last `"<key>":` in it (in JSON an
+unescaped `"<key>":` can only be an object key). The guess decides only what is asked for early:
+once the page is decoded, the walk compares it with the query it would send, and if they differ
+(a short page, a body spelled otherwise) the early answer is dropped and the right page fetched.
+At most two pages are held at once; errors raise in page order; a walk stopped early has sent at
+most one request more than it used. `prefetch=False` sends each request only when its page is
+needed, the strictly lazy walk. A callable that is not a generated list operation is always
+walked lazily.
 
 `structs=True` (needs `pip install msgspec`; the client does not depend on it otherwise) yields
 msgspec Structs from `chargeover_client.structs` instead of the attrs models: generated from the
@@ -37,6 +43,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import queue
+import re
 import sys
 import threading
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping, Sequence
@@ -74,10 +81,15 @@ def _items(page: object) -> Sequence[Any]:
     return page
 
 
+def _list_key(list_function: Callable[..., object]) -> str | None:
+    """The primary key of a generated list function's items (None for any other callable)."""
+    # A generated function lives in api/<tag>/<operation>.py; LIST_KEYS is keyed by <operation>.
+    return LIST_KEYS.get((getattr(list_function, "__module__", "") or "").rpartition(".")[2])
+
+
 def keyset_key(list_function: Callable[..., object], order: Order | str | None) -> str | None:
     """The primary key a keyset walk of this list function goes by, or None for offset paging."""
-    # A generated function lives in api/<tag>/<operation>.py; LIST_KEYS is keyed by <operation>.
-    key = LIST_KEYS.get(getattr(list_function, "__module__", "").rpartition(".")[2])
+    key = _list_key(list_function)
     if key is None or (order and str(order) != f"{key}:ASC"):
         return None
     return key
@@ -202,85 +214,93 @@ def _reader(list_function: Callable[..., Any], client: Any, *, structs: bool) ->
     return _Structs(module, envelope, client) if structs else _Models(module, envelope, client)
 
 
-# One page as the walk has it: the items its next key comes from, the decoded body to build
-# what the caller gets from, and whether another page follows.
-_Step = tuple[Sequence[Any], Any, bool]
+# A page's last key as it reads in the raw body: `"<key>"`, optional spaces, `:`, then a JSON
+# integer or a string without escapes. Inside a JSON string every quote is escaped, so an
+# unescaped `"<key>":` is an object key, never text a customer typed.
+_KEY_VALUE = re.compile(rb'\s*:\s*(?:(-?[0-9]+)|"([^"\\]*)")')
 
 
-def _step(reader: _Calls | _Decoded, pages: _Pages) -> _Step:
-    """Fetch and decode the next page, and move the walk past it."""
-    items, decoded = reader.items(reader.fetch(pages.query()))
-    return items, decoded, pages.advance(items)
-
-
-async def _astep(reader: _Calls | _Decoded, pages: _Pages) -> _Step:
-    """The async twin of _step."""
-    items, decoded = reader.items(await reader.afetch(pages.query()))
-    return items, decoded, pages.advance(items)
+def _last_key_in(content: bytes, marker: bytes) -> int | str | None:
+    """The value of the last `marker` key in a JSON body, read without decoding the body."""
+    at = content.rfind(marker)
+    match = _KEY_VALUE.match(content, at + len(marker)) if at >= 0 else None
+    if match is None:
+        return None
+    number, text = match.groups()
+    return int(number) if number is not None else text.decode("utf-8")
 
 
 class _Ahead:
-    """Fetches and decodes the walk's next page on a daemon thread while the caller's thread
-    builds and yields the current one.
+    """Fetches one page at a time on a daemon thread: the page the walk guesses comes next,
+    requested while the caller's thread decodes, builds and yields the current one.
 
-    The thread does the whole step, next key included, so that the request for a page goes
-    out as soon as the previous page is decoded: a step handed back and forth would wait for
-    the caller's thread to give up the GIL before each request. It never runs more than one
-    page ahead: it fetches only when `want()` asks, once the caller has taken the page before.
-    A daemon thread: a caller who stops early leaves at most the one request in flight to
-    finish on its own, and neither the caller nor the interpreter at exit waits for it.
+    `want()` hands the thread a query and waits until it is sending it: otherwise the request
+    would go out only when the caller's thread next gives up the GIL (up to
+    sys.getswitchinterval(), 5 ms). A daemon thread: a caller who stops early leaves at most the
+    one request in flight to finish on its own, and neither it nor the interpreter at exit waits
+    for it.
     """
 
-    def __init__(self, reader: _Calls | _Decoded, pages: _Pages) -> None:
-        self._reader = reader
-        self._pages = pages
+    def __init__(self, fetch: Callable[[dict[str, Any]], Any]) -> None:
+        self._fetch = fetch
+        self._query: dict[str, Any] = {}
         self._wanted = threading.Semaphore(0)
-        self._fetching = threading.Event()
-        self._ready: queue.SimpleQueue[_Step | BaseException] = queue.SimpleQueue()
+        self._sending = threading.Event()
+        self._ready: queue.SimpleQueue[tuple[bool, Any]] = queue.SimpleQueue()
         self._closed = False
-        thread = threading.Thread(target=self._run, name="paginate-ahead", daemon=True)
-        thread.start()
+        threading.Thread(target=self._run, name="paginate-ahead", daemon=True).start()
 
     def _run(self) -> None:
         while True:
             self._wanted.acquire()
             if self._closed:
                 return
-            self._fetching.set()
+            query = self._query
+            self._sending.set()
             try:
-                step = _step(self._reader, self._pages)
-            except BaseException as error:  # raised in the caller's thread, in page order
-                self._ready.put(error)
-                return
-            self._ready.put(step)
-            if not step[2]:
-                return
+                self._ready.put((True, self._fetch(query)))
+            except BaseException as error:  # raised by take(), where the walk reaches the page
+                self._ready.put((False, error))
 
-    def want(self) -> None:
-        """Start on the next page (the pages' state is the thread's until `take`)."""
-        self._fetching.clear()
+    def want(self, query: dict[str, Any]) -> None:
+        self._query = query
+        self._sending.clear()
         self._wanted.release()
-        # Waiting here hands the thread the GIL now: otherwise the request would wait for the
-        # caller's thread to give it up (up to sys.getswitchinterval(), 5 ms) before going out.
-        self._fetching.wait()
+        self._sending.wait()
 
-    def take(self) -> _Step:
-        step = self._ready.get()
-        if isinstance(step, BaseException):
-            raise step
-        return step
+    def take(self) -> Any:
+        fetched, value = self._ready.get()
+        if not fetched:
+            raise value
+        return value
+
+    def drop(self) -> None:
+        """Wait for the page asked for and keep nothing of it (an error included): the guess
+        was wrong."""
+        self._ready.get()
 
     def close(self) -> None:
         self._closed = True
         self._wanted.release()
 
 
+def _discard(task: asyncio.Future[Any]) -> None:
+    """Cancel a page asked for ahead; if it has finished, retrieve its error so that asyncio
+    does not report it as never retrieved."""
+    if not task.done():
+        task.cancel()
+    elif not task.cancelled():
+        task.exception()
+
+
 class _Pages:
-    """The query of each page and when to stop; shared by paginate and apaginate."""
+    """The query of each page, the guess of the next one, and when to stop; shared by paginate
+    and apaginate."""
 
     def __init__(
         self,
         key: str | None,
+        id_key: str | None,
         where: Where | str | None,
         order: Order | str | None,
         page_size: int,
@@ -296,18 +316,38 @@ class _Pages:
         self.extra = extra
         self.last: str | None = None
         self.failure: TypeError | None = None
+        # The list's primary key as it is spelled in a body, to count items and read the last
+        # key before decoding (None: no guessing).
+        self.marker = f'"{id_key}"'.encode() if id_key else None
 
     def query(self) -> dict[str, Any]:
-        query = dict(self.extra, offset=self.offset, limit=self.page_size)
+        return self._query(self.offset, self.last)
+
+    def _query(self, offset: int, last: str | None) -> dict[str, Any]:
+        query = dict(self.extra, offset=offset, limit=self.page_size)
         where = self.where
-        if self.last is not None:
-            after = f"{self.key}:GT:{self.last}"
+        if last is not None:
+            after = f"{self.key}:GT:{last}"
             where = f"{where},{after}" if where else after
         if where:
             query["where"] = where
         if self.order:
             query["order"] = self.order
         return query
+
+    def guess_next(self, response: httpx.Response) -> dict[str, Any] | None:
+        """The next page's query as `advance` will make it, read from the raw body of this one
+        (None: no guess, e.g. a short page). A guess only decides what is asked for ahead: the
+        walk uses the answer only if the guess equals the query `advance` made."""
+        if self.marker is None or response.status_code != 200:
+            return None
+        content = response.content
+        if content.count(self.marker) < self.page_size:
+            return None  # a short page: no page follows it
+        if self.key is None:
+            return self._query(self.offset + self.page_size, None)
+        last = _last_key_in(content, self.marker)
+        return None if last is None else self._query(0, escape(str(last)))
 
     def advance(self, page: Sequence[Any]) -> bool:
         """Move past `page`; False when no page follows it: a short page, or an item without
@@ -337,6 +377,25 @@ class _Pages:
                 f"a listed item has no {self.key}, so the walk cannot go on by key; pass keyset=False to page by offset"
             )
         return value
+
+
+def _start(
+    list_function: Callable[..., Any],
+    client: Any,
+    where: Where | str | None,
+    order: Order | str | None,
+    page_size: int,
+    offset: int,
+    keyset: bool,
+    structs: bool,
+    params: dict[str, Any],
+) -> tuple[_Pages, _Calls | _Decoded]:
+    """The walk's pages and reader, from paginate's arguments (checked)."""
+    _check(page_size, offset)
+    key = keyset_key(list_function, order) if keyset else None
+    reader = _reader(list_function, client, structs=structs)
+    id_key = _list_key(list_function) if isinstance(reader, _Decoded) else None
+    return _Pages(key, id_key, where, order, page_size, offset, params), reader
 
 
 # structs=True yields chargeover_client.structs classes, not the models T: typed as Any.
@@ -382,22 +441,31 @@ def paginate(
     **params: Any,
 ) -> Generator[T, None, None]:
     """Yield every item, page by page until a short page; errors raise ChargeOverError."""
-    _check(page_size, offset)
-    key = keyset_key(list_function, order) if keyset else None
-    pages = _Pages(key, where, order, page_size, offset, params)
-    reader = _reader(list_function, client, structs=structs)
-    items, decoded, more = _step(reader, pages)
-    ahead = _Ahead(reader, pages) if more and prefetch else None
+    pages, reader = _start(list_function, client, where, order, page_size, offset, keyset, structs, params)
+    ahead = _Ahead(reader.fetch) if prefetch and isinstance(reader, _Decoded) else None
     try:
+        fetched = reader.fetch(pages.query())
         while True:
-            if more and ahead is not None:
-                ahead.want()
+            guess = pages.guess_next(fetched) if ahead is not None else None
+            if ahead is not None and guess is not None:
+                ahead.want(guess)
+            items, decoded = reader.items(fetched)
+            more = pages.advance(items)
             yield from reader.build(decoded, items)
+            # This page's body, decoded form and items go now, before the next page arrives.
+            del fetched, items, decoded
             if not more:
                 if pages.failure is not None:
                     raise pages.failure
                 return
-            items, decoded, more = ahead.take() if ahead is not None else _step(reader, pages)
+            query = pages.query()
+            if ahead is None or guess is None:
+                fetched = reader.fetch(query)
+            elif guess == query:
+                fetched = ahead.take()
+            else:
+                ahead.drop()
+                fetched = reader.fetch(query)
     finally:
         if ahead is not None:
             ahead.close()
@@ -445,25 +513,33 @@ async def apaginate(
     **params: Any,
 ) -> AsyncGenerator[T, None]:
     """The async twin of paginate, for `asyncio_detailed` functions."""
-    _check(page_size, offset)
-    key = keyset_key(list_function, order) if keyset else None
-    pages = _Pages(key, where, order, page_size, offset, params)
-    reader = _reader(list_function, client, structs=structs)
-    ahead: asyncio.Future[_Step] | None = None
+    pages, reader = _start(list_function, client, where, order, page_size, offset, keyset, structs, params)
+    guessing = prefetch and isinstance(reader, _Decoded)
+    ahead: asyncio.Future[Any] | None = None
     try:
-        items, decoded, more = await _astep(reader, pages)
+        fetched = await reader.afetch(pages.query())
         while True:
-            if more and prefetch:
-                ahead = asyncio.ensure_future(_astep(reader, pages))
-                await asyncio.sleep(0)  # lets the request go out before this page is built
+            guess = pages.guess_next(fetched) if guessing else None
+            if guess is not None:
+                ahead = asyncio.ensure_future(reader.afetch(guess))
+                await asyncio.sleep(0)  # lets the request go out before this page is decoded
+            items, decoded = reader.items(fetched)
+            more = pages.advance(items)
             for item in reader.build(decoded, items):
                 yield item
+            del fetched, items, decoded
             if not more:
                 if pages.failure is not None:
                     raise pages.failure
                 return
-            items, decoded, more = await (ahead if ahead is not None else _astep(reader, pages))
+            query = pages.query()
+            if ahead is not None and guess == query:
+                fetched = await ahead
+            else:
+                if ahead is not None:
+                    _discard(ahead)
+                fetched = await reader.afetch(query)
             ahead = None
     finally:
-        if ahead is not None:  # the caller stopped early: the page ahead is not wanted
-            ahead.cancel()
+        if ahead is not None:  # the caller stopped early, or a page failed
+            _discard(ahead)
