@@ -25,7 +25,7 @@ from chargeover_client.lib import (
     connect,
     paginate,
 )
-from chargeover_client.lib.pagination import keyset_key
+from chargeover_client.lib.pagination import _last_key_in, keyset_key
 from chargeover_client.list_keys import LIST_KEYS
 from tests.client.conftest import iter_operations, snake_case
 
@@ -282,3 +282,77 @@ def test_keyset_stops_with_a_clear_error_when_an_item_has_no_key() -> None:
     assert [c.company for c in islice(walk, 2)] == ["No id", "No id either"]
     with pytest.raises(TypeError, match="keyset=False"):
         next(walk)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'{"response":[{"customer_id":1},{"customer_id":27}]}', 27),
+        (b'{"response":[{"customer_id" : "27"}]}', "27"),  # legacy numeric string, spaces
+        # a customer's text that spells the key: its quotes are escaped, so it is not a key
+        (b'[{"customer_id":5,"notes":"\\"customer_id\\":99"}]', 5),
+        (b'[{"order":"x","company":"customer_id"}]', None),  # the key's name as a value
+        (b'{"response":[]}', None),
+    ],
+)
+def test_the_last_key_is_read_from_the_raw_body(body: bytes, expected: object) -> None:
+    assert _last_key_in(body, b'"customer_id"') == expected
+
+
+class NestedKeyServer(Server):
+    """Each item ends with a nested object carrying its own `customer_id` (a larger one), so
+    the last `"customer_id":` of a page is not the last item's; the guess from the raw body
+    is wrong on every page. A query by that wrong key gets a 400."""
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        query = dict(request.url.params)
+        if re.search(r"_id:GT:\d{5}", query.get("where", "")):
+            self.queries.append(query)
+            body = {"code": 400, "status": "Error", "message": "wrong key", "response": False}
+            return httpx.Response(400, json=body)
+        response = super().__call__(request)
+        rows = response.json()["response"]
+        for row in rows:
+            row["parent"] = {"customer_id": 10_000 + row["customer_id"]}
+        return httpx.Response(200, json={**response.json(), "response": rows})
+
+
+def test_a_wrong_guess_is_dropped_and_the_right_page_fetched() -> None:
+    server = NestedKeyServer(1234)
+    client = connect(BASE, transport=httpx.MockTransport(server))
+    ids = [c.customer_id for c in paginate(list_customers.sync_detailed, client=client)]
+    assert ids == list(range(1, 1235))
+    wheres = [q.get("where") for q in server.queries]
+    # each full page's guess (by the nested key) was asked for, failed, and was not used
+    assert wheres == [
+        None,
+        "customer_id:GT:10500",
+        "customer_id:GT:500",
+        "customer_id:GT:11000",
+        "customer_id:GT:1000",
+    ]
+
+
+def test_async_a_wrong_guess_is_dropped_and_the_right_page_fetched() -> None:
+    server = NestedKeyServer(1234)
+    client = connect(BASE, async_transport=httpx.MockTransport(server))
+
+    async def collect() -> list[object]:
+        walk = apaginate(list_customers.asyncio_detailed, client=client)
+        return [c.customer_id async for c in walk]
+
+    assert asyncio.run(collect()) == list(range(1, 1235))
+    assert [q.get("where") for q in server.queries if q.get("where")] == [
+        "customer_id:GT:10500",
+        "customer_id:GT:500",
+        "customer_id:GT:11000",
+        "customer_id:GT:1000",
+    ]
+
+
+def test_a_short_page_is_not_followed_by_a_request() -> None:
+    """The guess counts the page's items from the raw body: a short page asks for nothing."""
+    server = Server(499)
+    client = connect(BASE, transport=httpx.MockTransport(server))
+    assert len(list(paginate(list_customers.sync_detailed, client=client))) == 499
+    assert len(server.queries) == 1
