@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,7 +48,7 @@ def test_each_ref_and_mode_walks_every_customer(tmp_path: Path) -> None:
 
 
 def test_a_failed_mode_is_reported_not_averaged() -> None:
-    walks = {
+    walks: dict[str, list[dict[str, Any]]] = {
         "old default": [{"records": 1000, "seconds": 0.1, "peak_rss_kib": 51200}],
         "old structs": [{"error": "TypeError: paginate() got an unexpected keyword 'structs'"}],
     }
