@@ -424,8 +424,8 @@ def _pagination(pagination: dict[str, Any]) -> list[str]:
         f" `chargeover_client.lib.paginate` ({pagination['pages']} pages of 500), each walk in"
         f" its own process, {pagination['rounds']} alternating rounds:",
         "",
-        "| Walk | records/s, median | each round | s, median | peak RSS MiB:"
-        " whole walk / first page only |",
+        "| Walk | records/s, median | each round | s, median | peak RSS MiB: first page only"
+        " / stopped early / whole walk |",
         "|---|---:|---|---:|---:|",
     ]
     for mode, label in _WALKS.items():
@@ -438,7 +438,16 @@ def _pagination(pagination: dict[str, Any]) -> list[str]:
                 f"**{_num(walk['median_records_per_second'], 0)}**",
                 ", ".join(_num(rate, 0) for rate in walk["records_per_second"]),
                 _num(walk["median_seconds"]),
-                f"{_num(walk['peak_rss_mib'])} / {_num(walk['first_page_peak_rss_mib'])}",
+                " / ".join(
+                    [
+                        _num(walk["first_page_peak_rss_mib"]),
+                        *(
+                            f"{_num(peak)} ({int(records):,} records)"
+                            for records, peak in walk.get("early_peak_rss_mib", {}).items()
+                        ),
+                        _num(walk["peak_rss_mib"]),
+                    ]
+                ),
             )
         )
     return lines

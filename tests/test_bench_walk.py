@@ -61,10 +61,15 @@ def test_the_report_shows_each_modes_median_rounds_and_memory() -> None:
         "median_seconds": 4.55,
         "peak_rss_mib": 88.1,
         "first_page_peak_rss_mib": 60.2,
+        "early_peak_rss_mib": {"10000": 86.5},
     }
     lines = _pagination({"records": 100000, "pages": 200, "rounds": 3, "default": walk})
     text = "\n".join(lines)
     assert "100,000 customers" in text and "3 alternating rounds" in text
     [row] = [line for line in lines if line.startswith("| `paginate(...)`")]
-    assert "**22,000**" in row and "21,000, 23,500, 22,000" in row and "88.1 / 60.2" in row
+    assert (
+        "**22,000**" in row
+        and "21,000, 23,500, 22,000" in row
+        and "60.2 / 86.5 (10,000 records) / 88.1" in row
+    )
     assert "prefetch=False" not in text  # a mode that was not measured gets no row
