@@ -4,9 +4,11 @@ offset/limit where keyset cannot serve; pages of at most 500."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 import threading
 import time
+import weakref
 from collections.abc import AsyncIterator
 from itertools import islice
 from typing import Any
@@ -356,3 +358,24 @@ def test_a_short_page_is_not_followed_by_a_request() -> None:
     client = connect(BASE, transport=httpx.MockTransport(server))
     assert len(list(paginate(list_customers.sync_detailed, client=client))) == 499
     assert len(server.queries) == 1
+
+
+@pytest.mark.parametrize("prefetch", [True, False])
+def test_a_walk_frees_each_page_without_the_cyclic_collector(prefetch: bool) -> None:
+    """httpx binds a response and its stream in a reference cycle; the walk breaks it, so a
+    page's body (1 MB for 500 customers) goes when the walk drops the page, not when Python's
+    cyclic collector next runs (rarely: RSS grew by about 35 MB per 100k records before)."""
+    responses: list[weakref.ref[httpx.Response]] = []
+    client = connect(BASE, transport=httpx.MockTransport(Server(5000)))
+    client.get_httpx_client().event_hooks["response"].append(
+        lambda response: responses.append(weakref.ref(response))
+    )
+    gc.collect()
+    gc.disable()
+    try:
+        walk = paginate(list_customers.sync_detailed, client=client, prefetch=prefetch)
+        assert sum(1 for _ in walk) == 5000
+        alive = [ref for ref in responses if ref() is not None]
+    finally:
+        gc.enable()
+    assert len(responses) == 11 and alive == []
