@@ -23,12 +23,14 @@ from schemathesis.generation.case import Case
 
 from chargeover_emulator.protocol.envelope_rules import envelope_problems
 from contracts.oracle import Oracle, load_oracle
+from contracts.settings import SPEC_PATH
 
 __all__ = [
     "CHECKS",
     "CUSTOM_CHECK_NAMES",
     "ContractViolation",
     "Observation",
+    "broken_rules",
     "chargeover_enums",
     "chargeover_envelope",
     "chargeover_location",
@@ -37,6 +39,8 @@ __all__ = [
     "check_envelope",
     "check_location",
     "check_paging",
+    "observe",
+    "oracle_for",
     "run_all",
 ]
 
@@ -217,6 +221,11 @@ def run_all(obs: Observation, oracle: Oracle | None = None) -> list[tuple[str, s
         "chargeover_paging": lambda: check_paging(obs, oracle),
         "chargeover_location": lambda: check_location(obs),
     }
+    return broken_rules(rules)
+
+
+def broken_rules(rules: Mapping[str, Callable[[], None]]) -> list[tuple[str, str]]:
+    """Run each named rule: (name, violation) for every rule that raised ContractViolation."""
     problems = []
     for name, rule in rules.items():
         try:
@@ -226,8 +235,8 @@ def run_all(obs: Observation, oracle: Oracle | None = None) -> list[tuple[str, s
     return problems
 
 
-def _observe(response: Response, case: Case[Any]) -> Observation:
-    """Adapt a schemathesis response to an Observation."""
+def observe(response: Response, case: Case[Any]) -> Observation:
+    """Adapt a schemathesis response to an Observation (every vendor's checks take these)."""
     request = response.request
     headers = {key: values[-1] for key, values in response.headers.items() if values}
     return Observation.build(
@@ -239,35 +248,36 @@ def _observe(response: Response, case: Case[Any]) -> Observation:
     )
 
 
-def _oracle_for(case: Case[Any]) -> Oracle:
-    """The oracle of the schema under test (tests may load a spec from another path)."""
+def oracle_for(case: Case[Any], default: Path = SPEC_PATH) -> Oracle:
+    """The oracle of the schema under test: the file it was loaded from (tests may load a
+    spec from another path), else `default`, the vendor's spec."""
     location = getattr(case.operation.schema, "location", None) or ""
     if location.startswith("file://"):
         return load_oracle(Path(unquote(urlsplit(location).path)))
-    return load_oracle()
+    return load_oracle(default)
 
 
 def chargeover_envelope(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """ChargeOver envelope: code == HTTP status, status OK iff 2xx, errors carry a message."""
-    check_envelope(_observe(response, case))
+    check_envelope(observe(response, case))
     return None
 
 
 def chargeover_enums(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Enum fields hold values from the spec's enum components."""
-    check_enums(_observe(response, case), _oracle_for(case))
+    check_enums(observe(response, case), oracle_for(case))
     return None
 
 
 def chargeover_paging(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """List pages never exceed min(limit, maximum) or the default size."""
-    check_paging(_observe(response, case), _oracle_for(case))
+    check_paging(observe(response, case), oracle_for(case))
     return None
 
 
 def chargeover_location(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """201/202 carry Location pointing at /{resource}/{id}."""
-    check_location(_observe(response, case))
+    check_location(observe(response, case))
     return None
 
 

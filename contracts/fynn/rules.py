@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from schemathesis import CheckContext, Response
 from schemathesis.generation.case import Case
 
-from contracts.checks import ContractViolation, Observation
-from contracts.oracle import Oracle, load_oracle
+from contracts.checks import ContractViolation, Observation, observe, oracle_for
+from contracts.fynn import SPEC_PATH
+from contracts.oracle import Oracle
 
 __all__ = [
     "ARCHIVED",
@@ -291,34 +291,15 @@ def _hierarchy_request(obs: Observation) -> str | None:
     return unquote(segments[-2])
 
 
-def _observe(response: Response, case: Case[Any]) -> Observation:
-    """A schemathesis response as an Observation."""
-    request = response.request
-    headers = {key: values[-1] for key, values in response.headers.items() if values}
-    return Observation.build(
-        str(request.method or case.method),
-        str(request.url),
-        response.status_code,
-        headers,
-        response.content or b"",
-    )
-
-
-def _oracle_for(case: Case[Any]) -> Oracle:
-    """The oracle of the schema under test (a Fynn run loads spec/fynn/openapi.yaml)."""
-    location = getattr(case.operation.schema, "location", None) or ""
-    return load_oracle(Path(unquote(urlsplit(location).path)))
-
-
 def fynn_pagination(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """meta.pagination agrees with data, the request's page and limit, and the totals."""
-    check_pagination(_observe(response, case), _oracle_for(case))
+    check_pagination(observe(response, case), oracle_for(case, SPEC_PATH))
     return None
 
 
 def fynn_hierarchy(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """A hierarchy answer is a tree of at most 3 levels marking the customer asked for."""
-    obs = _observe(response, case)
+    obs = observe(response, case)
     requested = _hierarchy_request(obs)
     if requested is not None:
         check_hierarchy_tree(obs.body, requested)
@@ -327,7 +308,7 @@ def fynn_hierarchy(ctx: CheckContext, response: Response, case: Case[Any]) -> bo
 
 def fynn_archive(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """A successful archive answers the customer with status STATUS_ARCHIVED."""
-    obs = _observe(response, case)
+    obs = observe(response, case)
     segments = urlsplit(obs.url).path.strip("/").split("/")
     if obs.method == "PUT" and obs.status == 200 and segments[-1:] == ["archive"]:
         body = obs.body if isinstance(obs.body, Mapping) else {}
@@ -338,13 +319,13 @@ def fynn_archive(ctx: CheckContext, response: Response, case: Case[Any]) -> bool
 
 def fynn_error_body(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Error answers are JSON objects with a detail."""
-    check_error_body(_observe(response, case))
+    check_error_body(observe(response, case))
     return None
 
 
 def fynn_violations(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """422 lists violations; every violation names its propertyPath and has a message."""
-    check_violations(_observe(response, case))
+    check_violations(observe(response, case))
     return None
 
 

@@ -16,15 +16,14 @@ import dataclasses
 import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from schemathesis import CheckContext, Response
 from schemathesis.generation.case import Case
 
-from contracts.checks import ContractViolation, Observation
-from contracts.oracle import Oracle, load_oracle
+from contracts.checks import ContractViolation, Observation, broken_rules, observe, oracle_for
+from contracts.oracle import Oracle
 from contracts.settings import REPO_ROOT
 
 __all__ = [
@@ -310,52 +309,25 @@ def run_all(obs: Observation, oracle: Oracle) -> list[tuple[str, str]]:
         "invoiced_error_body": lambda: check_error_body(obs),
         "invoiced_delete_no_content": lambda: check_delete_no_content(obs),
     }
-    problems = []
-    for name, rule in rules.items():
-        try:
-            rule()
-        except ContractViolation as exc:
-            problems.append((name, str(exc)))
-    return problems
-
-
-def _observe(response: Response, case: Case[Any]) -> Observation:
-    """Adapt a schemathesis response to an Observation."""
-    request = response.request
-    headers = {key: values[-1] for key, values in response.headers.items() if values}
-    return Observation.build(
-        str(request.method or case.method),
-        str(request.url),
-        response.status_code,
-        headers,
-        response.content or b"",
-    )
-
-
-def _oracle_for(case: Case[Any]) -> Oracle:
-    """The oracle of the schema under test (tests may load the spec from another path)."""
-    location = getattr(case.operation.schema, "location", None) or ""
-    if location.startswith("file://"):
-        return load_oracle(Path(unquote(urlsplit(location).path)))
-    return load_oracle(SPEC_PATH)
+    return broken_rules(rules)
 
 
 def invoiced_link_header(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Link names self/first/last, previous iff page > 1, next iff a later page exists."""
     declared = {parameter.name for parameter in case.operation.query}
-    check_link_header(_observe(response, case), PageSize.of(_oracle_for(case)), declared)
+    check_link_header(observe(response, case), PageSize.of(oracle_for(case, SPEC_PATH)), declared)
     return None
 
 
 def invoiced_page_total(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """A page holds exactly the records X-Total-Count leaves for it."""
-    check_page_total(_observe(response, case), PageSize.of(_oracle_for(case)))
+    check_page_total(observe(response, case), PageSize.of(oracle_for(case, SPEC_PATH)))
     return None
 
 
 def invoiced_error_body(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Errors are `{type, message, param}`."""
-    check_error_body(_observe(response, case))
+    check_error_body(observe(response, case))
     return None
 
 
@@ -363,7 +335,7 @@ def invoiced_delete_no_content(
     ctx: CheckContext, response: Response, case: Case[Any]
 ) -> bool | None:
     """A successful DELETE is 204 with an empty body."""
-    check_delete_no_content(_observe(response, case))
+    check_delete_no_content(observe(response, case))
     return None
 
 
