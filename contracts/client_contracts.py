@@ -302,11 +302,7 @@ def _run_step(
         problems.append(("client_parse", f"{type(exc).__name__}: {exc}"))
         request = request or last.request
     for check in ("client_status", "client_parse"):
-        cell = report.tally(label, check)
-        if any(name == check for name, _ in problems):
-            cell.failed += 1
-        else:
-            cell.passed += 1
+        report.record(label, check, not any(name == check for name, _ in problems))
     report.examples[label] += 1
     for name, text in problems:
         report.add_failure(

@@ -111,6 +111,14 @@ class RunReport:
         """The matrix cell of (operation, check), created on first use."""
         return self.matrix[operation].setdefault(check, CheckTally())
 
+    def record(self, operation: str, check: str, passed: bool) -> None:
+        """Count one run of a check on an operation as passed or failed."""
+        cell = self.tally(operation, check)
+        if passed:
+            cell.passed += 1
+        else:
+            cell.failed += 1
+
     def add_failure(self, failure: FailureRecord) -> bool:
         """Record a failure unless an identical one is known; True when it was new.
 

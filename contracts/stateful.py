@@ -465,13 +465,6 @@ def machine_class(target: Target, report: RunReport) -> type[ContractMachine]:
     client = target.client()
     oracle = load_oracle(target.settings.spec_path)
 
-    def tally(operation: str, check: str, passed: bool) -> None:
-        cell = report.tally(operation, check)
-        if passed:
-            cell.passed += 1
-        else:
-            cell.failed += 1
-
     return type(
         "ContractMachine",
         (ContractMachine,),
@@ -480,7 +473,7 @@ def machine_class(target: Target, report: RunReport) -> type[ContractMachine]:
             "oracle": oracle,
             "prefix": target.settings.key_prefix,
             "writes": target.writes_allowed,
-            "tally": staticmethod(tally),
+            "tally": staticmethod(report.record),
             "_is_emulator": target.is_emulator,
         },
     )

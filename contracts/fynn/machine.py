@@ -336,13 +336,6 @@ def machine_class(target: Target, report: RunReport) -> type[CustomerMachine]:
     client = target.client()
     oracle = load_oracle(target.settings.spec_path)
 
-    def tally(operation: str, check: str, passed: bool) -> None:
-        cell = report.tally(operation, check)
-        if passed:
-            cell.passed += 1
-        else:
-            cell.failed += 1
-
     return type(
         "CustomerMachine",
         (CustomerMachine,),
@@ -351,7 +344,7 @@ def machine_class(target: Target, report: RunReport) -> type[CustomerMachine]:
             "oracle": oracle,
             "prefix": target.settings.key_prefix,
             "writes": target.writes_allowed,
-            "tally": staticmethod(tally),
+            "tally": staticmethod(report.record),
         },
     )
 

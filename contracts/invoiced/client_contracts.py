@@ -268,11 +268,7 @@ def _record(
 ) -> None:  # fmt: skip
     """Tally the client checks of one call and record its failures."""
     for check in names or ("client_status", "client_parse"):
-        cell = report.tally(label, check)
-        if any(name == check for name, _ in problems):
-            cell.failed += 1
-        else:
-            cell.passed += 1
+        report.record(label, check, not any(name == check for name, _ in problems))
     report.examples[label] += 1
     for name, text in problems:
         report.add_failure(FailureRecord(_SUITE, label, name, f"{what} via the client", text,

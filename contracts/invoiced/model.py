@@ -345,13 +345,6 @@ def machine_class(target: Target, report: RunReport) -> type[InvoicedMachine]:
     """A machine class bound to one target and report."""
     oracle = load_oracle(target.settings.spec_path)
 
-    def tally(operation: str, check: str, passed: bool) -> None:
-        cell = report.tally(operation, check)
-        if passed:
-            cell.passed += 1
-        else:
-            cell.failed += 1
-
     return type(
         "InvoicedMachine",
         (InvoicedMachine,),
@@ -360,7 +353,7 @@ def machine_class(target: Target, report: RunReport) -> type[InvoicedMachine]:
             "oracle": oracle,
             "prefix": target.settings.key_prefix,
             "writes": target.writes_allowed,
-            "tally": staticmethod(tally),
+            "tally": staticmethod(report.record),
         },
     )
 
