@@ -28,9 +28,9 @@ from typing import Any
 
 import httpx
 
-from benchmarks.http_load import AUTH, emulator_command
+from benchmarks.http_load import AUTH, PASSWORD, USERNAME, emulator_command
 from benchmarks.processes import Server, free_port
-from benchmarks.stats import summarize
+from benchmarks.stats import rotated, summarize
 from benchmarks.walk import MODES
 from chargeover_emulator.config import Settings
 from chargeover_emulator.emulator import Emulator
@@ -133,8 +133,7 @@ def _measure(client: httpx.Client, queries: dict[str, str], samples: int) -> dic
         for _ in range(WARMUP_REQUESTS):
             client.get(queries[key]).raise_for_status()
     for round_ in range(samples):
-        shift = round_ % len(keys)
-        for key in keys[shift:] + keys[:shift]:
+        for key in rotated(keys, round_):
             started = time.perf_counter()
             response = client.get(queries[key])
             timings[key].append(time.perf_counter() - started)
@@ -146,6 +145,7 @@ def _measure(client: httpx.Client, queries: dict[str, str], samples: int) -> dic
 def _walk(base_url: str, mode: str, stop_after: int | None = None) -> dict[str, Any]:
     """One walk in its own process (benchmarks/walk.py), so its peak RSS is its own."""
     argv = [sys.executable, "-m", "benchmarks.walk", base_url, "--mode", mode]
+    argv += ["--username", USERNAME, "--password", PASSWORD]
     if stop_after is not None:
         argv += ["--stop-after", str(stop_after)]
     done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=600)
@@ -166,8 +166,7 @@ def _paginate(base_url: str, expected: int, rounds: int) -> dict[str, Any]:
     modes = list(MODES)
     walks: dict[str, list[dict[str, Any]]] = {mode: [] for mode in modes}
     for round_ in range(rounds):
-        shift = round_ % len(modes)
-        for mode in modes[shift:] + modes[:shift]:
+        for mode in rotated(modes, round_):
             result = _walk(base_url, mode)
             if result["records"] != expected:
                 raise RuntimeError(f"{mode} walk yielded {result['records']}, expected {expected}")

@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
+from typing import TypeVar
 
-__all__ = ["percentile", "summarize"]
+T = TypeVar("T")
+
+__all__ = ["percentile", "rotated", "summarize"]
 
 
 def percentile(samples: Sequence[float], fraction: float) -> float:
@@ -25,3 +28,10 @@ def summarize(seconds: Sequence[float]) -> dict[str, float | int]:
         "median_ms": round(statistics.median(seconds) * 1000, 3) if seconds else math.nan,
         "p99_ms": round(percentile(seconds, 0.99) * 1000, 3),
     }
+
+
+def rotated(items: Sequence[T], by: int) -> list[T]:
+    """`items` starting at position `by` (wrapping): each round of a benchmark takes its
+    candidates in another order, so that load from elsewhere spreads over all of them."""
+    shift = by % len(items)
+    return [*items[shift:], *items[:shift]]

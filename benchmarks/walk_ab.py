@@ -30,31 +30,16 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks import walk
 from benchmarks.http_load import AUTH, PASSWORD, USERNAME
 from benchmarks.processes import LOAD_CORE, Server, free_port, pin_to
 from benchmarks.scale import seed_database
+from benchmarks.stats import rotated
 from benchmarks.walk import MODES
 
 __all__ = ["main"]
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# The walk as every ref's client can run it: benchmarks/walk.py may not exist at an older ref.
-_WALK = """
-import json, sys, time
-from chargeover_client.api.customers import list_customers
-from chargeover_client.lib import connect, paginate
-import chargeover_client
-url, options, username, password = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
-client = connect(url, username=username, password=password)
-started = time.perf_counter()
-records = sum(1 for _ in paginate(list_customers.sync_detailed, client=client, **options))
-seconds = time.perf_counter() - started
-status = open("/proc/self/status").read().splitlines()
-peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-print(json.dumps({"records": records, "seconds": seconds, "peak_rss_kib": peak,
-                  "client": chargeover_client.__file__}))
-"""
 
 
 @contextlib.contextmanager
@@ -81,8 +66,11 @@ def _pythonpath(tree: Path) -> str:
 
 
 def _walk(tree: Path, base_url: str, mode: str) -> dict[str, Any]:
+    """benchmarks/walk.py of this tree, run as a script with the ref's client on the path (an
+    older ref has no walk.py of its own)."""
     env = {**os.environ, "PYTHONPATH": _pythonpath(tree)}
-    argv = [sys.executable, "-c", _WALK, base_url, json.dumps(MODES[mode]), USERNAME, PASSWORD]
+    argv = [sys.executable, str(Path(walk.__file__)), base_url, "--mode", mode]
+    argv += ["--username", USERNAME, "--password", PASSWORD]
     done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=900, check=False)
     if done.returncode != 0:
         return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
@@ -107,11 +95,6 @@ def _serve(tree: Path, db: Path, log: Path) -> Server:
     )
 
 
-def _rotated(items: list[str], by: int) -> list[str]:
-    shift = by % len(items)
-    return items[shift:] + items[:shift]
-
-
 def compare(
     plans: list[tuple[str, list[str]]], db: Path, rounds: int, workdir: Path
 ) -> dict[str, Any]:
@@ -131,10 +114,10 @@ def compare(
         shutil.copyfile(db, served)
         os.sync()
         for round_ in range(rounds):
-            for ref in _rotated(refs, round_):
+            for ref in rotated(refs, round_):
                 with _serve(trees[ref], served, workdir / f"emulator-{ref}.log") as server:
                     base_url = f"http://127.0.0.1:{server.port}/api/v3"
-                    for mode in _rotated(modes[ref], round_):
+                    for mode in rotated(modes[ref], round_):
                         result = _walk(trees[ref], base_url, mode)
                         walks[f"{ref} {mode}"].append(result)
                         print(f"walk_ab: round {round_ + 1} {ref} {mode}: {result}", flush=True)
@@ -151,14 +134,14 @@ def report(walks: dict[str, list[dict[str, Any]]], rounds: int) -> str:
     ]
     baseline: float | None = None
     for name, results in walks.items():
-        rates = [r["records"] / r["seconds"] for r in results if "error" not in r]
+        rates = [r["records_per_second"] for r in results if "error" not in r]
         errors = [r["error"] for r in results if "error" in r]
         if not rates:
             lines.append(f"| {name} | failed: {errors[0] if errors else '-'} | | | |")
             continue
         median = statistics.median(rates)
         baseline = baseline or median
-        peak = max(r["peak_rss_kib"] for r in results if "error" not in r) / 1024
+        peak = max(r["peak_rss_mib"] for r in results if "error" not in r)
         lines.append(
             f"| {name} | {median:,.0f} | {median / baseline:.2f}x |"
             f" {', '.join(f'{rate:,.0f}' for rate in rates)} | {peak:.0f} |"

@@ -18,7 +18,7 @@ import pytest
 from benchmarks.report import _pagination
 from benchmarks.walk import MODES
 from chargeover_emulator.app import create_app
-from chargeover_emulator.config import Settings
+from chargeover_emulator.config import DEFAULT_PASSWORD, DEFAULT_USERNAME, Settings
 from chargeover_emulator.emulator import Emulator
 from tests.threaded_server import serve_in_thread
 
@@ -37,6 +37,7 @@ def origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _walk(origin: str, *args: str) -> dict[str, object]:
     argv = [sys.executable, "-m", "benchmarks.walk", origin, *args]
+    argv += ["--username", DEFAULT_USERNAME, "--password", DEFAULT_PASSWORD]
     done = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=120)
     result: dict[str, object] = json.loads(done.stdout)
     return result

@@ -37,7 +37,7 @@ def test_each_ref_and_mode_walks_every_customer(tmp_path: Path) -> None:
     assert set(walks) == {"HEAD default", "HEAD structs", "HEAD~0 lazy"}
     for name, [result] in walks.items():
         assert result.get("records") == CUSTOMERS, (name, result)
-        assert result["peak_rss_kib"] > 0
+        assert result["peak_rss_mib"] > 0
     text = report(walks, 1)
     assert "| HEAD default |" in text and "1.00x" in text
     # the worktrees are gone afterwards
@@ -49,7 +49,7 @@ def test_each_ref_and_mode_walks_every_customer(tmp_path: Path) -> None:
 
 def test_a_failed_mode_is_reported_not_averaged() -> None:
     walks: dict[str, list[dict[str, Any]]] = {
-        "old default": [{"records": 1000, "seconds": 0.1, "peak_rss_kib": 51200}],
+        "old default": [{"records_per_second": 10000.0, "peak_rss_mib": 50.0}],
         "old structs": [{"error": "TypeError: paginate() got an unexpected keyword 'structs'"}],
     }
     text = report(walks, 1)
