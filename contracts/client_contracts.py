@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from contracts import checks
 from contracts.oracle import Oracle, load_oracle
 from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
+from contracts.reproduction import LastRequest, curl
 from contracts.settings import Settings
-from contracts.stateful import curl
 from contracts.targets import Target
 
 __all__ = ["PLAN", "Step", "client_available", "roundtrip_models", "run_client_contracts"]
@@ -202,7 +202,7 @@ def run_plan(target: Target, report: RunReport) -> list[str]:
 
     oracle = load_oracle(target.settings.spec_path)
     http = target.client()
-    last = _LastRequest(http)
+    last = LastRequest(http)
     client = Client(base_url=target.base_url).set_httpx_client(http)
     state: dict[str, Any] = {"prefix": target.settings.key_prefix}
     if not target.writes_allowed:
@@ -263,7 +263,7 @@ def _order(operation_id: str) -> int:
 
 def _run_step(
     oracle: Oracle,
-    last: _LastRequest,
+    last: LastRequest,
     client: Any,
     step: Step,
     kwargs: dict[str, Any],
@@ -309,18 +309,6 @@ def _run_step(
             FailureRecord(_SUITE, label, name, f"{step.operation_id} via the client", text,
                           curl(request) if request is not None else "")
         )  # fmt: skip
-
-
-class _LastRequest:
-    """An httpx request hook remembering the last request (for curl reproductions)."""
-
-    def __init__(self, http: httpx.Client) -> None:
-        self.request: httpx.Request | None = None
-        http.event_hooks["request"] = [*http.event_hooks.get("request", []), self.remember]
-
-    def remember(self, request: httpx.Request) -> None:
-        """Called by httpx before each request."""
-        self.request = request
 
 
 def roundtrip_models(

@@ -34,8 +34,8 @@ import httpx
 
 from chargeover_emulator.specdoc import ResourceSpec, SpecDocument
 from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
+from contracts.reproduction import curl
 from contracts.settings import Settings
-from contracts.stateful import curl
 from contracts.targets import Target
 
 __all__ = ["DriftFinding", "run_drift"]

@@ -24,9 +24,9 @@ from chargeover_emulator.dialects import load_dialect
 from chargeover_emulator.errors import BadRequest
 from chargeover_emulator.validation import Leniency, LeniencyProbe
 from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
+from contracts.reproduction import curl
 from contracts.safety import UnsafeWrite
 from contracts.settings import Settings
-from contracts.stateful import curl
 from contracts.targets import Target
 
 __all__ = ["AS_DOCUMENTED", "STRICT_REJECTS", "run_leniencies"]

@@ -9,7 +9,6 @@ checks is restricted to its own objects, so the invariants hold on a shared targ
 from __future__ import annotations
 
 import itertools
-import shlex
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -33,29 +32,17 @@ from contracts import checks
 from contracts.oracle import Oracle, load_oracle
 from contracts.reference_model import Condition, ReferenceModel, where
 from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
+from contracts.reproduction import curl
 from contracts.settings import Settings
 from contracts.targets import Target
 
-__all__ = ["ContractMachine", "curl", "machine_class", "run_machine", "run_model"]
+__all__ = ["ContractMachine", "machine_class", "run_machine", "run_model"]
 
 # text with the characters `where` must escape, kept printable so failures read well
 _TEXT = st.text(alphabet=st.sampled_from("abcXYZ019 :,\\-_.'é"), min_size=1, max_size=12).filter(
     lambda value: value.strip() == value and value.strip() != ""
 )
 _SUITE = "model"
-
-
-def curl(request: httpx.Request) -> str:
-    """A curl command reproducing one request, credentials as the `$AUTHORIZATION` placeholder
-    (the report puts `$BASE_URL` in place of the target's address: `reporting.replayable`)."""
-    parts = ["curl", "-X", request.method]
-    content = request.read()
-    if content:
-        parts += ["-H", "Content-Type: application/json", "-d", content.decode("utf-8", "replace")]
-    quoted = [shlex.quote(part) for part in parts]
-    # double quotes: the shell expands the placeholder when the line is pasted
-    quoted.insert(3, '-H "Authorization: $AUTHORIZATION"')
-    return " ".join([*quoted, shlex.quote(str(request.url))])
 
 
 class ContractMachine(RuleBasedStateMachine):

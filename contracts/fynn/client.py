@@ -15,13 +15,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import httpx
-
 from contracts.checks import ContractViolation, Observation
-from contracts.fynn.machine import curl
 from contracts.fynn.rules import check_error_body, check_pagination, check_violations
 from contracts.oracle import Oracle, load_oracle
 from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
+from contracts.reproduction import LastRequest, curl
 from contracts.settings import Settings
 from contracts.targets import Target
 
@@ -129,24 +127,13 @@ def _schema_name(oracle: Oracle, operation_id: str, status: int) -> str | None:
     return None
 
 
-class _LastRequest:
-    """An httpx request hook remembering the last request (for curl reproductions)."""
-
-    def __init__(self, http: httpx.Client) -> None:
-        self.request: httpx.Request | None = None
-        http.event_hooks["request"] = [*http.event_hooks.get("request", []), self.remember]
-
-    def remember(self, request: httpx.Request) -> None:
-        self.request = request
-
-
 def run_plan(target: Target, report: RunReport) -> list[str]:
     """Call every operation through the generated client; return the steps not run here."""
     from fynn_client import AuthenticatedClient
 
     oracle = load_oracle(target.settings.spec_path)
     http = target.client()
-    last = _LastRequest(http)
+    last = LastRequest(http)
     # the target's client carries the key and the safety transport; the token is not used
     client = AuthenticatedClient(base_url=target.base_url, token="").set_httpx_client(http)
     state: State = {"prefix": target.settings.key_prefix}
@@ -173,7 +160,7 @@ def run_plan(target: Target, report: RunReport) -> list[str]:
 
 def _run_step(
     oracle: Oracle,
-    last: _LastRequest,
+    last: LastRequest,
     client: Any,
     step: Step,
     kwargs: dict[str, Any],
@@ -221,7 +208,7 @@ def _run_step(
         )  # fmt: skip
 
 
-def _walk(client: Any, last: _LastRequest, state: State, report: RunReport) -> None:
+def _walk(client: Any, last: LastRequest, state: State, report: RunReport) -> None:
     """The client's page iterator over the run's customers sees each once, totalItems of them."""
     from fynn_client.api.customers import list_customers
     from fynn_client.lib import paginate

@@ -13,7 +13,6 @@ sandbox too.
 from __future__ import annotations
 
 import itertools
-import shlex
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -43,10 +42,11 @@ from contracts.fynn.rules import (
 )
 from contracts.oracle import Oracle, load_oracle
 from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
+from contracts.reproduction import curl
 from contracts.settings import Settings
 from contracts.targets import Target
 
-__all__ = ["CustomerMachine", "curl", "machine_class", "run_model"]
+__all__ = ["CustomerMachine", "machine_class", "run_model"]
 
 _SUITE = "model"
 # names of 2 to 12 characters (the create schema's minLength is 2), printable, never the tag
@@ -59,16 +59,6 @@ _RULES: dict[str, Callable[[Observation, Oracle], None]] = {
     "fynn_violations": lambda obs, oracle: check_violations(obs),
     "fynn_pagination": check_pagination,
 }
-
-
-def curl(request: httpx.Request) -> str:
-    """A curl command reproducing one request (the token masked)."""
-    parts = ["curl", "-X", request.method, "-H", "Authorization: Bearer TOKEN"]
-    content = request.read()
-    if content:
-        parts += ["-H", "Content-Type: application/json", "-d", content.decode("utf-8", "replace")]
-    parts.append(str(request.url))
-    return " ".join(shlex.quote(part) for part in parts)
 
 
 class CustomerMachine(RuleBasedStateMachine):

@@ -21,10 +21,10 @@ from typing import Any
 import httpx
 
 from contracts.checks import ContractViolation, Observation
-from contracts.fynn.machine import curl
 from contracts.fynn.rules import check_error_body
 from contracts.oracle import Oracle
 from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
+from contracts.reproduction import curl
 
 __all__ = ["FORBIDDEN", "WRITE_REQUESTS", "Fixture", "WriteRequest", "sweep", "write_operations"]
 

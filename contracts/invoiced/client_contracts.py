@@ -24,8 +24,8 @@ from contracts.client_contracts import _snake, client_available, roundtrip_model
 from contracts.invoiced import checks
 from contracts.oracle import Oracle, load_oracle
 from contracts.reporting import FailureRecord, Progress, RunReport, SuiteResult
+from contracts.reproduction import LastRequest, curl
 from contracts.settings import Settings
-from contracts.stateful import curl
 from contracts.targets import Target
 
 __all__ = ["PACKAGE", "PLAN", "Call", "run_client_contracts"]
@@ -148,17 +148,6 @@ def _parses_as_documented(parsed: Any, allowed: set[str]) -> bool:
     return shape in allowed
 
 
-class _LastRequest:
-    """An httpx request hook remembering the last request (for curl reproductions)."""
-
-    def __init__(self, http: httpx.Client) -> None:
-        self.request: httpx.Request | None = None
-        http.event_hooks["request"] = [*http.event_hooks.get("request", []), self.remember]
-
-    def remember(self, request: httpx.Request) -> None:
-        self.request = request
-
-
 def _existing(http: httpx.Client, state: State) -> None:
     """On a read-only target: address the newest customer and its first contact instead."""
     answer = http.get("customers", params={"per_page": 1, "sort": "id desc"})
@@ -176,7 +165,7 @@ def run_plan(target: Target, report: RunReport) -> list[str]:
     client_module = importlib.import_module(PACKAGE)
     oracle = load_oracle(target.settings.spec_path)
     http = target.client()
-    last = _LastRequest(http)
+    last = LastRequest(http)
     client = client_module.Client(base_url=target.base_url).set_httpx_client(http)
     state: State = {"prefix": target.settings.key_prefix}
     if not target.writes_allowed:
@@ -204,7 +193,7 @@ def run_plan(target: Target, report: RunReport) -> list[str]:
 
 
 def _run_call(
-    oracle: Oracle, last: _LastRequest, client: Any, call: Call, kwargs: dict[str, Any],
+    oracle: Oracle, last: LastRequest, client: Any, call: Call, kwargs: dict[str, Any],
     state: State, report: RunReport,
 ) -> None:  # fmt: skip
     """One call: a documented status, the documented shape, Invoiced's rules."""
@@ -235,7 +224,7 @@ def _run_call(
 
 
 def _run_paginate(
-    oracle: Oracle, last: _LastRequest, client: Any, state: State, report: RunReport
+    oracle: Oracle, last: LastRequest, client: Any, state: State, report: RunReport
 ) -> None:
     """The client's paginator, one record a page, sees this run's customer once, and its
     `total` is X-Total-Count."""
