@@ -379,3 +379,11 @@ def test_a_walk_frees_each_page_without_the_cyclic_collector(prefetch: bool) -> 
     finally:
         gc.enable()
     assert len(responses) == 11 and alive == []
+
+
+def test_a_one_page_walk_starts_no_thread() -> None:
+    client = connect(BASE, transport=httpx.MockTransport(Server(10)))
+    walk = paginate(list_customers.sync_detailed, client=client)
+    assert next(walk).customer_id == 1
+    assert _ahead_threads() == []  # a short first page: nothing to fetch ahead
+    assert len(list(walk)) == 9

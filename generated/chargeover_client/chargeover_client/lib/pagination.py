@@ -455,12 +455,14 @@ def paginate(
 ) -> Generator[T, None, None]:
     """Yield every item, page by page until a short page; errors raise ChargeOverError."""
     pages, reader = _start(list_function, client, where, order, page_size, offset, keyset, structs, params)
-    ahead = _Ahead(reader.fetch) if prefetch and isinstance(reader, _Decoded) else None
+    guessing = prefetch and isinstance(reader, _Decoded)
+    ahead: _Ahead | None = None  # started at the first guess: a one-page walk needs no thread
     try:
         fetched = reader.fetch(pages.query())
         while True:
-            guess = pages.guess_next(fetched) if ahead is not None else None
-            if ahead is not None and guess is not None:
+            guess = pages.guess_next(fetched) if guessing else None
+            if guess is not None:
+                ahead = ahead or _Ahead(reader.fetch)
                 ahead.want(guess)
             items, decoded = reader.items(fetched)
             more = pages.advance(items)
