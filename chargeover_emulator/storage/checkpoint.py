@@ -33,6 +33,8 @@ class Checkpointer:
     def __init__(self, path: str, *, commits_per_checkpoint: int = COMMITS_PER_CHECKPOINT) -> None:
         self.path = path
         self.commits_per_checkpoint = commits_per_checkpoint
+        #: rounds that copied the whole WAL into the database file (a PASSIVE round can copy
+        #: part of it, or nothing, while the writer or a reader holds frames)
         self.checkpoints = 0
         self._pending = 0
         self._wake = threading.Event()
@@ -70,8 +72,11 @@ class Checkpointer:
                 # PASSIVE: copy what no reader needs, never wait for the writer. A busy
                 # database simply leaves the rest for the next round.
                 with contextlib.suppress(sqlite3.Error):
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                    self.checkpoints += 1
+                    busy, frames, copied = connection.execute(
+                        "PRAGMA wal_checkpoint(PASSIVE)"
+                    ).fetchone()
+                    if not busy and copied == frames:
+                        self.checkpoints += 1
         finally:
             connection.close()
 
